@@ -1,0 +1,1 @@
+"""Threshold: the runtime package deployed with the Chalice app."""

@@ -1,0 +1,56 @@
+"""Deals: list, open, read (the workspace, filtered for the caller) and edit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint, Response
+from chalice.app import Request
+
+from chalicelib.api.http import as_response, etag, expected_version, page, page_params, query_param, route
+from chalicelib.domain.access import Caller, DealAccess
+from chalicelib.domain.commands import DealPatch, NewDeal
+from chalicelib.domain.views import Workspace, deal_summary_view, deal_view
+from chalicelib.services import deals as deal_service
+
+deals = Blueprint(__name__)
+
+
+def workspace_response(ws: Workspace, access: DealAccess, status: int = 200) -> Response:
+    response = as_response(deal_view(ws, access), status)
+    response.headers["ETag"] = etag(ws.deal.version)
+    if status == 201:
+        response.headers["Location"] = f"/v1/deals/{ws.deal.deal_id}"
+    return response
+
+
+@route(deals, "/v1/deals", "GET", summary="My deals, newest activity first (staff may filter)")
+def list_deals(caller: Caller, request: Request) -> dict[str, Any]:
+    limit, cursor = page_params(request)
+    found, next_cursor = deal_service.list_deals(
+        caller,
+        limit=limit,
+        cursor=cursor,
+        org_id=query_param(request, "org_id"),
+        workflow=query_param(request, "workflow"),
+        stage=query_param(request, "stage"),
+    )
+    return page([deal_summary_view(s) for s in found], next_cursor)
+
+
+@route(deals, "/v1/deals", "POST", summary="Open a deal from a workflow template", body=NewDeal, status=201)
+def create_deal(caller: Caller, body: NewDeal) -> Response:
+    ws, access = deal_service.create_deal(caller, body)
+    return workspace_response(ws, access, status=201)
+
+
+@route(deals, "/v1/deals/{deal_id}", "GET", summary="A deal's workspace, filtered for the caller")
+def get_deal(caller: Caller, deal_id: str) -> Response:
+    ws, access = deal_service.get_workspace(caller, deal_id)
+    return workspace_response(ws, access)
+
+
+@route(deals, "/v1/deals/{deal_id}", "PATCH", summary="Edit details and key dates (If-Match)", body=DealPatch)
+def patch_deal(caller: Caller, request: Request, deal_id: str, body: DealPatch) -> Response:
+    ws, access = deal_service.update_deal(caller, deal_id, body, expected_version(request))
+    return workspace_response(ws, access)

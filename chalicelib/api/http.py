@@ -1,0 +1,222 @@
+"""What every route shares: the route decorator (auth, body, errors, idempotency), paging and ETags.
+
+A view declares what it needs by parameter name: `caller` (the authenticated Caller), `body` (the
+validated request model), `request` (the Chalice request), plus its path parameters.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from chalice import Blueprint, Response
+from chalice.app import Request
+from pydantic import BaseModel, ValidationError
+
+from chalicelib.api.errors import error_response
+from chalicelib.auth import bearer_token, verifier
+from chalicelib.config import settings
+from chalicelib.domain.access import Caller
+from chalicelib.domain.errors import (
+    BadRequest,
+    DomainError,
+    Invalid,
+    PayloadTooLarge,
+    PreconditionRequired,
+)
+from chalicelib.observability import logger
+from chalicelib.services.principals import caller_for
+from chalicelib.store import idempotency
+
+DEFAULT_LIMIT = 25
+MAX_LIMIT = 100
+_IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    method: str
+    path: str
+    summary: str
+    auth: bool
+    body: type[BaseModel] | None
+    status: int
+    tag: str
+
+
+ROUTES: list[RouteSpec] = []
+
+
+def route(
+    bp: Blueprint,
+    path: str,
+    method: str,
+    *,
+    summary: str,
+    auth: bool = True,
+    body: type[BaseModel] | None = None,
+    status: int = 200,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        spec = RouteSpec(method, path, summary, auth, body, status, bp._import_name.rsplit(".", 1)[-1])
+        ROUTES.append(spec)
+        wants = set(inspect.signature(view).parameters)
+
+        def handler(**path_params: str) -> Response:
+            request = bp.current_request
+            try:
+                return _handle(spec, view, wants, request, path_params)
+            except DomainError as error:
+                return error_response(error)
+            finally:
+                idempotency.discard_claim()
+
+        handler.__name__ = view.__name__
+        handler.__doc__ = view.__doc__
+        bp.route(path, methods=[method])(handler)
+        return view
+
+    return decorator
+
+
+def _handle(
+    spec: RouteSpec, view: Callable[..., Any], wants: set[str], request: Request, path_params: dict[str, str]
+) -> Response:
+    raw = _raw_body(request)
+    kwargs: dict[str, Any] = dict(path_params)
+    caller = authenticate(request) if spec.auth else None
+    if "caller" in wants:
+        kwargs["caller"] = caller
+    if "request" in wants:
+        kwargs["request"] = request
+    if spec.body is not None:
+        kwargs["body"] = parse_body(raw, spec.body)
+
+    def produce() -> Response:
+        return as_response(view(**kwargs), spec.status)
+
+    if spec.method == "POST" and caller is not None:
+        return _idempotent(request, caller, raw, produce)
+    return produce()
+
+
+def _raw_body(request: Request) -> bytes:
+    raw = request.raw_body or b""
+    data = raw.encode() if isinstance(raw, str) else raw
+    if len(data) > settings().max_body_bytes:
+        raise PayloadTooLarge(f"the request body is larger than {settings().max_body_bytes} bytes")
+    return data
+
+
+def authenticate(request: Request) -> Caller:
+    identity = verifier().verify(bearer_token(request.headers.get("authorization")))
+    caller = caller_for(identity.email, identity.name)
+    logger.append_keys(user_id=caller.user_id)
+    return caller
+
+
+def parse_body(raw: bytes, model: type[BaseModel]) -> Any:
+    if not raw.strip():
+        raise BadRequest("this request needs a JSON body", code="missing_body")
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as exc:
+        problems = exc.errors(include_url=False, include_context=False, include_input=False)
+        if any(p["type"] == "json_invalid" for p in problems):
+            raise BadRequest("the request body is not valid JSON", code="malformed_json") from None
+        details = [
+            {
+                "field": ".".join(str(part) for part in p["loc"]) or "(body)",
+                "problem": p["msg"],
+                "type": p["type"],
+            }
+            for p in problems
+        ]
+        raise Invalid(
+            "some fields are missing, unknown or of the wrong type", code="invalid_fields", details=details
+        ) from None
+
+
+def as_response(result: Any, status: int = 200) -> Response:
+    if isinstance(result, Response):
+        return result
+    return Response(body=result, status_code=status, headers={"Content-Type": "application/json"})
+
+
+def page_params(request: Request) -> tuple[int, str | None]:
+    query: Mapping[str, str] = request.query_params or {}
+    raw_limit = query.get("limit")
+    limit = DEFAULT_LIMIT
+    if raw_limit is not None:
+        if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
+            raise Invalid(f"limit must be a whole number from 1 to {MAX_LIMIT}", code="invalid_limit")
+        limit = int(raw_limit)
+    return limit, query.get("cursor") or None
+
+
+def query_param(request: Request, name: str) -> str | None:
+    params: Mapping[str, str] = request.query_params or {}
+    value = params.get(name)
+    return value or None
+
+
+def page(items: list[dict[str, Any]], next_cursor: str | None) -> dict[str, Any]:
+    return {"items": items, "next_cursor": next_cursor}
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def expected_version(request: Request) -> int:
+    """The version named by If-Match: `"3"`, `3` or `W/"3"`."""
+    value = request.headers.get("if-match")
+    if value is None:
+        raise PreconditionRequired("send If-Match with the version you last read", code="if_match_required")
+    text = value.strip().removeprefix("W/").strip('"')
+    if not text.isdigit():
+        raise BadRequest('If-Match must carry the record\'s version, e.g. "3"', code="invalid_if_match")
+    return int(text)
+
+
+def _idempotent(request: Request, caller: Caller, raw: bytes, produce: Callable[[], Response]) -> Response:
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return produce()
+    if not _IDEMPOTENCY_KEY.match(key):
+        raise BadRequest(
+            "Idempotency-Key must be 1 to 255 visible ASCII characters", code="invalid_idempotency_key"
+        )
+    scope = idempotency.scope_for(caller.user_id, key)
+    fingerprint = idempotency.fingerprint(
+        request.method, f"{request.path}?{json.dumps(request.uri_params or {}, sort_keys=True)}", raw
+    )
+    stored = idempotency.lookup(scope)
+    if stored is not None:
+        return _replay(stored, fingerprint)
+    idempotency.open_claim(scope, fingerprint)
+    try:
+        response = produce()
+    except idempotency.Replay:
+        return _replay(idempotency.lookup(scope), fingerprint)
+    if idempotency.claim_committed() and 200 <= response.status_code < 300:
+        idempotency.store_answer(scope, response.status_code, json.dumps(response.body))
+    return response
+
+
+def _replay(stored: Any, fingerprint: str) -> Response:
+    if stored is None or stored.fingerprint != fingerprint:
+        raise Invalid(
+            "this Idempotency-Key was already used for a different request", code="idempotency_key_reused"
+        )
+    if stored.status_code is None:
+        raise idempotency.InProgress()
+    return Response(
+        body=json.loads(stored.body or "null"),
+        status_code=int(stored.status_code),
+        headers={"Content-Type": "application/json", "Idempotent-Replayed": "true"},
+    )

@@ -1,0 +1,130 @@
+"""Typed settings read once from the environment that infra (or local mode) sets. Fail fast.
+
+Nothing here guesses a default for a production resource: a missing table name or issuer stops the
+function at import, not at the first request.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+LOCAL_STAGES = frozenset({"local"})
+DEPLOYED_STAGES = frozenset({"dev", "prod"})
+COGNITO_ISSUER = re.compile(r"^https://cognito-idp\.[a-z0-9-]+\.amazonaws\.com/[\w-]+_[0-9A-Za-z]+$")
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable Threshold stage."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    region: str
+    table_name: str
+    jwks_url: str
+    token_issuer: str
+    token_audience: str
+    cursor_secret: str
+    portal_url: str
+    portal_origins: tuple[str, ...]
+    documents_bucket: str
+    event_bus_name: str
+    sender_email: str
+    max_body_bytes: int = 64 * 1024
+    dynamodb_timeout_seconds: float = 3.0
+
+    @property
+    def is_local(self) -> bool:
+        return self.stage in LOCAL_STAGES
+
+    def validate(self) -> Settings:
+        problems = list(_stage_problems(self)) + list(_value_problems(self))
+        if problems:
+            raise ConfigError("invalid configuration: " + "; ".join(problems))
+        return self
+
+
+def _stage_problems(s: Settings) -> list[str]:
+    if s.stage not in LOCAL_STAGES | DEPLOYED_STAGES:
+        return [f"STAGE must be one of {sorted(LOCAL_STAGES | DEPLOYED_STAGES)}, not {s.stage!r}"]
+    if s.is_local:
+        return []
+    # A deployed stage only trusts Cognito: local signing (a file:// key set, a home-made issuer)
+    # must be impossible to switch on there, whatever else the environment says.
+    problems = []
+    if urlparse(s.jwks_url).scheme != "https":
+        problems.append("a deployed stage must fetch its JWKS over https (local signing is local-only)")
+    if not COGNITO_ISSUER.match(s.token_issuer):
+        problems.append("a deployed stage must trust a Cognito user pool issuer")
+    elif s.jwks_url != f"{s.token_issuer}/.well-known/jwks.json":
+        problems.append("JWKS_URL must be the issuer's own /.well-known/jwks.json")
+    if any(urlparse(o).scheme != "https" for o in s.portal_origins):
+        problems.append("portal origins of a deployed stage must be https")
+    return problems
+
+
+def _value_problems(s: Settings) -> list[str]:
+    problems = []
+    if len(s.cursor_secret) < 32:
+        problems.append("CURSOR_SECRET must be at least 32 characters")
+    if not s.portal_origins:
+        problems.append("PORTAL_ORIGINS must list at least one origin")
+    if not 1024 <= s.max_body_bytes <= 1024 * 1024:
+        problems.append("MAX_BODY_BYTES must be between 1 KiB and 1 MiB")
+    return problems
+
+
+_REQUIRED = {
+    "stage": "STAGE",
+    "region": "AWS_REGION",
+    "table_name": "TABLE_NAME",
+    "jwks_url": "JWKS_URL",
+    "token_issuer": "TOKEN_ISSUER",
+    "token_audience": "TOKEN_AUDIENCE",
+    "cursor_secret": "CURSOR_SECRET",
+    "portal_url": "PORTAL_URL",
+    "documents_bucket": "DOCUMENTS_BUCKET",
+    "event_bus_name": "EVENT_BUS_NAME",
+    "sender_email": "SENDER_EMAIL",
+}
+
+
+def load(environ: Mapping[str, str]) -> Settings:
+    """Build and validate settings from an environment mapping (tests pass their own)."""
+    env = dict(environ)
+    env.setdefault("AWS_REGION", env.get("AWS_DEFAULT_REGION", ""))
+    missing = [name for name in _REQUIRED.values() if not env.get(name)]
+    if missing:
+        raise ConfigError("missing environment variables: " + ", ".join(sorted(missing)))
+    values = {field: env[name] for field, name in _REQUIRED.items()}
+    origins = tuple(o.strip().rstrip("/") for o in env.get("PORTAL_ORIGINS", "").split(",") if o.strip())
+    try:
+        max_body = int(env.get("MAX_BODY_BYTES", 64 * 1024))
+    except ValueError as exc:
+        raise ConfigError("MAX_BODY_BYTES must be an integer") from exc
+    return Settings(
+        stage=values["stage"],
+        region=values["region"],
+        table_name=values["table_name"],
+        jwks_url=values["jwks_url"],
+        token_issuer=values["token_issuer"],
+        token_audience=values["token_audience"],
+        cursor_secret=values["cursor_secret"],
+        portal_url=values["portal_url"],
+        portal_origins=origins,
+        documents_bucket=values["documents_bucket"],
+        event_bus_name=values["event_bus_name"],
+        sender_email=values["sender_email"],
+        max_body_bytes=max_body,
+    ).validate()
+
+
+@functools.cache
+def settings() -> Settings:
+    return load(os.environ)

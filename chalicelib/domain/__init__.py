@@ -1,0 +1,1 @@
+"""Entities, rules, the permission policy and workflow templates. No I/O: no boto3, no PynamoDB."""

@@ -1,0 +1,88 @@
+"""Request models: the shape and field rules of every write. Unknown fields are refused (422), types are
+strict (a number is not a string), and every string has a length bound."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from chalicelib.domain.roles import PartyRole
+
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+
+
+def _email(value: str) -> str:
+    value = value.strip().lower()
+    if len(value) > 254 or not _EMAIL.match(value):
+        raise ValueError("not a valid email address")
+    return value
+
+
+def _key_date(value: date) -> date:
+    if not date(1990, 1, 1) <= value <= date(2100, 12, 31):
+        raise ValueError("dates must fall between 1990 and 2100")
+    return value
+
+
+Email = Annotated[str, AfterValidator(_email)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Phone = Annotated[str, StringConstraints(pattern=r"^\+[1-9]\d{7,14}$")]
+KeyDateName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+KeyDate = Annotated[date, AfterValidator(_key_date)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=1000)]
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z]{1,5}_[a-z0-9]{26}$")]
+Flag = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class AddressIn(Strict):
+    line1: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    line2: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    city: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    state: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    postal_code: Annotated[str, StringConstraints(pattern=r"^\d{5}(-\d{4})?$")]
+
+
+class PropertyIn(Strict):
+    address: AddressIn
+    unit: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)] | None = None
+
+
+class PartyIn(Strict):
+    email: Email
+    role: PartyRole
+    name: Name | None = None
+    phone: Phone | None = None
+
+
+class NewDeal(Strict):
+    workflow: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}$")]
+    title: Title
+    property: PropertyIn
+    key_dates: dict[KeyDateName, KeyDate] = Field(default_factory=dict, max_length=30)
+    parties: list[PartyIn] = Field(default_factory=list, max_length=20)
+    org_id: Id | None = None
+    price: Annotated[int, Field(ge=0, le=10_000_000_000)] | None = None
+    commission_rate: Annotated[float, Field(ge=0, le=100)] | None = None
+    risk_flags: list[Flag] = Field(default_factory=list, max_length=20)
+    internal_owner_user_id: Id | None = None
+    external_id: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
+
+
+class DealPatch(Strict):
+    """Fields present are set; `null` clears a nullable field; a key date set to null is removed."""
+
+    title: Title | None = None
+    property: PropertyIn | None = None
+    key_dates: dict[KeyDateName, KeyDate | None] | None = Field(default=None, max_length=30)
+    price: Annotated[int, Field(ge=0, le=10_000_000_000)] | None = None
+    commission_rate: Annotated[float, Field(ge=0, le=100)] | None = None
+    risk_flags: list[Flag] | None = Field(default=None, max_length=20)
+    internal_owner_user_id: Id | None = None

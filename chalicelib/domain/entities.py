@@ -1,0 +1,230 @@
+"""The records Threshold keeps, as plain data. The store maps them to and from DynamoDB items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from chalicelib.domain.roles import PartyRole, PartyStatus, StaffRole, UserStatus, Visibility
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did something: a user, or a named system principal ("system", a console role)."""
+
+    user_id: str
+    label: str
+
+
+SYSTEM = Actor("system", "Threshold")
+
+
+@dataclass
+class Address:
+    line1: str
+    city: str
+    state: str
+    postal_code: str
+    line2: str | None = None
+
+    def one_line(self) -> str:
+        street = f"{self.line1}, {self.line2}" if self.line2 else self.line1
+        return f"{street}, {self.city}, {self.state} {self.postal_code}"
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "line1": self.line1,
+            "city": self.city,
+            "state": self.state,
+            "postal_code": self.postal_code,
+        }
+        if self.line2:
+            out["line2"] = self.line2
+        return out
+
+
+@dataclass
+class Org:
+    org_id: str
+    name: str
+    created_at: datetime
+    time_zone: str = "America/New_York"
+
+
+@dataclass
+class User:
+    user_id: str
+    email: str
+    status: UserStatus
+    created_at: datetime
+    name: str | None = None
+    phone: str | None = None
+    status_reason: str | None = None
+
+
+@dataclass
+class StaffMembership:
+    org_id: str
+    org_name: str
+    user_id: str
+    email: str
+    role: StaffRole
+    since: datetime
+
+
+@dataclass
+class Property:
+    property_id: str
+    org_id: str
+    address: Address
+    created_at: datetime
+
+
+@dataclass
+class Deal:
+    deal_id: str
+    org_id: str
+    workflow: str
+    template_version: int
+    title: str
+    stage: str
+    stage_entered_at: datetime
+    property_id: str
+    address: Address
+    created_at: datetime
+    created_by: str
+    last_activity_at: datetime
+    version: int = 1
+    unit: str | None = None
+    key_dates: dict[str, date] = field(default_factory=dict)
+    price: int | None = None
+    # Internal fields: never serialized to a non-staff caller.
+    commission_rate: float | None = None
+    risk_flags: list[str] = field(default_factory=list)
+    internal_owner_user_id: str | None = None
+    external_id: str | None = None
+
+
+@dataclass
+class DealSummary:
+    """A deal as it appears in a list (denormalized onto party items for the 'my deals' feed)."""
+
+    deal_id: str
+    org_id: str
+    workflow: str
+    title: str
+    stage: str
+    address: Address
+    last_activity_at: datetime
+    unit: str | None = None
+    role: str | None = None
+
+
+@dataclass
+class Party:
+    deal_id: str
+    org_id: str
+    user_id: str
+    email: str
+    role: PartyRole
+    status: PartyStatus
+    added_at: datetime
+    added_by: str
+    name: str | None = None
+    phone: str | None = None
+    accepted_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+@dataclass
+class StageChange:
+    deal_id: str
+    change_id: str
+    to_stage: str
+    at: datetime
+    actor_user_id: str
+    actor_name: str
+    from_stage: str | None = None
+    reason: str | None = None
+    override: bool = False
+    unmet: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Task:
+    deal_id: str
+    task_id: str
+    title: str
+    stage: str
+    owner_role: str
+    status: str
+    visibility: Visibility
+    created_at: datetime
+    owner_user_id: str | None = None
+    due_at: datetime | None = None
+    depends_on: list[str] = field(default_factory=list)
+    restricted_to: list[str] = field(default_factory=list)
+    proof_required: str = "none"
+    proof: dict[str, Any] | None = None
+    template_key: str | None = None
+    due_rule: dict[str, Any] | None = None
+    completed_at: datetime | None = None
+    completed_by: str | None = None
+    version: int = 1
+
+
+@dataclass
+class DocumentRequest:
+    deal_id: str
+    request_id: str
+    type: str
+    label: str
+    status: str
+    visibility: Visibility
+    created_at: datetime
+    required: bool = True
+    stage: str | None = None
+    due_at: datetime | None = None
+    target_user_ids: list[str] = field(default_factory=list)
+    restricted_to: list[str] = field(default_factory=list)
+    accepted_types: list[str] = field(default_factory=list)
+    max_bytes: int = 25 * 1024 * 1024
+    template_key: str | None = None
+    due_rule: dict[str, Any] | None = None
+    rejection: dict[str, Any] | None = None
+    version: int = 1
+
+
+@dataclass
+class Document:
+    deal_id: str
+    request_id: str
+    document_id: str
+    version: int
+    status: str
+    sha256: str
+    size: int
+    content_type: str
+    uploaded_by: str
+    uploaded_at: datetime
+    s3_key: str
+    file_name: str | None = None
+
+
+@dataclass
+class ActivityEvent:
+    """An append-only audit record. `deal_id` or `org_id` (or a user) names the stream it belongs to."""
+
+    event_id: str
+    type: str
+    at: datetime
+    actor_user_id: str
+    actor_label: str
+    visibility: Visibility
+    summary: str
+    org_id: str | None = None
+    deal_id: str | None = None
+    subject_user_id: str | None = None
+    restricted_to: list[str] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)

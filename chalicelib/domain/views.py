@@ -1,0 +1,307 @@
+"""What each caller sees. Fields a role may not see are absent, never null (PRODUCT.md §4).
+
+Every serializer takes the viewer's DealAccess; nothing outside this module decides field visibility.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalicelib.clock import iso
+from chalicelib.domain import workflows
+from chalicelib.domain.access import DealAccess, can_see
+from chalicelib.domain.entities import (
+    ActivityEvent,
+    Deal,
+    DealSummary,
+    Document,
+    DocumentRequest,
+    Party,
+    StageChange,
+    Task,
+)
+from chalicelib.domain.roles import Capacity, PartyRole, PartyStatus
+
+# Roles whose contact details every non-vendor party may see: the people a client calls.
+CONTACTABLE_ROLES = frozenset({PartyRole.AGENT, PartyRole.COORDINATOR})
+OPEN_REQUEST_STATUSES = frozenset({"requested", "rejected"})
+
+
+@dataclass
+class Workspace:
+    """A deal and everything kept in its partition: one Query loads it (DATA_MODEL.md)."""
+
+    deal: Deal
+    parties: list[Party] = field(default_factory=list)
+    stage_history: list[StageChange] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    document_requests: list[DocumentRequest] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+
+    def party(self, user_id: str) -> Party | None:
+        return next((p for p in self.parties if p.user_id == user_id), None)
+
+    def active_parties(self) -> list[Party]:
+        return [p for p in self.parties if p.status is not PartyStatus.REVOKED]
+
+
+def _ts(value: Any) -> str | None:
+    return iso(value) if value is not None else None
+
+
+def party_view(party: Party, access: DealAccess) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "user_id": party.user_id,
+        "role": party.role.value,
+        "name": party.name or party.email.split("@", 1)[0],
+        "status": party.status.value,
+    }
+    own = party.user_id == access.user_id
+    contactable = party.role in CONTACTABLE_ROLES and access.capacity is not Capacity.VENDOR
+    if access.is_staff or own or contactable:
+        out["email"] = party.email
+        if party.phone:
+            out["phone"] = party.phone
+    if access.is_staff:
+        out["added_at"] = _ts(party.added_at)
+        if party.accepted_at:
+            out["accepted_at"] = _ts(party.accepted_at)
+        if party.revoked_at:
+            out["revoked_at"] = _ts(party.revoked_at)
+    return out
+
+
+def visible_parties(parties: list[Party], access: DealAccess) -> list[Party]:
+    if access.is_staff:
+        return parties
+    current = [p for p in parties if p.status is not PartyStatus.REVOKED]
+    if access.capacity is Capacity.VENDOR:
+        return [p for p in current if p.user_id == access.user_id or p.role in CONTACTABLE_ROLES]
+    return current
+
+
+def task_visible(task: Task, access: DealAccess) -> bool:
+    return can_see(access, task.visibility, task.restricted_to, owner_user_id=task.owner_user_id)
+
+
+def task_view(task: Task, visible_ids: set[str] | None = None) -> dict[str, Any]:
+    depends_on = [d for d in task.depends_on if visible_ids is None or d in visible_ids]
+    out: dict[str, Any] = {
+        "id": task.task_id,
+        "title": task.title,
+        "stage": task.stage,
+        "owner_user_id": task.owner_user_id,
+        "owner_role": task.owner_role,
+        "due_at": _ts(task.due_at),
+        "status": task.status,
+        "depends_on": depends_on,
+        "visibility": task.visibility.value,
+        "proof": task.proof,
+        "proof_required": task.proof_required,
+        "version": task.version,
+    }
+    if task.completed_at:
+        out["completed_at"] = _ts(task.completed_at)
+        out["completed_by"] = task.completed_by
+    return out
+
+
+def request_visible(request: DocumentRequest, access: DealAccess) -> bool:
+    return can_see(access, request.visibility, [*request.restricted_to, *request.target_user_ids])
+
+
+def document_view(doc: Document) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": doc.document_id,
+        "version": doc.version,
+        "status": doc.status,
+        "sha256": doc.sha256,
+        "size": doc.size,
+        "content_type": doc.content_type,
+        "uploaded_by": doc.uploaded_by,
+        "uploaded_at": _ts(doc.uploaded_at),
+    }
+    if doc.file_name:
+        out["file_name"] = doc.file_name
+    return out
+
+
+def document_request_view(request: DocumentRequest, documents: list[Document]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": request.request_id,
+        "type": request.type,
+        "label": request.label,
+        "status": request.status,
+        "required": request.required,
+        "stage": request.stage,
+        "due_at": _ts(request.due_at),
+        "target_user_ids": list(request.target_user_ids),
+        "accepted_types": list(request.accepted_types),
+        "max_bytes": request.max_bytes,
+        "visibility": request.visibility.value,
+        "documents": [document_view(d) for d in sorted(documents, key=lambda d: d.version)],
+        "version": request.version,
+    }
+    if request.rejection:
+        out["rejection"] = request.rejection
+    return out
+
+
+def stage_change_view(change: StageChange, access: DealAccess, deal: Deal) -> dict[str, Any]:
+    template = workflows.pinned(deal.workflow, deal.template_version)
+    out: dict[str, Any] = {
+        "from": change.from_stage,
+        "from_label": template.stage(change.from_stage).label if change.from_stage else None,
+        "to": change.to_stage,
+        "to_label": template.stage(change.to_stage).label,
+        "at": _ts(change.at),
+        "by": change.actor_name,
+    }
+    if access.is_staff:
+        out.update(
+            id=change.change_id,
+            actor_user_id=change.actor_user_id,
+            reason=change.reason,
+            override=change.override,
+            unmet=list(change.unmet),
+        )
+    return out
+
+
+def waiting_on(ws: Workspace, access: DealAccess) -> list[dict[str, Any]]:
+    """Who owns the next move in the current stage: owners of open visible tasks and the uploaders of
+    open document requests, soonest due first."""
+    stage = ws.deal.stage
+    owners: dict[tuple[str | None, str], dict[str, Any]] = {}
+
+    def add(user_id: str | None, role: str, due: Any) -> None:
+        entry = owners.setdefault((user_id, role), {"user_id": user_id, "role": role, "open_items": 0})
+        entry["open_items"] += 1
+        if due is not None and (entry.get("_due") is None or due < entry["_due"]):
+            entry["_due"] = due
+
+    for task in ws.tasks:
+        if task.stage == stage and task.status == "open" and task_visible(task, access):
+            add(task.owner_user_id, task.owner_role, task.due_at)
+    for req in ws.document_requests:
+        if req.stage == stage and req.status in OPEN_REQUEST_STATUSES and request_visible(req, access):
+            uploaders: list[str | None] = list(req.target_user_ids) or [None]
+            for user_id in uploaders:
+                party = ws.party(user_id) if user_id else None
+                add(user_id, party.role.value if party else "uploader", req.due_at)
+    names = {p.user_id: p.name or p.email.split("@", 1)[0] for p in ws.parties}
+    result = []
+    for entry in sorted(owners.values(), key=lambda e: (e.get("_due") is None, e.get("_due"))):
+        due = entry.pop("_due", None)
+        entry["next_due_at"] = _ts(due)
+        if entry["user_id"]:
+            entry["name"] = names.get(entry["user_id"])
+        result.append(entry)
+    return result
+
+
+def deal_view(ws: Workspace, access: DealAccess) -> dict[str, Any]:
+    deal = ws.deal
+    template = workflows.pinned(deal.workflow, deal.template_version)
+    stage = template.stage(deal.stage)
+    tasks = [t for t in ws.tasks if task_visible(t, access)]
+    visible_task_ids = {t.task_id for t in tasks}
+    requests = [r for r in ws.document_requests if request_visible(r, access)]
+    docs_by_request: dict[str, list[Document]] = {}
+    for doc in ws.documents:
+        docs_by_request.setdefault(doc.request_id, []).append(doc)
+    out: dict[str, Any] = {
+        "id": deal.deal_id,
+        "org_id": deal.org_id,
+        "workflow": deal.workflow,
+        "template_version": deal.template_version,
+        "title": deal.title,
+        "stage": deal.stage,
+        "stage_label": stage.label,
+        "next_step": stage.next_step,
+        "terminal": stage.terminal,
+        "waiting_on": waiting_on(ws, access),
+        "property": _property_view(deal),
+        "parties": [party_view(p, access) for p in visible_parties(ws.parties, access)],
+        "tasks": [task_view(t, visible_task_ids) for t in sorted(tasks, key=_due_order)],
+        "document_requests": [
+            document_request_view(r, docs_by_request.get(r.request_id, []))
+            for r in sorted(requests, key=_due_order)
+        ],
+        "stage_history": [
+            stage_change_view(c, access, deal) for c in sorted(ws.stage_history, key=lambda c: c.at)
+        ],
+        "version": deal.version,
+        "created_at": _ts(deal.created_at),
+        "last_activity_at": _ts(deal.last_activity_at),
+        "your_role": access.capacity.value,
+    }
+    if access.capacity is not Capacity.VENDOR or deal.workflow == "maintenance":
+        out["key_dates"] = {name: d.isoformat() for name, d in sorted(deal.key_dates.items())}
+    if access.capacity is not Capacity.VENDOR and deal.price is not None:
+        out["price"] = deal.price
+    if access.is_staff:
+        out.update(_internal_fields(deal))
+    return out
+
+
+def _due_order(record: Task | DocumentRequest) -> tuple[bool, str]:
+    return (record.due_at is None, iso(record.due_at) if record.due_at else "")
+
+
+def _property_view(deal: Deal) -> dict[str, Any]:
+    out: dict[str, Any] = {"property_id": deal.property_id, "address": deal.address.as_dict()}
+    if deal.unit:
+        out["unit"] = deal.unit
+    return out
+
+
+def _internal_fields(deal: Deal) -> dict[str, Any]:
+    out: dict[str, Any] = {"risk_flags": list(deal.risk_flags)}
+    if deal.commission_rate is not None:
+        out["commission_rate"] = deal.commission_rate
+    if deal.internal_owner_user_id:
+        out["internal_owner_user_id"] = deal.internal_owner_user_id
+    if deal.external_id:
+        out["external_id"] = deal.external_id
+    return out
+
+
+def deal_summary_view(summary: DealSummary) -> dict[str, Any]:
+    template = workflows.latest(summary.workflow)
+    label = template.stage(summary.stage).label if template.has_stage(summary.stage) else summary.stage
+    out: dict[str, Any] = {
+        "id": summary.deal_id,
+        "org_id": summary.org_id,
+        "workflow": summary.workflow,
+        "title": summary.title,
+        "stage": summary.stage,
+        "stage_label": label,
+        "property": {"address": summary.address.as_dict()},
+        "last_activity_at": _ts(summary.last_activity_at),
+    }
+    if summary.unit:
+        out["property"]["unit"] = summary.unit
+    if summary.role:
+        out["your_role"] = summary.role
+    return out
+
+
+def activity_view(event: ActivityEvent, access: DealAccess | None) -> dict[str, Any]:
+    """`data["internal"]` is the staff-only part of an event (e.g. a commission change)."""
+    staff = access is None or access.is_staff
+    data = dict(event.data) if staff else {k: v for k, v in event.data.items() if k != "internal"}
+    out: dict[str, Any] = {
+        "id": event.event_id,
+        "type": event.type,
+        "at": _ts(event.at),
+        "actor": {"user_id": event.actor_user_id, "label": event.actor_label},
+        "summary": event.summary,
+        "data": data,
+    }
+    if staff:
+        out["visibility"] = event.visibility.value
+        if event.restricted_to:
+            out["restricted_to"] = list(event.restricted_to)
+    return out

@@ -1,0 +1,78 @@
+"""Parties: invite someone to a deal, revoke them (effective on their very next request)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from chalicelib import clock
+from chalicelib.domain.access import Action, Caller, DealAccess
+from chalicelib.domain.commands import PartyIn
+from chalicelib.domain.entities import Party
+from chalicelib.domain.errors import Conflict, Forbidden, NotFound
+from chalicelib.domain.roles import PartyStatus
+from chalicelib.observability import metrics
+from chalicelib.services.access import deal_header_access
+from chalicelib.services.activity import deal_event
+from chalicelib.services.deals import new_party
+from chalicelib.store import deals as deal_store
+from chalicelib.store import users as user_store
+from chalicelib.store.unit_of_work import UnitOfWork
+
+
+def add_party(caller: Caller, deal_id: str, wanted: PartyIn) -> tuple[Party, DealAccess]:
+    deal, parties, access = deal_header_access(caller, deal_id)
+    access.require(Action.MANAGE_PARTIES)
+    person = user_store.lookup([wanted.email], deal.org_id).get(wanted.email)
+    existing = next((p for p in parties if person and p.user_id == person.user.user_id), None)
+    if existing is not None and existing.status is not PartyStatus.REVOKED:
+        raise Conflict("this person is already a party to the deal", code="already_a_party")
+    uow = UnitOfWork()
+    party = new_party(uow, deal, wanted, person, caller.user_id)
+    if existing is None:
+        deal_store.add_party(uow, party, deal)
+    else:  # a revoked party invited back: the same record, re-opened
+        deal_store.change_party(uow, existing, dataclasses.replace(party, revoked_at=None), deal)
+    deal_store.touch(uow, deal, [p for p in parties if p.user_id != party.user_id], clock.now())
+    uow.record(
+        deal_event(
+            deal,
+            caller.actor,
+            "party.invited",
+            f"{caller.label} added {party.name or 'a new party'} as {_role(party)}",
+            data={"user_id": party.user_id, "role": party.role.value, "status": party.status.value},
+        )
+    )
+    uow.commit()
+    metrics.add_metric(name="PartiesInvited", unit="Count", value=1)
+    return party, access
+
+
+def revoke_party(caller: Caller, deal_id: str, user_id: str) -> tuple[Party, DealAccess]:
+    deal, parties, access = deal_header_access(caller, deal_id)
+    access.require(Action.MANAGE_PARTIES)
+    party = next((p for p in parties if p.user_id == user_id and p.status is not PartyStatus.REVOKED), None)
+    if party is None:
+        raise NotFound("party not found")
+    if user_id == caller.user_id:
+        raise Forbidden("you cannot revoke your own access to a deal", code="cannot_revoke_self")
+    now = clock.now()
+    revoked = dataclasses.replace(party, status=PartyStatus.REVOKED, revoked_at=now)
+    uow = UnitOfWork()
+    deal_store.change_party(uow, party, revoked, deal)
+    deal_store.touch(uow, deal, [p for p in parties if p.user_id != user_id], now)
+    uow.record(
+        deal_event(
+            deal,
+            caller.actor,
+            "party.revoked",
+            f"{caller.label} removed {party.name or 'a party'} ({_role(party)}) from the deal",
+            data={"user_id": party.user_id, "role": party.role.value},
+            at=now,
+        )
+    )
+    uow.commit()
+    return revoked, access
+
+
+def _role(party: Party) -> str:
+    return party.role.value.replace("_", " ")

@@ -1,0 +1,40 @@
+"""Activity log reads. Writes go through UnitOfWork.record, inside each mutation's transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.expressions.condition import Condition
+
+from chalicelib.domain.access import DealAccess
+from chalicelib.domain.entities import ActivityEvent
+from chalicelib.domain.roles import Capacity, Visibility
+from chalicelib.store.errors import translated
+from chalicelib.store.models import ACTIVITY_PREFIX, ActivityItem, activity_stream
+from chalicelib.store.table import TableItem, query_page
+
+
+def _visibility_filter(access: DealAccess) -> Condition | None:
+    """The same rule as domain.access.can_see, pushed into the Query so a page costs one request."""
+    if access.is_staff:
+        return None
+    mine = ActivityItem.restricted_to.contains(access.user_id)
+    if access.capacity is Capacity.VENDOR:
+        return mine
+    return (ActivityItem.visibility == Visibility.PARTIES.value) | mine
+
+
+def deal_page(
+    deal_id: str, access: DealAccess, *, limit: int, start: dict[str, Any] | None
+) -> tuple[list[ActivityEvent], dict[str, Any] | None]:
+    """A deal's activity, newest first, filtered for the viewer: one Query per page."""
+    with translated():
+        page = query_page(
+            activity_stream(deal_id, None, None),
+            sort_condition=TableItem.sk.startswith(ACTIVITY_PREFIX),
+            filter_condition=_visibility_filter(access),
+            limit=limit,
+            start_key=start,
+            newest_first=True,
+        )
+    return [i.to_entity() for i in page.items if isinstance(i, ActivityItem)], page.last_key

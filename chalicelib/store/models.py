@@ -1,0 +1,342 @@
+"""Entity items of the single table. Each declares its keys once; docs/DATA_MODEL.md lists them all.
+
+Partition layout of a deal (one Query on `DEAL#{id}` with `begins_with(SK, "W#")` is the workspace;
+`begins_with(SK, "W#DEAL")` is the deal and its parties, which is all authorization needs):
+
+    DEAL#{deal_id}  W#DEAL                      the deal
+                    W#DEAL#PARTY#{user_id}      parties
+                    W#STAGE#{at}#{change_id}    stage history
+                    W#TASK#{task_id}            tasks
+                    W#DREQ#{request_id}         document requests
+                    W#DOC#{request_id}#{nnnn}   document versions
+                    ACT#{at}#{event_id}         activity (outside the workspace range)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+
+from chalicelib.clock import parse_iso
+from chalicelib.domain.entities import (
+    ActivityEvent,
+    Address,
+    Deal,
+    DealSummary,
+    Document,
+    DocumentRequest,
+    Org,
+    Party,
+    Property,
+    StaffMembership,
+    StageChange,
+    Task,
+    User,
+)
+from chalicelib.domain.roles import PartyStatus
+from chalicelib.store import schema
+from chalicelib.store.table import KeyFormat, TableItem, share_connection
+
+WORKSPACE_PREFIX = "W#"
+DEAL_HEADER_PREFIX = "W#DEAL"
+ACTIVITY_PREFIX = "ACT#"
+
+
+def _text(null: bool = True) -> UnicodeAttribute:
+    return UnicodeAttribute(null=null)
+
+
+class OrgItem(TableItem, discriminator="Org"):
+    KEY = KeyFormat("ORG#{org_id}", "ORG")
+    ENTITY = Org
+
+    org_id = _text(False)
+    name = _text(False)
+    created_at = _text(False)
+    time_zone = _text()
+
+
+class UserItem(TableItem, discriminator="User"):
+    """Keyed by normalized email: the token carries the email, so authentication is one Query that
+    returns the user and their staff memberships together."""
+
+    KEY = KeyFormat("EMAIL#{email}", "USER")
+    INDEXES = {schema.GSI1: KeyFormat("USER#{user_id}", "USER")}
+    ENTITY = User
+
+    user_id = _text(False)
+    email = _text(False)
+    status = _text(False)
+    created_at = _text(False)
+    name = _text()
+    phone = _text()
+    status_reason = _text()
+
+
+class StaffItem(TableItem, discriminator="StaffMembership"):
+    KEY = KeyFormat("EMAIL#{email}", "STAFF#{org_id}")
+    INDEXES = {schema.GSI1: KeyFormat("ORG#{org_id}#STAFF", "{role}#{user_id}")}
+    ENTITY = StaffMembership
+
+    org_id = _text(False)
+    org_name = _text(False)
+    user_id = _text(False)
+    email = _text(False)
+    role = _text(False)
+    since = _text(False)
+
+
+class PropertyItem(TableItem, discriminator="Property"):
+    KEY = KeyFormat("PROPERTY#{property_id}", "PROPERTY")
+    ENTITY = Property
+
+    property_id = _text(False)
+    org_id = _text(False)
+    address: MapAttribute[str, Any] = MapAttribute()
+    created_at = _text(False)
+
+
+class DealItem(TableItem, discriminator="Deal"):
+    KEY = KeyFormat("DEAL#{deal_id}", "W#DEAL")
+    INDEXES = {
+        # the org's deals, newest activity first (admins' and coordinators' "my deals")
+        schema.GSI1: KeyFormat("ORG#{org_id}#DEALS", "{last_activity_at}#{deal_id}"),
+        # the pipeline: one partition per org and workflow, by stage, longest in stage first
+        schema.GSI2: KeyFormat("ORG#{org_id}#WF#{workflow}", "{stage}#{stage_entered_at}#{deal_id}"),
+    }
+    ENTITY = Deal
+
+    deal_id = _text(False)
+    org_id = _text(False)
+    workflow = _text(False)
+    template_version = NumberAttribute()
+    title = _text(False)
+    stage = _text(False)
+    stage_entered_at = _text(False)
+    property_id = _text(False)
+    address: MapAttribute[str, Any] = MapAttribute()
+    unit = _text()
+    created_at = _text(False)
+    created_by = _text(False)
+    last_activity_at = _text(False)
+    version = NumberAttribute()
+    key_dates: MapAttribute[str, Any] = MapAttribute(null=True)
+    price = NumberAttribute(null=True)
+    commission_rate = NumberAttribute(null=True)
+    risk_flags = ListAttribute(null=True)  # type: ignore[var-annotated]
+    internal_owner_user_id = _text()
+    external_id = _text()
+
+
+class PartyItem(TableItem, discriminator="Party"):
+    """A user's membership of a deal. Active parties also carry a summary of the deal, so the user's
+    'my deals' feed is one Query on GSI1 with no per-deal reads."""
+
+    KEY = KeyFormat("DEAL#{deal_id}", "W#DEAL#PARTY#{user_id}")
+    INDEXES = {schema.GSI1: KeyFormat("USER#{user_id}#DEALS", "{last_activity_at}#{deal_id}")}
+    INDEX_DEPENDS = {schema.GSI1: frozenset({"status"})}
+    ENTITY = Party
+
+    deal_id = _text(False)
+    org_id = _text(False)
+    user_id = _text(False)
+    email = _text(False)
+    role = _text(False)
+    status = _text(False)
+    added_at = _text(False)
+    added_by = _text(False)
+    name = _text()
+    phone = _text()
+    accepted_at = _text()
+    revoked_at = _text()
+    # the deal summary for the feed (kept current by every deal mutation: store/deals.py touch)
+    title = _text()
+    workflow = _text()
+    stage = _text()
+    address: MapAttribute[str, Any] = MapAttribute(null=True)
+    unit = _text()
+    last_activity_at = _text()
+
+    def index_enabled(self, index: str) -> bool:
+        return self.status == PartyStatus.ACTIVE.value
+
+    def to_summary(self) -> DealSummary:
+        return DealSummary(
+            deal_id=self.deal_id,
+            org_id=self.org_id,
+            workflow=self.workflow or "",
+            title=self.title or "",
+            stage=self.stage or "",
+            address=Address(**self.address.as_dict()) if self.address else Address("", "", "", ""),
+            last_activity_at=_parse(self.last_activity_at),
+            unit=self.unit,
+            role=self.role,
+        )
+
+
+class StageChangeItem(TableItem, discriminator="StageChange"):
+    KEY = KeyFormat("DEAL#{deal_id}", "W#STAGE#{at}#{change_id}")
+    ENTITY = StageChange
+
+    deal_id = _text(False)
+    change_id = _text(False)
+    to_stage = _text(False)
+    at = _text(False)
+    actor_user_id = _text(False)
+    actor_name = _text(False)
+    from_stage = _text()
+    reason = _text()
+    override = BooleanAttribute(null=True)
+    unmet = ListAttribute(null=True)  # type: ignore[var-annotated]
+
+
+class TaskItem(TableItem, discriminator="Task"):
+    KEY = KeyFormat("DEAL#{deal_id}", "W#TASK#{task_id}")
+    ENTITY = Task
+
+    deal_id = _text(False)
+    task_id = _text(False)
+    title = _text(False)
+    stage = _text(False)
+    owner_role = _text(False)
+    status = _text(False)
+    visibility = _text(False)
+    created_at = _text(False)
+    owner_user_id = _text()
+    due_at = _text()
+    depends_on = ListAttribute(null=True)  # type: ignore[var-annotated]
+    restricted_to = ListAttribute(null=True)  # type: ignore[var-annotated]
+    proof_required = _text()
+    proof: MapAttribute[str, Any] = MapAttribute(null=True)
+    template_key = _text()
+    due_rule: MapAttribute[str, Any] = MapAttribute(null=True)
+    completed_at = _text()
+    completed_by = _text()
+    version = NumberAttribute()
+
+
+class DocumentRequestItem(TableItem, discriminator="DocumentRequest"):
+    KEY = KeyFormat("DEAL#{deal_id}", "W#DREQ#{request_id}")
+    ENTITY = DocumentRequest
+
+    deal_id = _text(False)
+    request_id = _text(False)
+    type = _text(False)
+    label = _text(False)
+    status = _text(False)
+    visibility = _text(False)
+    created_at = _text(False)
+    required = BooleanAttribute(null=True)
+    stage = _text()
+    due_at = _text()
+    target_user_ids = ListAttribute(null=True)  # type: ignore[var-annotated]
+    restricted_to = ListAttribute(null=True)  # type: ignore[var-annotated]
+    accepted_types = ListAttribute(null=True)  # type: ignore[var-annotated]
+    max_bytes = NumberAttribute(null=True)
+    template_key = _text()
+    due_rule: MapAttribute[str, Any] = MapAttribute(null=True)
+    rejection: MapAttribute[str, Any] = MapAttribute(null=True)
+    version = NumberAttribute()
+
+
+class DocumentItem(TableItem, discriminator="Document"):
+    KEY = KeyFormat("DEAL#{deal_id}", "W#DOC#{request_id}#{version_key}")
+    ENTITY = Document
+
+    deal_id = _text(False)
+    request_id = _text(False)
+    document_id = _text(False)
+    version = NumberAttribute()
+    status = _text(False)
+    sha256 = _text(False)
+    size = NumberAttribute()
+    content_type = _text(False)
+    uploaded_by = _text(False)
+    uploaded_at = _text(False)
+    s3_key = _text(False)
+    file_name = _text()
+
+    def key_values(self) -> dict[str, Any]:
+        values = super().key_values()
+        values["version_key"] = f"{int(self.version):04d}"
+        return values
+
+
+class ActivityItem(TableItem, discriminator="ActivityEvent"):
+    """Append-only: written only with a not-exists condition (UnitOfWork.record); never updated."""
+
+    KEY = KeyFormat("{stream}", "ACT#{at}#{event_id}")
+    # an org's activity by month, for exports over a date range
+    INDEXES = {schema.GSI1: KeyFormat("ORG#{org_id}#ACT#{month}", "{at}#{event_id}")}
+    INDEX_DEPENDS = {schema.GSI1: frozenset({"at"})}
+    ENTITY = ActivityEvent
+
+    event_id = _text(False)
+    type = _text(False)
+    at = _text(False)
+    actor_user_id = _text(False)
+    actor_label = _text(False)
+    visibility = _text(False)
+    summary = _text(False)
+    org_id = _text()
+    deal_id = _text()
+    subject_user_id = _text()
+    restricted_to = ListAttribute(null=True)  # type: ignore[var-annotated]
+    data: MapAttribute[str, Any] = MapAttribute(null=True)
+
+    def key_values(self) -> dict[str, Any]:
+        values = super().key_values()
+        values["stream"] = activity_stream(self.deal_id, self.org_id, self.subject_user_id)
+        values["month"] = (self.at or "")[:7] or None
+        return values
+
+
+def activity_stream(deal_id: str | None, org_id: str | None, user_id: str | None) -> str:
+    """The partition an event belongs to: its deal, else its org, else the user it is about."""
+    if deal_id:
+        return f"DEAL#{deal_id}"
+    if org_id:
+        return f"ORG#{org_id}"
+    if user_id:
+        return f"USER#{user_id}"
+    raise ValueError("an activity event needs a deal, an org or a user")
+
+
+class IdempotencyItem(TableItem, discriminator="Idempotency"):
+    """The first answer to a POST with an Idempotency-Key, scoped to the caller. Expires by TTL."""
+
+    KEY = KeyFormat("IDEM#{scope}", "IDEM")
+
+    scope = _text(False)
+    fingerprint = _text(False)
+    created_at = _text(False)
+    status_code = NumberAttribute(null=True)
+    body = _text()
+
+
+def _parse(text: str | None) -> Any:
+    return parse_iso(text) if text else None
+
+
+ITEM_CLASSES: tuple[type[TableItem], ...] = (
+    OrgItem,
+    UserItem,
+    StaffItem,
+    PropertyItem,
+    DealItem,
+    PartyItem,
+    StageChangeItem,
+    TaskItem,
+    DocumentRequestItem,
+    DocumentItem,
+    ActivityItem,
+    IdempotencyItem,
+)
+share_connection(*ITEM_CLASSES)

@@ -1,0 +1,23 @@
+"""Organizations (brokerages, property managers)."""
+
+from __future__ import annotations
+
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib.domain.entities import Org
+from chalicelib.store.errors import translated
+from chalicelib.store.models import OrgItem
+from chalicelib.store.unit_of_work import UnitOfWork, already_exists
+
+
+def add_org(uow: UnitOfWork, org: Org) -> None:
+    uow.create(OrgItem.from_entity(org), on_exists=already_exists("this organization"))
+
+
+def get_org(org_id: str) -> Org | None:
+    key = OrgItem.key_for(org_id=org_id)
+    with translated():
+        try:
+            return OrgItem.get(key[0], key[1]).to_entity()
+        except DoesNotExist:
+            return None

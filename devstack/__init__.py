@@ -1,0 +1,1 @@
+"""Local mode: the AWS emulator, resources, demo data and trigger emulation. Never deployed."""

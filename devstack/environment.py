@@ -1,0 +1,42 @@
+"""The environment of local mode: what infra would set in AWS, pointed at the emulator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from devstack.localauth import AUDIENCE, ISSUER
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCAL_DIR = ROOT / ".local"
+EMULATOR_HOST = "127.0.0.1"
+EMULATOR_PORT = 4566
+API_HOST = "127.0.0.1"
+API_PORT = 8000
+PORTAL_ORIGIN = "http://localhost:3000"
+
+
+def local_environment(jwks_url: str, *, endpoint: str | None = None) -> dict[str, str]:
+    env = {
+        "STAGE": "local",
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "TABLE_NAME": "threshold-local",
+        "DOCUMENTS_BUCKET": "threshold-local-documents",
+        "EVENT_BUS_NAME": "threshold-local",
+        "SENDER_EMAIL": "portal@threshold.example",
+        "JWKS_URL": jwks_url,
+        "TOKEN_ISSUER": ISSUER,
+        "TOKEN_AUDIENCE": AUDIENCE,
+        "CURSOR_SECRET": "local-only-cursor-secret-not-for-production-use",
+        "PORTAL_URL": PORTAL_ORIGIN,
+        "PORTAL_ORIGINS": PORTAL_ORIGIN,
+        "POWERTOOLS_SERVICE_NAME": "threshold",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+        "POWERTOOLS_LOG_LEVEL": "INFO",
+    }
+    if endpoint:
+        env["AWS_ENDPOINT_URL"] = endpoint
+    return env

@@ -1,0 +1,299 @@
+"""Demo data: two brokerages (one a rival), every staff and party role, deals in every workflow.
+
+Deals are opened through the same service the API uses, so their activity logs are real. Parties are
+seeded as having accepted their invitations; a few deals are moved along their stage ladder.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from chalicelib import clock, ids
+from chalicelib.domain.access import Caller
+from chalicelib.domain.commands import NewDeal
+from chalicelib.domain.entities import SYSTEM, Actor, Deal, Org, Party, StaffMembership, StageChange, User
+from chalicelib.domain.roles import PartyStatus, StaffRole, UserStatus, Visibility
+from chalicelib.services import deals as deal_service
+from chalicelib.services.activity import deal_event, org_event
+from chalicelib.services.principals import caller_for
+from chalicelib.store import deals as deal_store
+from chalicelib.store import orgs as org_store
+from chalicelib.store import users as user_store
+from chalicelib.store.unit_of_work import UnitOfWork
+
+HARBOR = "Harbor & Main Realty"
+RIVAL = "Rival Realty Group"
+
+STAFF = {
+    HARBOR: [
+        ("ada.admin@harbormain.example", "Ada Park", StaffRole.ADMIN),
+        ("cora.coord@harbormain.example", "Cora Diaz", StaffRole.COORDINATOR),
+        ("alex.agent@harbormain.example", "Alex Kim", StaffRole.AGENT),
+        ("avery.agent@harbormain.example", "Avery Stone", StaffRole.AGENT),
+    ],
+    RIVAL: [
+        ("rhea.admin@rivalrealty.example", "Rhea Stark", StaffRole.ADMIN),
+        ("rory.coord@rivalrealty.example", "Rory Lane", StaffRole.COORDINATOR),
+        ("remy.agent@rivalrealty.example", "Remy Cole", StaffRole.AGENT),
+    ],
+}
+
+PEOPLE = {
+    "bianca.buyer@mail.example": ("Bianca Reyes", "+16175550101"),
+    "ben.buyer@mail.example": ("Ben Reyes", "+16175550102"),
+    "carl.client@mail.example": ("Carl Quick", None),
+    "sam.seller@mail.example": ("Sam Ortiz", "+16175550103"),
+    "tara.tenant@mail.example": ("Tara Nguyen", "+16175550104"),
+    "theo.tenant@mail.example": ("Theo Nguyen", None),
+    "dana.client@mail.example": ("Dana Fox", None),
+    "victor@fixitplumbing.example": ("Victor Alvarez (FixIt Plumbing)", "+16175550105"),
+    "lena@firstharborbank.example": ("Lena Brooks (First Harbor Bank)", "+16175550106"),
+    "tom@clearskytitle.example": ("Tom Wright (Clear Sky Title)", None),
+    "ann@closinglaw.example": ("Ann Patel (Closing Law LLP)", None),
+}
+
+
+@dataclass
+class DemoDeal:
+    key: str
+    deal_id: str
+    org: str
+    workflow: str
+    stage: str
+    parties: dict[str, str]  # email -> party role
+
+
+@dataclass
+class Demo:
+    orgs: dict[str, str] = field(default_factory=dict)  # org name -> org id
+    staff: dict[str, tuple[str, StaffRole]] = field(default_factory=dict)  # email -> (org name, role)
+    deals: dict[str, DemoDeal] = field(default_factory=dict)
+
+    @property
+    def emails(self) -> list[str]:
+        return sorted({*self.staff, *PEOPLE})
+
+
+# (key, org, creator, workflow, title, address, unit, key dates (offsets from today), stage, parties)
+DEALS = [
+    (
+        "park_purchase",
+        HARBOR,
+        "alex.agent@harbormain.example",
+        "purchase",
+        "Reyes purchase — 14 Elm St",
+        ("14 Elm St", "Boston", "MA", "02118"),
+        None,
+        {
+            "offer_accepted": -12,
+            "earnest_money_due": -9,
+            "inspection_deadline": -2,
+            "appraisal_deadline": 5,
+            "financing_deadline": 9,
+            "closing": 18,
+        },
+        "due_diligence",
+        {
+            "bianca.buyer@mail.example": "client",
+            "ben.buyer@mail.example": "co_client",
+            "lena@firstharborbank.example": "lender",
+            "tom@clearskytitle.example": "title",
+            "ann@closinglaw.example": "attorney",
+        },
+    ),
+    (
+        "quick_purchase",
+        HARBOR,
+        "avery.agent@harbormain.example",
+        "purchase",
+        "Quick purchase — 9 Birch Ln",
+        ("9 Birch Ln", "Cambridge", "MA", "02139"),
+        None,
+        {},
+        "pre_approval",
+        {"carl.client@mail.example": "client"},
+    ),
+    (
+        "harbor_listing",
+        HARBOR,
+        "alex.agent@harbormain.example",
+        "listing",
+        "Ortiz listing — 22 Harbor View",
+        ("22 Harbor View", "Boston", "MA", "02210"),
+        None,
+        {"listing_agreement_signed": -20, "photos_scheduled": -6, "go_live": 3},
+        "marketing_review",
+        {"sam.seller@mail.example": "client"},
+    ),
+    (
+        "main_lease",
+        HARBOR,
+        "cora.coord@harbormain.example",
+        "lease",
+        "Nguyen lease — 500 Main St #3B",
+        ("500 Main St", "Somerville", "MA", "02143"),
+        "3B",
+        {"application_received": -60, "lease_start": -30, "move_in": -30, "lease_end": 335},
+        "active",
+        {"tara.tenant@mail.example": "client", "theo.tenant@mail.example": "co_client"},
+    ),
+    (
+        "sink_repair",
+        HARBOR,
+        "cora.coord@harbormain.example",
+        "maintenance",
+        "Leaking kitchen sink — #3B",
+        ("500 Main St", "Somerville", "MA", "02143"),
+        "3B",
+        {"reported": -2, "scheduled_for": 1},
+        "vendor_assigned",
+        {"tara.tenant@mail.example": "client", "victor@fixitplumbing.example": "vendor"},
+    ),
+    (
+        "rival_purchase",
+        RIVAL,
+        "remy.agent@rivalrealty.example",
+        "purchase",
+        "Fox purchase — 77 Ocean Ave",
+        ("77 Ocean Ave", "Revere", "MA", "02151"),
+        None,
+        {"offer_accepted": -5, "earnest_money_due": -2, "inspection_deadline": 5, "closing": 25},
+        "under_contract",
+        {"dana.client@mail.example": "client", "lena@firstharborbank.example": "lender"},
+    ),
+    (
+        "rival_listing",
+        RIVAL,
+        "rory.coord@rivalrealty.example",
+        "listing",
+        "Rival listing — 3 Pier Rd",
+        ("3 Pier Rd", "Quincy", "MA", "02169"),
+        None,
+        {},
+        "intake",
+        {},
+    ),
+]
+
+
+def seed_demo() -> Demo:
+    demo = Demo()
+    for org_name, staff in STAFF.items():
+        demo.orgs[org_name] = _seed_org(org_name, staff)
+        for email, _, role in staff:
+            demo.staff[email] = (org_name, role)
+    for row in DEALS:
+        demo.deals[row[0]] = _seed_deal(demo, *row)
+    return demo
+
+
+def _seed_org(name: str, staff: list[tuple[str, str, StaffRole]]) -> str:
+    now = clock.now()
+    org = Org(org_id=ids.new_id("o"), name=name, created_at=now)
+    uow = UnitOfWork()
+    org_store.add_org(uow, org)
+    for email, person_name, role in staff:
+        user = User(ids.new_id("u"), email, UserStatus.ACTIVE, now, name=person_name)
+        user_store.add_user(uow, user)
+        user_store.add_staff(uow, StaffMembership(org.org_id, name, user.user_id, email, role, now))
+    uow.record(org_event(org.org_id, SYSTEM, "org.created", f"{name} was set up with {len(staff)} staff"))
+    uow.commit()
+    return org.org_id
+
+
+def _seed_deal(
+    demo: Demo,
+    key: str,
+    org: str,
+    creator_email: str,
+    workflow: str,
+    title: str,
+    address: tuple[str, str, str, str],
+    unit: str | None,
+    offsets: dict[str, int],
+    stage: str,
+    parties: dict[str, str],
+) -> DemoDeal:
+    creator = caller_for(creator_email, None)
+    today = clock.now().date()
+    command = NewDeal.model_validate(
+        {
+            "workflow": workflow,
+            "title": title,
+            "org_id": demo.orgs[org],
+            "property": {
+                "address": dict(zip(("line1", "city", "state", "postal_code"), address, strict=True)),
+                "unit": unit,
+            },
+            "key_dates": {name: (today + timedelta(days=days)).isoformat() for name, days in offsets.items()},
+            "parties": [
+                {"email": email, "role": role, "name": PEOPLE[email][0], "phone": PEOPLE[email][1]}
+                for email, role in parties.items()
+            ],
+            "price": 685_000 if workflow in ("purchase", "listing") else None,
+            "commission_rate": 2.5 if workflow in ("purchase", "listing") else None,
+        },
+        strict=False,
+    )
+    ws, _ = deal_service.create_deal(creator, command)
+    for party in ws.parties:
+        if party.status is PartyStatus.INVITED:
+            _accept(ws.deal, ws.parties, party)
+    if stage != ws.deal.stage:
+        _move_to(ws.deal, ws.parties, creator, stage)
+    return DemoDeal(key, ws.deal.deal_id, org, workflow, stage, dict(parties))
+
+
+def _accept(deal: Deal, parties: list[Party], party: Party) -> None:
+    """As if the party had accepted their invitation (the invitation flow does this for real)."""
+    now = clock.now()
+    accepted = dataclasses.replace(party, status=PartyStatus.ACTIVE, accepted_at=now)
+    uow = UnitOfWork()
+    deal_store.change_party(uow, party, accepted, deal)
+    actor = Actor(accepted.user_id, accepted.name or accepted.email)
+    uow.record(
+        deal_event(
+            deal,
+            actor,
+            "party.accepted",
+            f"{actor.label} joined the deal",
+            data={"user_id": accepted.user_id, "role": accepted.role.value},
+        )
+    )
+    uow.commit()
+    parties[parties.index(party)] = accepted
+
+
+def _move_to(deal: Deal, parties: list[Party], actor: Caller, stage: str) -> None:
+    """Put a demo deal in a later stage, recording the stage history a real deal would have."""
+    now = clock.now()
+    moved = dataclasses.replace(deal, stage=stage, stage_entered_at=now, version=deal.version + 1)
+    uow = UnitOfWork()
+    deal_store.change_deal(uow, deal, moved)
+    deal_store.add_stage_change(
+        uow,
+        StageChange(
+            deal.deal_id,
+            ids.new_id("sc"),
+            stage,
+            now,
+            actor.user_id,
+            actor.label,
+            from_stage=deal.stage,
+            reason="Demo data: moved along for the tour",
+        ),
+    )
+    deal_store.touch(uow, moved, parties, now)
+    uow.record(
+        deal_event(
+            moved,
+            actor.actor,
+            "deal.stage_changed",
+            f"{actor.label} moved the deal to {stage.replace('_', ' ')}",
+            visibility=Visibility.PARTIES,
+            data={"from": deal.stage, "to": stage},
+        )
+    )
+    uow.commit()

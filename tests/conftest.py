@@ -1,0 +1,51 @@
+"""Test environment: set before anything from chalicelib is imported, and moto started before any
+AWS client exists (STYLE.md habit 6)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from devstack.environment import local_environment
+from devstack.localauth import LocalSigner
+
+_AUTH_DIR = Path(tempfile.mkdtemp(prefix="threshold-test-auth-"))
+SIGNER = LocalSigner(_AUTH_DIR)
+os.environ.pop("AWS_ENDPOINT_URL", None)
+os.environ.update(local_environment(SIGNER.jwks_url))
+os.environ.update({"TABLE_NAME": "threshold-test", "DOCUMENTS_BUCKET": "threshold-test-documents"})
+
+from moto import mock_aws  # noqa: E402
+
+_MOCK = mock_aws()
+_MOCK.start()
+
+import pytest  # noqa: E402
+
+from chalicelib import clock  # noqa: E402
+from chalicelib.config import settings  # noqa: E402
+from devstack import resources  # noqa: E402
+from tests.support.api import Api  # noqa: E402
+from tests.support.counting import DynamoCalls  # noqa: E402
+
+
+@pytest.fixture
+def table() -> Iterator[None]:
+    """A fresh, empty table for one test."""
+    resources.drop_table(settings())
+    resources.create_table(settings())
+    yield
+    clock.freeze(None)
+
+
+@pytest.fixture
+def api() -> Api:
+    return Api(SIGNER)
+
+
+@pytest.fixture
+def ddb_calls() -> Iterator[DynamoCalls]:
+    with DynamoCalls() as calls:
+        yield calls
