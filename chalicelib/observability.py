@@ -7,8 +7,10 @@ one forgotten argument away from a leak.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -51,6 +53,9 @@ class MaskingFormatter(LambdaPowertoolsFormatter):
 
 
 logger = Logger(service=SERVICE, logger_formatter=MaskingFormatter())
+logging.getLogger("pynamodb").setLevel(logging.WARNING)
+# Invocations that record no business metric are normal; Powertools warns on each of them.
+warnings.filterwarnings("ignore", message="No application metrics to publish")
 metrics = Metrics(namespace="Threshold", service=SERVICE)
 
 

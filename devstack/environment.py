@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from devstack.localauth import AUDIENCE, ISSUER
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCAL_DIR = ROOT / ".local"
+# Overridable so the test suite can run a second stack beside a developer's own `make run`.
+LOCAL_DIR = Path(os.environ.get("THRESHOLD_LOCAL_DIR", ROOT / ".local"))
 EMULATOR_HOST = "127.0.0.1"
-EMULATOR_PORT = 4566
+EMULATOR_PORT = int(os.environ.get("THRESHOLD_EMULATOR_PORT", "4566"))
 API_HOST = "127.0.0.1"
-API_PORT = 8000
+API_PORT = int(os.environ.get("THRESHOLD_API_PORT", "8000"))
 PORTAL_ORIGIN = "http://localhost:3000"
 
 

@@ -259,6 +259,7 @@ def _accept(deal: Deal, parties: list[Party], party: Party) -> None:
             actor,
             "party.accepted",
             f"{actor.label} joined the deal",
+            restricted_to=[accepted.user_id],
             data={"user_id": accepted.user_id, "role": accepted.role.value},
         )
     )

@@ -29,6 +29,7 @@ from chalicelib.config import settings  # noqa: E402
 from devstack import resources  # noqa: E402
 from tests.support.api import Api  # noqa: E402
 from tests.support.counting import DynamoCalls  # noqa: E402
+from tests.support.snapshots import DemoSnapshot  # noqa: E402
 
 
 @pytest.fixture
@@ -49,3 +50,14 @@ def api() -> Api:
 def ddb_calls() -> Iterator[DynamoCalls]:
     with DynamoCalls() as calls:
         yield calls
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot() -> DemoSnapshot:
+    return DemoSnapshot()
+
+
+@pytest.fixture
+def seeded(demo_snapshot: DemoSnapshot, table: None):
+    """The demo data of local mode, fresh for one test."""
+    return demo_snapshot.restore()

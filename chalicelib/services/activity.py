@@ -22,7 +22,7 @@ def deal_event(
     summary: str,
     *,
     visibility: Visibility = Visibility.PARTIES,
-    restricted_to: Iterable[str] = (),
+    restricted_to: Iterable[str] = (),  # the users it is about: they see it even where their role would not
     data: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> ActivityEvent:

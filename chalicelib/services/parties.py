@@ -39,6 +39,7 @@ def add_party(caller: Caller, deal_id: str, wanted: PartyIn) -> tuple[Party, Dea
             caller.actor,
             "party.invited",
             f"{caller.label} added {party.name or 'a new party'} as {_role(party)}",
+            restricted_to=[party.user_id],
             data={"user_id": party.user_id, "role": party.role.value, "status": party.status.value},
         )
     )
@@ -66,6 +67,7 @@ def revoke_party(caller: Caller, deal_id: str, user_id: str) -> tuple[Party, Dea
             caller.actor,
             "party.revoked",
             f"{caller.label} removed {party.name or 'a party'} ({_role(party)}) from the deal",
+            restricted_to=[party.user_id],
             data={"user_id": party.user_id, "role": party.role.value},
             at=now,
         )

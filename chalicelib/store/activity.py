@@ -18,10 +18,11 @@ def _visibility_filter(access: DealAccess) -> Condition | None:
     """The same rule as domain.access.can_see, pushed into the Query so a page costs one request."""
     if access.is_staff:
         return None
+    not_internal = ActivityItem.visibility != Visibility.INTERNAL.value
     mine = ActivityItem.restricted_to.contains(access.user_id)
     if access.capacity is Capacity.VENDOR:
-        return mine
-    return (ActivityItem.visibility == Visibility.PARTIES.value) | mine
+        return not_internal & mine
+    return not_internal & ((ActivityItem.visibility == Visibility.PARTIES.value) | mine)
 
 
 def deal_page(

@@ -81,6 +81,8 @@ class UnitOfWork:
         """SET (or REMOVE, for None) attributes of an existing item; index keys whose source
         attributes change are re-derived. With `expected_version` the write holds only if the stored
         version still matches, and bumps it. `must_exist=False` makes it an upsert."""
+        if isinstance(item, ActivityItem):
+            raise RuntimeError("activity events are append-only: no code path updates them")
         item.refresh_keys()
         key = (item.pk, item.sk)
         staged = self._staged.get(key)

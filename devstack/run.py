@@ -1,0 +1,167 @@
+"""`make run`: the whole product on one laptop.
+
+1. the AWS emulator (moto server) on 127.0.0.1:4566, with every resource created;
+2. demo data, and a bearer token for every demo user in .local/demo-tokens.json;
+3. the API (`chalice local`) on 127.0.0.1:8000, against the emulator;
+4. a banner; Ctrl-C stops everything, and the next `make run` starts from scratch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from types import FrameType
+
+from devstack.emulator import Emulator, PortBusy, ensure_free
+from devstack.environment import (
+    API_HOST,
+    API_PORT,
+    EMULATOR_HOST,
+    EMULATOR_PORT,
+    LOCAL_DIR,
+    ROOT,
+    local_environment,
+)
+from devstack.localauth import LocalSigner
+
+
+def main() -> int:
+    signer = LocalSigner(LOCAL_DIR / "auth")
+    emulator = Emulator(EMULATOR_HOST, EMULATOR_PORT)
+    os.environ.update(local_environment(signer.jwks_url, endpoint=emulator.endpoint))
+    try:
+        ensure_free(API_HOST, API_PORT, "API")
+        emulator.start()
+    except PortBusy as busy:
+        print(f"cannot start: {busy}", file=sys.stderr)
+        return 1
+    api: subprocess.Popen[bytes] | None = None
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        created = _create_resources()
+        demo = _seed(signer)
+        api = _start_api()
+        _banner(created, demo)
+        while api.poll() is None:
+            time.sleep(0.5)
+        print(f"the API stopped (exit {api.returncode})", file=sys.stderr)
+        return api.returncode or 1
+    except KeyboardInterrupt:
+        print("\nstopping Threshold local mode…")
+        return 0
+    finally:
+        if api is not None and api.poll() is None:
+            api.terminate()
+            try:
+                api.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                api.kill()
+        emulator.stop()
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def _create_resources() -> list[str]:
+    # imported here: chalicelib reads its settings from the environment set above
+    from chalicelib.config import settings
+    from devstack import resources
+
+    return resources.create_all(settings())
+
+
+def _seed(signer: LocalSigner) -> dict[str, object]:
+    from devstack.seed import seed_demo
+
+    demo = seed_demo()
+    tokens = {email: signer.mint(email) for email in demo.emails}
+    _write(LOCAL_DIR / "demo-tokens.json", tokens)
+    summary: dict[str, object] = {
+        "orgs": demo.orgs,
+        "staff": {email: {"org": org, "role": role.value} for email, (org, role) in demo.staff.items()},
+        "deals": {
+            key: {
+                "id": d.deal_id,
+                "org": d.org,
+                "workflow": d.workflow,
+                "stage": d.stage,
+                "parties": d.parties,
+            }
+            for key, d in demo.deals.items()
+        },
+    }
+    _write(LOCAL_DIR / "demo.json", summary)
+    return summary
+
+
+def _write(path: Path, data: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2) + "\n")
+    path.chmod(0o600)
+
+
+def _start_api() -> subprocess.Popen[bytes]:
+    chalice = Path(sys.executable).parent / "chalice"
+    command = [
+        str(chalice),
+        "local",
+        "--stage",
+        "local",
+        "--host",
+        API_HOST,
+        "--port",
+        str(API_PORT),
+        "--no-autoreload",
+    ]
+    api = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy())
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if api.poll() is not None:
+            raise SystemExit(f"`chalice local` exited early ({api.returncode})")
+        try:
+            with urllib.request.urlopen(f"http://{API_HOST}:{API_PORT}/v1/health", timeout=2) as reply:
+                if reply.status == 200:
+                    return api
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.3)
+    api.terminate()
+    raise SystemExit("the API did not answer /v1/health within 60 s")
+
+
+def _banner(created: list[str], demo: dict[str, object]) -> None:
+    base = f"http://{API_HOST}:{API_PORT}"
+    emulator = f"http://{EMULATOR_HOST}:{EMULATOR_PORT}"
+    users = len(json.loads((LOCAL_DIR / "demo-tokens.json").read_text()))
+    tokens = _shown(LOCAL_DIR / "demo-tokens.json")
+    client = "bianca.buyer@mail.example"
+    read_token = f'python3 -c \'import json;print(json.load(open("{tokens}"))["{client}"])\''
+    lines = [
+        "",
+        "Threshold local mode is up.",
+        f"  API        {base}/v1/health   (OpenAPI: {base}/v1/openapi.json)",
+        f"  Emulator   {emulator}  (moto: DynamoDB, S3, SQS, SES, SNS, EventBridge)",
+        *[f"             {line}" for line in created],
+        f"  Tokens     {tokens}  ({users} demo users; deals and roles in {_shown(LOCAL_DIR / 'demo.json')})",
+        "  Try        TOKEN=$(" + read_token + ")",
+        f'             curl -s -H "Authorization: Bearer $TOKEN" {base}/v1/deals',
+        "  New user   make token EMAIL=someone@example.com",
+        "Press Ctrl-C to stop.",
+        "",
+    ]
+    print("\n".join(lines), flush=True)
+
+
+def _shown(path: Path) -> Path:
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
