@@ -10,11 +10,8 @@ from __future__ import annotations
 import json
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass
 from typing import Any
-
-import jwt
 
 from chalicelib.config import Settings, settings
 from chalicelib.domain.errors import Unauthenticated
@@ -51,6 +48,10 @@ class KeySet:
             raise Unauthenticated("the token was not signed by a trusted key", code="invalid_token") from None
 
     def _refresh(self) -> None:
+        import urllib.request
+
+        import jwt
+
         request = urllib.request.Request(self._url, headers={"Accept": "application/json"})  # noqa: S310
         with urllib.request.urlopen(request, timeout=3) as response:  # noqa: S310 - scheme checked in config
             document = json.load(response)
@@ -66,6 +67,8 @@ class TokenVerifier:
         self._keys = KeySet(config.jwks_url)
 
     def verify(self, token: str) -> Identity:
+        import jwt  # with cryptography, loaded by the first authenticated request (docs/BENCHMARKS.md)
+
         try:
             header = jwt.get_unverified_header(token)
             key = self._keys.key(str(header.get("kid", "")))

@@ -20,7 +20,8 @@ from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 SERVICE = "threshold"
 
 _EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})")
-_PHONE = re.compile(r"(?<![\w])\+?\d[\d ().-]{7,}\d(\d{2})(?![\w])")
+# E.164 (+15551234567) or North American (555) 123-4567 / 555-123-4567; never digits inside ids or UUIDs
+_PHONE = re.compile(r"(?<![\w-])(?:\+\d{6,13}|\(?\d{3}\)?[ .-]\d{3}[ .-]\d{2})(\d{2})(?![\w-])")
 _BEARER = re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]+")
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 _SIGNED_QUERY = re.compile(

@@ -27,8 +27,8 @@ import pytest  # noqa: E402
 from chalicelib import clock  # noqa: E402
 from chalicelib.config import settings  # noqa: E402
 from devstack import resources  # noqa: E402
+from devstack.metering import DynamoCalls  # noqa: E402
 from tests.support.api import Api  # noqa: E402
-from tests.support.counting import DynamoCalls  # noqa: E402
 from tests.support.snapshots import DemoSnapshot  # noqa: E402
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 from chalice.app import Request
 
 from chalicelib.api.http import as_response, etag, expected_version, page, page_params, query_param, route
 from chalicelib.domain.access import Caller, DealAccess
-from chalicelib.domain.commands import DealPatch, NewDeal
 from chalicelib.domain.views import Workspace, deal_summary_view, deal_view
 from chalicelib.services import deals as deal_service
+
+if TYPE_CHECKING:
+    from chalicelib.domain.commands import DealPatch, NewDeal
 
 deals = Blueprint(__name__)
 
@@ -38,7 +40,7 @@ def list_deals(caller: Caller, request: Request) -> dict[str, Any]:
     return page([deal_summary_view(s) for s in found], next_cursor)
 
 
-@route(deals, "/v1/deals", "POST", summary="Open a deal from a workflow template", body=NewDeal, status=201)
+@route(deals, "/v1/deals", "POST", summary="Open a deal from a workflow template", body="NewDeal", status=201)
 def create_deal(caller: Caller, body: NewDeal) -> Response:
     ws, access = deal_service.create_deal(caller, body)
     return workspace_response(ws, access, status=201)
@@ -50,7 +52,9 @@ def get_deal(caller: Caller, deal_id: str) -> Response:
     return workspace_response(ws, access)
 
 
-@route(deals, "/v1/deals/{deal_id}", "PATCH", summary="Edit details and key dates (If-Match)", body=DealPatch)
+@route(
+    deals, "/v1/deals/{deal_id}", "PATCH", summary="Edit details and key dates (If-Match)", body="DealPatch"
+)
 def patch_deal(caller: Caller, request: Request, deal_id: str, body: DealPatch) -> Response:
     ws, access = deal_service.update_deal(caller, deal_id, body, expected_version(request))
     return workspace_response(ws, access)

@@ -11,11 +11,10 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 from chalice.app import Request
-from pydantic import BaseModel, ValidationError
 
 from chalicelib.api.errors import error_response
 from chalicelib.auth import bearer_token, verifier
@@ -32,6 +31,9 @@ from chalicelib.observability import logger
 from chalicelib.services.principals import caller_for
 from chalicelib.store import idempotency
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
 _IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
@@ -43,9 +45,18 @@ class RouteSpec:
     path: str
     summary: str
     auth: bool
-    body: type[BaseModel] | None
+    body: str | None  # a request model of chalicelib.domain.commands, by name
     status: int
     tag: str
+
+    def body_model(self) -> type[BaseModel] | None:
+        """Request models (and pydantic) load on first use, not at cold start (docs/BENCHMARKS.md)."""
+        if self.body is None:
+            return None
+        from chalicelib.domain import commands
+
+        model: type[BaseModel] = getattr(commands, self.body)
+        return model
 
 
 ROUTES: list[RouteSpec] = []
@@ -58,7 +69,7 @@ def route(
     *,
     summary: str,
     auth: bool = True,
-    body: type[BaseModel] | None = None,
+    body: str | None = None,
     status: int = 200,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -93,8 +104,9 @@ def _handle(
         kwargs["caller"] = caller
     if "request" in wants:
         kwargs["request"] = request
-    if spec.body is not None:
-        kwargs["body"] = parse_body(raw, spec.body)
+    model = spec.body_model()
+    if model is not None:
+        kwargs["body"] = parse_body(raw, model)
 
     def produce() -> Response:
         return as_response(view(**kwargs), spec.status)
@@ -120,6 +132,8 @@ def authenticate(request: Request) -> Caller:
 
 
 def parse_body(raw: bytes, model: type[BaseModel]) -> Any:
+    from pydantic import ValidationError
+
     if not raw.strip():
         raise BadRequest("this request needs a JSON body", code="missing_body")
     try:

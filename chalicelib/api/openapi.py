@@ -50,15 +50,15 @@ def document() -> dict[str, Any]:
             operation["security"] = [{"bearer": []}]
         else:
             operation["security"] = []
-        if spec.body is not None:
-            schema = spec.body.model_json_schema(ref_template="#/components/schemas/{model}")
+        model = spec.body_model()
+        if model is not None:
+            schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
             schemas.update(schema.pop("$defs", {}))
-            schemas[spec.body.__name__] = schema
+            schemas[model.__name__] = schema
+            reference = {"$ref": f"#/components/schemas/{model.__name__}"}
             operation["requestBody"] = {
                 "required": True,
-                "content": {
-                    "application/json": {"schema": {"$ref": f"#/components/schemas/{spec.body.__name__}"}}
-                },
+                "content": {"application/json": {"schema": reference}},
             }
         paths.setdefault(spec.path, {})[spec.method.lower()] = operation
     return {

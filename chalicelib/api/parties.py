@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
 from chalicelib.api.http import route
 from chalicelib.domain.access import Caller
-from chalicelib.domain.commands import PartyIn
 from chalicelib.domain.views import party_view
 from chalicelib.services import parties as party_service
+
+if TYPE_CHECKING:
+    from chalicelib.domain.commands import PartyIn
 
 parties = Blueprint(__name__)
 
 
-@route(parties, "/v1/deals/{deal_id}/parties", "POST", summary="Invite a party", body=PartyIn, status=201)
+@route(parties, "/v1/deals/{deal_id}/parties", "POST", summary="Invite a party", body="PartyIn", status=201)
 def add_party(caller: Caller, deal_id: str, body: PartyIn) -> dict[str, Any]:
     party, access = party_service.add_party(caller, deal_id, body)
     return party_view(party, access)

@@ -6,12 +6,11 @@ import base64
 import dataclasses
 import hashlib
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import clock, ids
 from chalicelib.domain import workflows
 from chalicelib.domain.access import Action, Caller, DealAccess, require_ops, resolve_access
-from chalicelib.domain.commands import AddressIn, DealPatch, NewDeal, PartyIn
 from chalicelib.domain.entities import Address, Deal, DealSummary, Party, Property, StageChange, User
 from chalicelib.domain.errors import Forbidden, Invalid, NotFound, PreconditionFailed
 from chalicelib.domain.roles import PartyRole, PartyStatus, StaffRole, UserStatus, Visibility
@@ -23,6 +22,9 @@ from chalicelib.store import cursors
 from chalicelib.store import deals as deal_store
 from chalicelib.store import users as user_store
 from chalicelib.store.unit_of_work import UnitOfWork, changes_between
+
+if TYPE_CHECKING:
+    from chalicelib.domain.commands import AddressIn, DealPatch, NewDeal, PartyIn
 
 INTERNAL_FIELDS = frozenset({"commission_rate", "risk_flags", "internal_owner_user_id"})
 CREATOR_PARTY_ROLE = {StaffRole.AGENT: PartyRole.AGENT, StaffRole.COORDINATOR: PartyRole.COORDINATOR}

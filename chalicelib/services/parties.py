@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 from chalicelib import clock
 from chalicelib.domain.access import Action, Caller, DealAccess
-from chalicelib.domain.commands import PartyIn
 from chalicelib.domain.entities import Party
 from chalicelib.domain.errors import Conflict, Forbidden, NotFound
 from chalicelib.domain.roles import PartyStatus
@@ -17,6 +17,9 @@ from chalicelib.services.deals import new_party
 from chalicelib.store import deals as deal_store
 from chalicelib.store import users as user_store
 from chalicelib.store.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from chalicelib.domain.commands import PartyIn
 
 
 def add_party(caller: Caller, deal_id: str, wanted: PartyIn) -> tuple[Party, DealAccess]:

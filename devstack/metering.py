@@ -1,4 +1,4 @@
-"""Counting DynamoDB requests with a botocore event hook, for the request budgets of PRODUCT.md §3.
+"""Counting DynamoDB requests with a botocore event hook, for the request budgets of PRODUCT.md §3
 
 `before-call` fires once per API call (retries are below it), so the count is what a budget means.
 """

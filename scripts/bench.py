@@ -1,0 +1,154 @@
+"""`make bench`: the figures PRODUCT.md §8 asks for, measured on this machine.
+
+1. Cold import of the API module against the floor `import boto3; boto3.client("dynamodb")`
+   (median of fresh interpreters; the bar is 1.3×).
+2. DynamoDB requests per API call for each budgeted route (counted with a botocore event hook, against
+   the in-process emulator seeded with the demo data), with the in-process latency for reference.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNS = 7
+
+FLOOR = "import boto3; boto3.client('dynamodb', region_name='us-east-1')"
+API_IMPORT = "import app"
+
+
+def timed_import(statement: str, env: dict[str, str]) -> float:
+    code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def cold_imports(env: dict[str, str]) -> tuple[float, float]:
+    floor = statistics.median(timed_import(FLOOR, env) for _ in range(RUNS))
+    api = statistics.median(timed_import(API_IMPORT, env) for _ in range(RUNS))
+    return floor, api
+
+
+AGENT = "alex.agent@harbormain.example"
+CLIENT = "bianca.buyer@mail.example"
+ADMIN = "ada.admin@harbormain.example"
+
+
+def budgets() -> list[tuple[str, str, str, float]]:
+    from moto import mock_aws
+
+    with mock_aws():
+        from chalice.test import Client
+
+        from app import app
+        from chalicelib.config import settings
+        from devstack import resources
+        from devstack.metering import DynamoCalls
+        from devstack.seed import seed_demo
+
+        resources.create_all(settings())
+        demo = seed_demo()
+        signer = _signer()
+        deal = demo.deals["park_purchase"].deal_id
+        rows = []
+        with Client(app, stage_name="local") as client:
+
+            def call(method: str, path: str, email: str, body: str = "", **headers: str) -> Any:
+                sent = {"Authorization": f"Bearer {signer.mint(email)}", "Content-Type": "application/json"}
+                return client.http.request(method, path, headers={**sent, **headers}, body=body.encode())
+
+            def patch() -> Any:
+                version = call("GET", f"/v1/deals/{deal}", AGENT).json_body["version"]
+                calls.reset()  # reading the current version is the client's business, not the PATCH's
+                return call(
+                    "PATCH",
+                    f"/v1/deals/{deal}",
+                    AGENT,
+                    f'{{"title": "Bench {version}"}}',
+                    **{"If-Match": str(version)},
+                )
+
+            def invite() -> Any:
+                body = f'{{"email": "bench{time.monotonic_ns()}@example.com", "role": "title"}}'
+                return call("POST", f"/v1/deals/{deal}/parties", AGENT, body)
+
+            scenarios: list[tuple[str, str, Callable[[], Any]]] = [
+                ("GET /v1/deals/{id} (client)", "≤ 2", lambda: call("GET", f"/v1/deals/{deal}", CLIENT)),
+                ("GET /v1/deals (client)", "1 Query + caller", lambda: call("GET", "/v1/deals", CLIENT)),
+                (
+                    "GET /v1/deals (admin, org feed)",
+                    "1 Query + caller",
+                    lambda: call("GET", "/v1/deals", ADMIN),
+                ),
+                (
+                    "GET /v1/deals/{id}/activity",
+                    "1 Query/page + auth",
+                    lambda: call("GET", f"/v1/deals/{deal}/activity", CLIENT),
+                ),
+                ("PATCH /v1/deals/{id}", "1 TransactWriteItems + auth", patch),
+                ("POST /v1/deals/{id}/parties", "1 TransactWriteItems + auth", invite),
+            ]
+            for name, budget, run in scenarios:
+                with DynamoCalls() as calls:
+                    run()  # warm
+                    calls.reset()
+                    started = time.perf_counter()
+                    run()
+                    elapsed = (time.perf_counter() - started) * 1000
+                    counted = ", ".join(f"{n} {op}" for op, n in sorted(calls.by_operation().items()))
+                rows.append((name, budget, counted, elapsed))
+        return rows
+
+
+def _signer() -> Any:
+    from devstack.localauth import LocalSigner
+
+    return LocalSigner(Path(os.environ["THRESHOLD_BENCH_AUTH"]))
+
+
+def main() -> int:
+    auth_dir = Path(tempfile.mkdtemp(prefix="threshold-bench-"))
+    sys.path.insert(0, str(ROOT))
+    from devstack.environment import local_environment
+    from devstack.localauth import LocalSigner
+
+    signer = LocalSigner(auth_dir)
+    env = {
+        **os.environ,
+        **local_environment(signer.jwks_url),
+        "THRESHOLD_BENCH_AUTH": str(auth_dir),
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
+    }
+    env.pop("AWS_ENDPOINT_URL", None)
+    os.environ.clear()
+    os.environ.update(env)
+
+    floor, api = cold_imports(env)
+    print("Cold import (median of", RUNS, "fresh interpreters)")
+    print("| measure | seconds |")
+    print("|---|---|")
+    print(f"| `{FLOOR}` (floor) | {floor:.3f} |")
+    print(f"| `{API_IMPORT}` (the API module) | {api:.3f} |")
+    ratio = api / floor
+    print(f"| ratio (bar: ≤ 1.30) | {ratio:.2f} {'ok' if ratio <= 1.3 else 'OVER'} |")
+    print()
+    print("DynamoDB requests per API call (demo data, in-process emulator)")
+    print("| route | budget | counted | in-process ms |")
+    print("|---|---|---|---|")
+    for name, budget, counted, elapsed in budgets():
+        print(f"| {name} | {budget} | {counted} | {elapsed:.1f} |")
+    return 0 if ratio <= 1.3 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
