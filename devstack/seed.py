@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from chalicelib import clock, ids
+from chalicelib.domain import workflows
 from chalicelib.domain.access import Caller
 from chalicelib.domain.commands import NewDeal
 from chalicelib.domain.entities import SYSTEM, Actor, Deal, Org, Party, StaffMembership, StageChange, User
+from chalicelib.domain.events import EventType
 from chalicelib.domain.roles import PartyStatus, StaffRole, UserStatus, Visibility
 from chalicelib.services import deals as deal_service
 from chalicelib.services.activity import deal_event, org_event
@@ -198,7 +200,9 @@ def _seed_org(name: str, staff: list[tuple[str, str, StaffRole]]) -> str:
         user = User(ids.new_id("u"), email, UserStatus.ACTIVE, now, name=person_name)
         user_store.add_user(uow, user)
         user_store.add_staff(uow, StaffMembership(org.org_id, name, user.user_id, email, role, now))
-    uow.record(org_event(org.org_id, SYSTEM, "org.created", f"{name} was set up with {len(staff)} staff"))
+    uow.record(
+        org_event(org.org_id, SYSTEM, EventType.ORG_CREATED, f"{name} was set up with {len(staff)} staff")
+    )
     uow.commit()
     return org.org_id
 
@@ -257,7 +261,7 @@ def _accept(deal: Deal, parties: list[Party], party: Party) -> None:
         deal_event(
             deal,
             actor,
-            "party.accepted",
+            EventType.PARTY_ACCEPTED,
             f"{actor.label} joined the deal",
             restricted_to=[accepted.user_id],
             data={"user_id": accepted.user_id, "role": accepted.role.value},
@@ -270,6 +274,7 @@ def _accept(deal: Deal, parties: list[Party], party: Party) -> None:
 def _move_to(deal: Deal, parties: list[Party], actor: Caller, stage: str) -> None:
     """Put a demo deal in a later stage, recording the stage history a real deal would have."""
     now = clock.now()
+    labels = workflows.pinned(deal.workflow, deal.template_version)
     moved = dataclasses.replace(deal, stage=stage, stage_entered_at=now, version=deal.version + 1)
     uow = UnitOfWork()
     deal_store.change_deal(uow, deal, moved)
@@ -291,10 +296,16 @@ def _move_to(deal: Deal, parties: list[Party], actor: Caller, stage: str) -> Non
         deal_event(
             moved,
             actor.actor,
-            "deal.stage_changed",
-            f"{actor.label} moved the deal to {stage.replace('_', ' ')}",
+            EventType.DEAL_STAGE_CHANGED,
+            f"{actor.label} moved the deal to {labels.stage(stage).label}",
             visibility=Visibility.PARTIES,
-            data={"from": deal.stage, "to": stage},
+            data={
+                "from": deal.stage,
+                "to": stage,
+                "from_label": labels.stage(deal.stage).label,
+                "to_label": labels.stage(stage).label,
+                "override": False,
+            },
         )
     )
     uow.commit()

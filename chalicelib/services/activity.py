@@ -9,6 +9,7 @@ from typing import Any
 from chalicelib import clock, ids
 from chalicelib.domain.access import Action, Caller, DealAccess
 from chalicelib.domain.entities import ActivityEvent, Actor, Deal
+from chalicelib.domain.events import EventType, spec
 from chalicelib.domain.roles import Visibility
 from chalicelib.services.access import deal_header_access
 from chalicelib.store import activity as activity_store
@@ -18,7 +19,7 @@ from chalicelib.store import cursors
 def deal_event(
     deal: Deal,
     actor: Actor,
-    type: str,
+    type: EventType,
     summary: str,
     *,
     visibility: Visibility = Visibility.PARTIES,
@@ -37,14 +38,14 @@ def deal_event(
         org_id=deal.org_id,
         deal_id=deal.deal_id,
         restricted_to=sorted(set(restricted_to)),
-        data=data or {},
+        data=_checked(type, data),
     )
 
 
 def user_event(
     user_id: str,
     actor: Actor,
-    type: str,
+    type: EventType,
     summary: str,
     *,
     org_id: str | None = None,
@@ -62,12 +63,17 @@ def user_event(
         summary=summary,
         org_id=org_id,
         subject_user_id=user_id,
-        data=data or {},
+        data=_checked(type, data),
     )
 
 
 def org_event(
-    org_id: str, actor: Actor, type: str, summary: str, *, data: dict[str, Any] | None = None
+    org_id: str,
+    actor: Actor,
+    type: EventType,
+    summary: str,
+    *,
+    data: dict[str, Any] | None = None,
 ) -> ActivityEvent:
     """An event about an org as a whole (set-up, exports, bulk changes): staff-only."""
     return ActivityEvent(
@@ -79,8 +85,17 @@ def org_event(
         visibility=Visibility.INTERNAL,
         summary=summary,
         org_id=org_id,
-        data=data or {},
+        data=_checked(type, data),
     )
+
+
+def _checked(event_type: EventType, data: dict[str, Any] | None) -> dict[str, Any]:
+    """Every event carries the data keys its catalog entry promises (the outbox and docs rely on it)."""
+    data = data or {}
+    missing = [key for key in spec(event_type).data if key not in data]
+    if missing:
+        raise ValueError(f"{event_type} events need data {missing}")
+    return data
 
 
 def deal_activity(

@@ -13,6 +13,7 @@ from chalicelib.domain import workflows
 from chalicelib.domain.access import Action, Caller, DealAccess, require_ops, resolve_access
 from chalicelib.domain.entities import Address, Deal, DealSummary, Party, Property, StageChange, User
 from chalicelib.domain.errors import Forbidden, Invalid, NotFound, PreconditionFailed
+from chalicelib.domain.events import EventType
 from chalicelib.domain.roles import PartyRole, PartyStatus, StaffRole, UserStatus, Visibility
 from chalicelib.domain.views import Workspace
 from chalicelib.observability import metrics
@@ -111,7 +112,7 @@ def create_deal(caller: Caller, command: NewDeal) -> tuple[Workspace, DealAccess
         deal_event(
             deal,
             caller.actor,
-            "deal.created",
+            EventType.DEAL_CREATED,
             f"{caller.label} opened {deal.title}",
             data={
                 "workflow": deal.workflow,
@@ -312,7 +313,7 @@ def _update_event(caller: Caller, before: Deal, after: Deal, changes: dict[str, 
     return deal_event(
         after,
         caller.actor,
-        "deal.updated",
+        EventType.DEAL_UPDATED,
         f"{caller.label} updated {fields}",
         visibility=Visibility.PARTIES if public else Visibility.INTERNAL,
         data=data,

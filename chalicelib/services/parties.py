@@ -9,6 +9,7 @@ from chalicelib import clock
 from chalicelib.domain.access import Action, Caller, DealAccess
 from chalicelib.domain.entities import Party
 from chalicelib.domain.errors import Conflict, Forbidden, NotFound
+from chalicelib.domain.events import EventType
 from chalicelib.domain.roles import PartyStatus
 from chalicelib.observability import metrics
 from chalicelib.services.access import deal_header_access
@@ -40,7 +41,7 @@ def add_party(caller: Caller, deal_id: str, wanted: PartyIn) -> tuple[Party, Dea
         deal_event(
             deal,
             caller.actor,
-            "party.invited",
+            EventType.PARTY_INVITED,
             f"{caller.label} added {party.name or 'a new party'} as {_role(party)}",
             restricted_to=[party.user_id],
             data={"user_id": party.user_id, "role": party.role.value, "status": party.status.value},
@@ -68,7 +69,7 @@ def revoke_party(caller: Caller, deal_id: str, user_id: str) -> tuple[Party, Dea
         deal_event(
             deal,
             caller.actor,
-            "party.revoked",
+            EventType.PARTY_REVOKED,
             f"{caller.label} removed {party.name or 'a party'} ({_role(party)}) from the deal",
             restricted_to=[party.user_id],
             data={"user_id": party.user_id, "role": party.role.value},

@@ -6,6 +6,7 @@ from chalicelib import clock, ids
 from chalicelib.domain.access import Caller
 from chalicelib.domain.entities import User
 from chalicelib.domain.errors import Conflict, Forbidden
+from chalicelib.domain.events import EventType
 from chalicelib.domain.roles import UserStatus
 from chalicelib.observability import logger
 from chalicelib.services.activity import user_event
@@ -37,7 +38,9 @@ def _register(email: str, name: str | None) -> User:
     uow = UnitOfWork()
     user_store.add_user(uow, user)
     uow.record(
-        user_event(user.user_id, Caller(user=user).actor, "user.registered", "Signed in for the first time")
+        user_event(
+            user.user_id, Caller(user=user).actor, EventType.USER_REGISTERED, "Signed in for the first time"
+        )
     )
     try:
         uow.commit()

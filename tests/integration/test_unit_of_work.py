@@ -11,6 +11,7 @@ from botocore.awsrequest import AWSResponse, HTTPHeaders
 from chalicelib import ids
 from chalicelib.domain.entities import SYSTEM
 from chalicelib.domain.errors import Conflict
+from chalicelib.domain.events import EventType
 from chalicelib.services.activity import org_event
 from chalicelib.store.models import ActivityItem
 from chalicelib.store.table import connection
@@ -69,23 +70,23 @@ def test_a_transaction_conflict_answers_409(seeded, api):
 
 def test_a_failed_condition_leaves_every_other_item_unwritten(table):
     org = ids.new_id("o")
-    kept = org_event(org, SYSTEM, "test.kept", "first")
+    kept = org_event(org, SYSTEM, EventType.ORG_CREATED, "first")
     uow = UnitOfWork()
     uow.record(kept)
     uow.commit()
 
     uow = UnitOfWork()
-    fresh = org_event(org, SYSTEM, "test.fresh", "would be new")
+    fresh = org_event(org, SYSTEM, EventType.USER_REGISTERED, "would be new")
     uow.record(fresh)
     uow.create(ActivityItem.from_entity(kept), on_exists=Conflict("duplicate", code="duplicate"))
     with pytest.raises(Conflict):
         uow.commit()
     stored = [i.type for i in ActivityItem.query(f"ORG#{org}")]
-    assert stored == ["test.kept"]
+    assert stored == ["org.created"]
 
 
 def test_activity_events_are_append_only(table):
-    event = org_event(ids.new_id("o"), SYSTEM, "test.once", "written once", data={"n": 1})
+    event = org_event(ids.new_id("o"), SYSTEM, EventType.ORG_CREATED, "written once")
     first = UnitOfWork()
     first.record(event)
     first.commit()
@@ -99,6 +100,6 @@ def test_activity_events_are_append_only(table):
 
 def test_a_mutation_without_its_activity_event_is_refused():
     uow = UnitOfWork()
-    uow.create(ActivityItem.from_entity(org_event("o_x", SYSTEM, "t", "s")))
+    uow.create(ActivityItem.from_entity(org_event("o_x", SYSTEM, EventType.ORG_CREATED, "s")))
     with pytest.raises(RuntimeError, match="activity event"):
         uow.commit()

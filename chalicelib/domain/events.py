@@ -1,0 +1,162 @@
+"""The catalog of activity event types: the audit log's vocabulary and the outbox's input.
+
+Every ActivityEvent.type is one of these. The notification rules key on them, the domain events published
+to EventBridge are named after them, and docs/EVENTS.md documents each one's `data`. Emitting code uses
+these constants (never a string literal) and fills at least the `data` keys listed here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    """What a user tunes notifications by (PUT /v1/me/preferences `categories`)."""
+
+    DEAL = "deal_updates"
+    TASKS = "tasks"
+    DOCUMENTS = "documents"
+    MESSAGES = "messages"
+    REMINDERS = "reminders"
+    ACCOUNT = "account"
+    AUDIT = "audit"  # recorded, never notified
+
+
+class EventType(StrEnum):
+    DEAL_CREATED = "deal.created"
+    DEAL_UPDATED = "deal.updated"
+    DEAL_STAGE_CHANGED = "deal.stage_changed"
+    DEAL_KEY_DATE_CHANGED = "deal.key_date_changed"
+    PARTY_INVITED = "party.invited"
+    PARTY_ACCEPTED = "party.accepted"
+    PARTY_REVOKED = "party.revoked"
+    INVITATION_RESENT = "invitation.resent"
+    INVITATION_REVOKED = "invitation.revoked"
+    TASK_CREATED = "task.created"
+    TASK_ASSIGNED = "task.assigned"
+    TASK_REDATED = "task.redated"
+    TASK_COMPLETED = "task.completed"
+    TASK_ACCEPTED = "task.accepted"
+    TASK_DECLINED = "task.declined"
+    TASK_CANCELLED = "task.cancelled"
+    DOCUMENT_REQUESTED = "document.requested"
+    DOCUMENT_SUBMITTED = "document.submitted"
+    DOCUMENT_UPLOAD_REFUSED = "document.upload_refused"
+    DOCUMENT_APPROVED = "document.approved"
+    DOCUMENT_REJECTED = "document.rejected"
+    DOCUMENT_CORRECTED = "document.corrected"
+    DOCUMENT_DOWNLOADED = "document.downloaded"
+    DOCUMENT_REQUEST_CANCELLED = "document.request_cancelled"
+    MESSAGE_POSTED = "message.posted"
+    NOTE_ADDED = "note.added"
+    REMINDER_SENT = "reminder.sent"
+    REMINDER_ESCALATED = "reminder.escalated"
+    NOTIFICATION_RESENT = "notification.resent"
+    USER_REGISTERED = "user.registered"
+    USER_DEACTIVATED = "user.deactivated"
+    USER_REACTIVATED = "user.reactivated"
+    STAFF_ROLE_CHANGED = "staff.role_changed"
+    ORG_CREATED = "org.created"
+    ACTIVITY_EXPORTED = "activity.exported"
+    DEALS_IMPORTED = "deals.imported"
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    category: Category
+    data: tuple[str, ...]  # keys every event of this type carries in `data`
+    summary: str  # what it means, for docs/EVENTS.md
+
+
+_C = Category
+CATALOG: dict[EventType, EventSpec] = {
+    EventType.DEAL_CREATED: EventSpec(_C.DEAL, ("workflow", "stage", "parties"), "a deal was opened"),
+    EventType.DEAL_UPDATED: EventSpec(
+        _C.DEAL, ("changes",), "details changed; `changes` lists field, from, to"
+    ),
+    EventType.DEAL_STAGE_CHANGED: EventSpec(
+        _C.DEAL, ("from", "to", "from_label", "to_label", "override"), "the deal moved to another stage"
+    ),
+    EventType.DEAL_KEY_DATE_CHANGED: EventSpec(
+        _C.DEAL, ("key_date", "from", "to", "moved"), "a key date moved and re-dated what derives from it"
+    ),
+    EventType.PARTY_INVITED: EventSpec(_C.ACCOUNT, ("user_id", "role"), "someone was invited to the deal"),
+    EventType.PARTY_ACCEPTED: EventSpec(_C.DEAL, ("user_id", "role"), "an invitee joined the deal"),
+    EventType.PARTY_REVOKED: EventSpec(_C.AUDIT, ("user_id", "role"), "a party's access was revoked"),
+    EventType.INVITATION_RESENT: EventSpec(
+        _C.ACCOUNT, ("invitation_id", "user_id"), "a new invitation link was sent"
+    ),
+    EventType.INVITATION_REVOKED: EventSpec(
+        _C.AUDIT, ("invitation_id", "user_id"), "an invitation was withdrawn"
+    ),
+    EventType.TASK_CREATED: EventSpec(
+        _C.TASKS, ("task_id", "title", "owner_role", "due_at"), "a task was added"
+    ),
+    EventType.TASK_ASSIGNED: EventSpec(
+        _C.TASKS, ("task_id", "title", "owner_user_id", "owner_role", "due_at"), "a task has a new owner"
+    ),
+    EventType.TASK_REDATED: EventSpec(
+        _C.TASKS, ("task_id", "title", "from", "to"), "a task's due date moved"
+    ),
+    EventType.TASK_COMPLETED: EventSpec(_C.TASKS, ("task_id", "title"), "a task was completed"),
+    EventType.TASK_ACCEPTED: EventSpec(_C.TASKS, ("task_id", "title"), "a vendor accepted a work order"),
+    EventType.TASK_DECLINED: EventSpec(
+        _C.TASKS, ("task_id", "title", "reason"), "a vendor declined a work order"
+    ),
+    EventType.TASK_CANCELLED: EventSpec(_C.AUDIT, ("task_id", "title"), "a task was cancelled"),
+    EventType.DOCUMENT_REQUESTED: EventSpec(
+        _C.DOCUMENTS, ("request_id", "type", "label", "target_user_ids", "due_at"), "a document was requested"
+    ),
+    EventType.DOCUMENT_SUBMITTED: EventSpec(
+        _C.DOCUMENTS,
+        ("request_id", "document_id", "version", "label"),
+        "a file was uploaded and awaits review",
+    ),
+    EventType.DOCUMENT_UPLOAD_REFUSED: EventSpec(
+        _C.DOCUMENTS, ("request_id", "reason"), "an upload was refused and quarantined; `reason` says why"
+    ),
+    EventType.DOCUMENT_APPROVED: EventSpec(
+        _C.DOCUMENTS, ("request_id", "document_id", "version", "label"), "a document was approved"
+    ),
+    EventType.DOCUMENT_REJECTED: EventSpec(
+        _C.DOCUMENTS,
+        ("request_id", "document_id", "version", "label", "reason_code", "reason"),
+        "a document was rejected and requested again",
+    ),
+    EventType.DOCUMENT_CORRECTED: EventSpec(
+        _C.AUDIT, ("document_id", "changes"), "ops corrected a label or type"
+    ),
+    EventType.DOCUMENT_DOWNLOADED: EventSpec(
+        _C.AUDIT, ("request_id", "document_id", "version"), "someone viewed a document"
+    ),
+    EventType.DOCUMENT_REQUEST_CANCELLED: EventSpec(
+        _C.AUDIT, ("request_id", "label"), "a request was cancelled"
+    ),
+    EventType.MESSAGE_POSTED: EventSpec(_C.MESSAGES, ("message_id", "excerpt"), "a message was posted"),
+    EventType.NOTE_ADDED: EventSpec(_C.AUDIT, ("message_id",), "an internal note was added"),
+    EventType.REMINDER_SENT: EventSpec(
+        _C.REMINDERS, ("item_kind", "item_id", "title", "due_at", "threshold"), "a due-date reminder went out"
+    ),
+    EventType.REMINDER_ESCALATED: EventSpec(
+        _C.REMINDERS, ("item_kind", "item_id", "title", "due_at"), "an overdue item was escalated"
+    ),
+    EventType.NOTIFICATION_RESENT: EventSpec(_C.AUDIT, ("notification_id",), "ops resent a notification"),
+    EventType.USER_REGISTERED: EventSpec(_C.AUDIT, (), "a person signed in for the first time"),
+    EventType.USER_DEACTIVATED: EventSpec(_C.AUDIT, ("reason",), "a user was deactivated"),
+    EventType.USER_REACTIVATED: EventSpec(_C.AUDIT, ("reason",), "a user was reactivated"),
+    EventType.STAFF_ROLE_CHANGED: EventSpec(
+        _C.AUDIT, ("org_id", "from", "to", "reason"), "a staff role changed"
+    ),
+    EventType.ORG_CREATED: EventSpec(_C.AUDIT, (), "an organization was set up"),
+    EventType.ACTIVITY_EXPORTED: EventSpec(
+        _C.AUDIT, ("format", "from", "to", "count"), "an activity log was exported"
+    ),
+    EventType.DEALS_IMPORTED: EventSpec(
+        _C.AUDIT, ("created", "skipped", "failed"), "deals were imported from a CSV"
+    ),
+}
+
+
+def spec(event_type: str) -> EventSpec:
+    return CATALOG[EventType(event_type)]
