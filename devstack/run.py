@@ -18,6 +18,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from devstack.emulator import Emulator, PortBusy, ensure_free
 from devstack.environment import (
@@ -31,6 +32,9 @@ from devstack.environment import (
 )
 from devstack.localauth import LocalSigner
 
+if TYPE_CHECKING:
+    from devstack.triggers import TriggerRunner
+
 
 def main() -> int:
     signer = LocalSigner(LOCAL_DIR / "auth")
@@ -43,12 +47,14 @@ def main() -> int:
         print(f"cannot start: {busy}", file=sys.stderr)
         return 1
     api: subprocess.Popen[bytes] | None = None
+    runner = None
     signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         created = _create_resources()
         demo = _seed(signer)
         api = _start_api()
-        _banner(created, demo)
+        runner = _start_triggers()
+        _banner(created, demo, [t.name for t in runner.triggers])
         while api.poll() is None:
             time.sleep(0.5)
         print(f"the API stopped (exit {api.returncode})", file=sys.stderr)
@@ -57,6 +63,8 @@ def main() -> int:
         print("\nstopping Threshold local mode…")
         return 0
     finally:
+        if runner is not None:
+            runner.stop()
         if api is not None and api.poll() is None:
             api.terminate()
             try:
@@ -108,6 +116,14 @@ def _write(path: Path, data: object) -> None:
     path.chmod(0o600)
 
 
+def _start_triggers() -> TriggerRunner:
+    from devstack.triggers import TRIGGERS, TriggerRunner
+
+    runner = TriggerRunner([make() for make in TRIGGERS])
+    runner.start()
+    return runner
+
+
 def _start_api() -> subprocess.Popen[bytes]:
     chalice = Path(sys.executable).parent / "chalice"
     command = [
@@ -136,7 +152,7 @@ def _start_api() -> subprocess.Popen[bytes]:
     raise SystemExit("the API did not answer /v1/health within 60 s")
 
 
-def _banner(created: list[str], demo: dict[str, object]) -> None:
+def _banner(created: list[str], demo: dict[str, object], triggers: list[str]) -> None:
     base = f"http://{API_HOST}:{API_PORT}"
     emulator = f"http://{EMULATOR_HOST}:{EMULATOR_PORT}"
     users = len(json.loads((LOCAL_DIR / "demo-tokens.json").read_text()))
@@ -149,6 +165,7 @@ def _banner(created: list[str], demo: dict[str, object]) -> None:
         f"  API        {base}/v1/health   (OpenAPI: {base}/v1/openapi.json)",
         f"  Emulator   {emulator}  (moto: DynamoDB, S3, SQS, SES, SNS, EventBridge)",
         *[f"             {line}" for line in created],
+        f"  Triggers   {', '.join(triggers) or 'none'} (emulated: the same handlers Lambda runs)",
         f"  Tokens     {tokens}  ({users} demo users; deals and roles in {_shown(LOCAL_DIR / 'demo.json')})",
         "  Try        TOKEN=$(" + read_token + ")",
         f'             curl -s -H "Authorization: Bearer $TOKEN" {base}/v1/deals',

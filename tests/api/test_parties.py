@@ -78,3 +78,23 @@ def test_a_deactivated_user_is_refused_on_the_very_next_request(seeded, api):
     for path in ("/v1/me", "/v1/deals", f"/v1/deals/{seeded.deals['park_purchase'].deal_id}"):
         reply = api.get(path, as_user=CLIENT)
         assert reply.status == 403 and reply.error_code == "account_deactivated", path
+
+
+def test_make_token_signs_in_a_first_time_person(seeded, api, tmp_path):
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    (tmp_path / "auth").mkdir()
+    shutil.copy(api.signer.key_path, tmp_path / "auth" / "signing-key.pem")
+    env = {**os.environ, "THRESHOLD_LOCAL_DIR": str(tmp_path)}
+    out = subprocess.run(
+        [sys.executable, "-m", "devstack.token", "brand.new@example.com"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    me = api.get("/v1/me", token=out.stdout.strip())
+    assert me.status == 200 and me.json["email"] == "brand.new@example.com" and me.json["staff"] == []
