@@ -8,6 +8,8 @@ import urllib.request
 
 from moto.server import ThreadedMotoServer
 
+from devstack import moto_patches
+
 
 class PortBusy(RuntimeError):
     pass
@@ -27,6 +29,7 @@ def ensure_free(host: str, port: int, what: str) -> None:
 class Emulator:
     def __init__(self, host: str, port: int) -> None:
         self.host, self.port = host, port
+        moto_patches.apply()
         self._server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
 
     @property

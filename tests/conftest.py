@@ -19,6 +19,9 @@ os.environ.update({"TABLE_NAME": "threshold-test", "DOCUMENTS_BUCKET": "threshol
 
 from moto import mock_aws  # noqa: E402
 
+from devstack import moto_patches  # noqa: E402
+
+moto_patches.apply()
 _MOCK = mock_aws()
 _MOCK.start()
 

@@ -10,6 +10,7 @@ from chalice.app import Request
 from chalicelib.api.http import as_response, etag, expected_version, page, page_params, query_param, route
 from chalicelib.domain.access import Caller, DealAccess
 from chalicelib.domain.views import Workspace, deal_summary_view, deal_view
+from chalicelib.services import deal_edits
 from chalicelib.services import deals as deal_service
 
 if TYPE_CHECKING:
@@ -56,5 +57,5 @@ def get_deal(caller: Caller, deal_id: str) -> Response:
     deals, "/v1/deals/{deal_id}", "PATCH", summary="Edit details and key dates (If-Match)", body="DealPatch"
 )
 def patch_deal(caller: Caller, request: Request, deal_id: str, body: DealPatch) -> Response:
-    ws, access = deal_service.update_deal(caller, deal_id, body, expected_version(request))
+    ws, access = deal_edits.update_deal(caller, deal_id, body, expected_version(request))
     return workspace_response(ws, access)

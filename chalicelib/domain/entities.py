@@ -104,6 +104,7 @@ class Deal:
     risk_flags: list[str] = field(default_factory=list)
     internal_owner_user_id: str | None = None
     external_id: str | None = None
+    time_zone: str = "America/New_York"  # the org's, copied at creation: items due on a date fall due here
 
 
 @dataclass
@@ -172,6 +173,9 @@ class Task:
     completed_at: datetime | None = None
     completed_by: str | None = None
     version: int = 1
+    work_order: bool = False  # a vendor assignment the vendor accepts or declines
+    assignment: str | None = None  # work orders: pending | accepted | declined
+    decline_reason: str | None = None
 
 
 @dataclass
@@ -228,3 +232,18 @@ class ActivityEvent:
     subject_user_id: str | None = None
     restricted_to: list[str] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Message:
+    """A deal message (by visibility) or an internal note (`internal` visibility, staff only)."""
+
+    deal_id: str
+    message_id: str
+    at: datetime
+    author_user_id: str
+    author_name: str
+    body: str
+    visibility: Visibility
+    restricted_to: list[str] = field(default_factory=list)
+    task_id: str | None = None  # a vendor's message is about one of their work orders

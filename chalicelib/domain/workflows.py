@@ -114,6 +114,7 @@ class WorkflowTemplate:
     tasks: tuple[TaskTemplate, ...] = ()
     documents: tuple[DocumentTemplate, ...] = ()
     opened_by_clients: bool = False  # a client on an active lease may open one (maintenance)
+    opened_on: str | None = None  # a key date that defaults to the day the deal is opened
 
     @property
     def first_stage(self) -> Stage:
@@ -255,6 +256,8 @@ def _stage_problems(t: WorkflowTemplate) -> list[str]:
 def _key_date_problems(t: WorkflowTemplate) -> list[str]:
     names = [k.name for k in t.key_dates]
     problems = [f"duplicate key date '{k}'" for k in _duplicates(names)]
+    if t.opened_on is not None and t.opened_on not in names:
+        problems.append(f"opened_on names undefined key date '{t.opened_on}'")
     problems += [
         f"key date '{k.name}' derives from undefined key date '{k.base}'"
         for k in t.key_dates

@@ -1,34 +1,38 @@
-"""Deals: create from a template, read the workspace, list, and edit details and key dates."""
+"""Deals: open one from a template (staff, or a tenant's maintenance request), read the workspace, list."""
 
 from __future__ import annotations
 
 import base64
-import dataclasses
 import hashlib
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from chalicelib import clock, ids
-from chalicelib.domain import workflows
+from chalicelib.domain import plan, workflows
 from chalicelib.domain.access import Action, Caller, DealAccess, require_ops, resolve_access
-from chalicelib.domain.entities import Address, Deal, DealSummary, Party, Property, StageChange, User
-from chalicelib.domain.errors import Forbidden, Invalid, NotFound, PreconditionFailed
+from chalicelib.domain.entities import Address, Deal, DealSummary, Org, Party, Property, StageChange, User
+from chalicelib.domain.errors import Forbidden, Invalid, NotFound
 from chalicelib.domain.events import EventType
-from chalicelib.domain.roles import PartyRole, PartyStatus, StaffRole, UserStatus, Visibility
+from chalicelib.domain.roles import PartyRole, PartyStatus, StaffRole, UserStatus
 from chalicelib.domain.views import Workspace
 from chalicelib.observability import metrics
 from chalicelib.services.access import workspace_access
 from chalicelib.services.activity import deal_event
 from chalicelib.store import cursors
 from chalicelib.store import deals as deal_store
+from chalicelib.store import orgs as org_store
+from chalicelib.store import plan as plan_store
 from chalicelib.store import users as user_store
-from chalicelib.store.unit_of_work import UnitOfWork, changes_between
+from chalicelib.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
-    from chalicelib.domain.commands import AddressIn, DealPatch, NewDeal, PartyIn
+    from chalicelib.domain.commands import AddressIn, NewDeal, PartyIn
 
-INTERNAL_FIELDS = frozenset({"commission_rate", "risk_flags", "internal_owner_user_id"})
 CREATOR_PARTY_ROLE = {StaffRole.AGENT: PartyRole.AGENT, StaffRole.COORDINATOR: PartyRole.COORDINATOR}
+TENANT_ROLES = frozenset({PartyRole.CLIENT.value, PartyRole.CO_CLIENT.value})
 
 
 def address_of(data: AddressIn) -> Address:
@@ -42,62 +46,94 @@ def property_id_for(org_id: str, address: Address) -> str:
     return "p_" + base64.b32encode(digest).decode().lower()[:26]
 
 
-def _creating_org(caller: Caller, org_id: str | None) -> str:
+@dataclass(frozen=True)
+class Opening:
+    """Where a new deal goes and in what capacity its creator opens it."""
+
+    org_id: str
+    as_tenant: bool = False  # a client opening a maintenance request on the unit they lease
+
+
+def _opening(caller: Caller, command: NewDeal, template: workflows.WorkflowTemplate) -> Opening:
     staff_orgs = [m.org_id for m in caller.staff]
-    if org_id is not None:
-        if org_id not in staff_orgs:
-            raise NotFound("organization not found")
-        return org_id
-    if not staff_orgs:
-        raise Forbidden("only brokerage staff can open a deal", code="staff_only")
-    if len(staff_orgs) > 1:
+    if command.org_id is not None and command.org_id in staff_orgs:
+        return Opening(command.org_id)
+    if command.org_id is None and len(staff_orgs) == 1:
+        return Opening(staff_orgs[0])
+    if command.org_id is None and len(staff_orgs) > 1:
         raise Invalid("you are staff of several organizations: say which with org_id", code="org_id_required")
-    return staff_orgs[0]
+    if template.opened_by_clients:
+        return Opening(_tenant_org(caller, command), as_tenant=True)
+    if command.org_id is not None:
+        raise NotFound("organization not found")
+    raise Forbidden("only brokerage staff can open a deal", code="staff_only")
 
 
-def _check_key_dates(template: workflows.WorkflowTemplate, names: Iterable[str]) -> None:
-    unknown = sorted(set(names) - set(template.key_dates))
+def _tenant_org(caller: Caller, command: NewDeal) -> str:
+    """The org of an active lease the caller is a tenant on, for the unit named: one Query of their feed."""
+    internal = {"price", "commission_rate", "risk_flags", "internal_owner_user_id", "external_id", "parties"}
+    given = sorted(internal & command.model_fields_set)
+    if given:
+        raise Forbidden(
+            "a tenant's request cannot set parties or internal fields",
+            code="staff_only",
+            details={"fields": given},
+        )
+    wanted = _place(address_of(command.property.address), command.property.unit)
+    leases = deal_store.user_feed_page(
+        caller.user_id, limit=100, start=None, workflow="lease", stage="active"
+    )
+    for lease in leases.items:
+        matches = lease.role in TENANT_ROLES and _place(lease.address, lease.unit) == wanted
+        if matches and command.org_id in (None, lease.org_id):
+            return lease.org_id
+    raise Forbidden(
+        "maintenance requests are opened by a tenant on an active lease of that unit", code="no_active_lease"
+    )
+
+
+def _place(address: Address, unit: str | None) -> tuple[str, ...]:
+    return (
+        address.line1.strip().lower(),
+        address.city.strip().lower(),
+        address.state,
+        address.postal_code[:5],
+        (unit or "").strip().lower(),
+    )
+
+
+def check_key_dates(template: workflows.WorkflowTemplate, names: Iterable[str]) -> None:
+    unknown = sorted(set(names) - set(template.key_date_names))
     if unknown:
         raise Invalid(
             f"unknown key dates for the {template.workflow} workflow: {', '.join(unknown)}",
             code="unknown_key_date",
-            details={"unknown": unknown, "allowed": list(template.key_dates)},
+            details={"unknown": unknown, "allowed": list(template.key_date_names)},
         )
 
 
 def create_deal(caller: Caller, command: NewDeal) -> tuple[Workspace, DealAccess]:
-    org_id = _creating_org(caller, command.org_id)
+    """Open a deal from the latest template: the deal, its parties, and every task and document request
+    the template plans, dated and owned, in one transaction (docs/WORKFLOWS.md: past 100 items)."""
     template = workflows.latest(command.workflow)
-    _check_key_dates(template, command.key_dates)
+    opening = _opening(caller, command, template)
+    check_key_dates(template, command.key_dates)
+    org = org_store.get_org(opening.org_id)
+    if org is None:
+        raise NotFound("organization not found")
     now = clock.now()
-    address = address_of(command.property.address)
-    deal = Deal(
-        deal_id=ids.new_id("dl"),
-        org_id=org_id,
-        workflow=template.workflow,
-        template_version=template.version,
-        title=command.title,
-        stage=template.first_stage.key,
-        stage_entered_at=now,
-        property_id=property_id_for(org_id, address),
-        address=address,
-        unit=command.property.unit,
-        created_at=now,
-        created_by=caller.user_id,
-        last_activity_at=now,
-        key_dates=dict(command.key_dates),
-        price=command.price,
-        commission_rate=command.commission_rate,
-        risk_flags=list(command.risk_flags),
-        internal_owner_user_id=command.internal_owner_user_id,
-        external_id=command.external_id,
-    )
+    deal = _new_deal(caller, command, template, org, now)
     uow = UnitOfWork()
     deal_store.add_deal(uow, deal)
-    deal_store.upsert_property(uow, Property(deal.property_id, org_id, address, now))
-    parties = _initial_parties(uow, caller, deal, command.parties)
+    deal_store.upsert_property(uow, Property(deal.property_id, org.org_id, deal.address, now))
+    parties = _initial_parties(uow, caller, deal, command.parties, as_tenant=opening.as_tenant)
     for party in parties:
         deal_store.add_party(uow, party, deal)
+    tasks, requests = plan.instantiate(template, deal, parties, now)
+    for task in tasks:
+        plan_store.add_task(uow, task, with_new_deal=True)
+    for request in requests:
+        plan_store.add_document_request(uow, request, with_new_deal=True)
     first = StageChange(
         deal_id=deal.deal_id,
         change_id=ids.new_id("sc"),
@@ -118,19 +154,54 @@ def create_deal(caller: Caller, command: NewDeal) -> tuple[Workspace, DealAccess
                 "workflow": deal.workflow,
                 "stage": deal.stage,
                 "parties": [{"user_id": p.user_id, "role": p.role.value} for p in parties],
+                "tasks": len(tasks),
+                "document_requests": len(requests),
             },
             at=now,
         )
     )
     uow.commit()
     metrics.add_metric(name="DealsCreated", unit="Count", value=1)
-    ws = Workspace(deal=deal, parties=parties, stage_history=[first])
+    ws = Workspace(deal=deal, parties=parties, stage_history=[first], tasks=tasks, document_requests=requests)
     access = resolve_access(caller, deal, parties)
     assert access is not None
     return ws, access
 
 
-def _initial_parties(uow: UnitOfWork, caller: Caller, deal: Deal, requested: list[PartyIn]) -> list[Party]:
+def _new_deal(
+    caller: Caller, command: NewDeal, template: workflows.WorkflowTemplate, org: Org, now: datetime
+) -> Deal:
+    address = address_of(command.property.address)
+    key_dates = dict(command.key_dates)
+    if template.opened_on:
+        key_dates.setdefault(template.opened_on, now.astimezone(ZoneInfo(org.time_zone)).date())
+    return Deal(
+        deal_id=ids.new_id("dl"),
+        org_id=org.org_id,
+        workflow=template.workflow,
+        template_version=template.version,
+        title=command.title,
+        stage=template.first_stage.key,
+        stage_entered_at=now,
+        property_id=property_id_for(org.org_id, address),
+        address=address,
+        unit=command.property.unit,
+        created_at=now,
+        created_by=caller.user_id,
+        last_activity_at=now,
+        key_dates=template.derive_key_dates(key_dates),
+        price=command.price,
+        commission_rate=command.commission_rate,
+        risk_flags=list(command.risk_flags),
+        internal_owner_user_id=command.internal_owner_user_id,
+        external_id=command.external_id,
+        time_zone=org.time_zone,
+    )
+
+
+def _initial_parties(
+    uow: UnitOfWork, caller: Caller, deal: Deal, requested: list[PartyIn], *, as_tenant: bool = False
+) -> list[Party]:
     emails = [p.email for p in requested]
     duplicates = sorted({e for e in emails if emails.count(e) > 1} | ({caller.user.email} & set(emails)))
     if duplicates:
@@ -141,7 +212,9 @@ def _initial_parties(uow: UnitOfWork, caller: Caller, deal: Deal, requested: lis
         )
     now = deal.created_at
     parties: list[Party] = []
-    creator_role = CREATOR_PARTY_ROLE.get(caller.staff_role(deal.org_id))  # type: ignore[arg-type]
+    creator_role = (
+        PartyRole.CLIENT if as_tenant else CREATOR_PARTY_ROLE.get(caller.staff_role(deal.org_id))  # type: ignore[arg-type]
+    )
     if creator_role is not None:
         parties.append(
             Party(
@@ -238,91 +311,3 @@ def _feed_org(caller: Caller, org_id: str | None) -> str | None:
     if len(ops_orgs) > 1:
         raise Invalid("you run several organizations: say which with org_id", code="org_id_required")
     return ops_orgs[0] if ops_orgs else None
-
-
-def update_deal(
-    caller: Caller, deal_id: str, patch: DealPatch, expected_version: int
-) -> tuple[Workspace, DealAccess]:
-    ws, access = workspace_access(caller, deal_id)
-    access.require(Action.EDIT_DEAL)
-    before = ws.deal
-    if before.version != expected_version:
-        raise PreconditionFailed(
-            f"the deal is at version {before.version}, not {expected_version}; reload it"
-        )
-    after = _patched(before, patch)
-    changes = changes_between(before, after)
-    if not changes:
-        return ws, access
-    after = dataclasses.replace(after, version=before.version + 1)
-    uow = UnitOfWork()
-    deal_store.change_deal(uow, before, after)
-    deal_store.touch(uow, after, ws.parties, clock.now())
-    uow.record(_update_event(caller, before, after, changes))
-    uow.commit()
-    ws.deal = after
-    return ws, access
-
-
-def _patched(deal: Deal, patch: DealPatch) -> Deal:
-    given = patch.model_fields_set
-    values: dict[str, Any] = {
-        name: getattr(patch, name)
-        for name in given & {"title", "price", "commission_rate", "internal_owner_user_id"}
-    }
-    if "risk_flags" in given:
-        values["risk_flags"] = list(patch.risk_flags or [])
-    if "title" in values and values["title"] is None:
-        raise Invalid("a deal needs a title", code="title_required")
-    if "property" in given:
-        if patch.property is None:
-            raise Invalid("a deal needs a property", code="property_required")
-        values["address"] = address_of(patch.property.address)
-        values["unit"] = patch.property.unit
-        values["property_id"] = property_id_for(deal.org_id, values["address"])
-    if "key_dates" in given and patch.key_dates is not None:
-        _check_key_dates(workflows.pinned(deal.workflow, deal.template_version), patch.key_dates)
-        key_dates = dict(deal.key_dates)
-        for name, value in patch.key_dates.items():
-            if value is None:
-                key_dates.pop(name, None)
-            else:
-                key_dates[name] = value
-        values["key_dates"] = key_dates
-    return dataclasses.replace(deal, **values)
-
-
-def _update_event(caller: Caller, before: Deal, after: Deal, changes: dict[str, Any]) -> Any:
-    public: list[dict[str, Any]] = []
-    internal: list[dict[str, Any]] = []
-    for name in sorted(changes):
-        if name in ("key_dates",):
-            for key in sorted(set(before.key_dates) | set(after.key_dates)):
-                old, new = before.key_dates.get(key), after.key_dates.get(key)
-                if old != new:
-                    public.append({"field": f"key_dates.{key}", "from": _plain(old), "to": _plain(new)})
-            continue
-        if name in ("property_id", "unit"):
-            continue  # reported with the address
-        change = {"field": name, "from": _plain(getattr(before, name)), "to": _plain(getattr(after, name))}
-        (internal if name in INTERNAL_FIELDS else public).append(change)
-    fields = ", ".join(c["field"].replace("_", " ") for c in public) or "internal details"
-    data: dict[str, Any] = {"changes": public}
-    if internal:
-        data["internal"] = {"changes": internal}
-    return deal_event(
-        after,
-        caller.actor,
-        EventType.DEAL_UPDATED,
-        f"{caller.label} updated {fields}",
-        visibility=Visibility.PARTIES if public else Visibility.INTERNAL,
-        data=data,
-    )
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Address):
-        return value.one_line()
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value

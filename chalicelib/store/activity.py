@@ -4,25 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.expressions.condition import Condition
-
 from chalicelib.domain.access import DealAccess
 from chalicelib.domain.entities import ActivityEvent
-from chalicelib.domain.roles import Capacity, Visibility
 from chalicelib.store.errors import translated
 from chalicelib.store.models import ACTIVITY_PREFIX, ActivityItem, activity_stream
 from chalicelib.store.table import TableItem, query_page
-
-
-def _visibility_filter(access: DealAccess) -> Condition | None:
-    """The same rule as domain.access.can_see, pushed into the Query so a page costs one request."""
-    if access.is_staff:
-        return None
-    not_internal = ActivityItem.visibility != Visibility.INTERNAL.value
-    mine = ActivityItem.restricted_to.contains(access.user_id)
-    if access.capacity is Capacity.VENDOR:
-        return not_internal & mine
-    return not_internal & ((ActivityItem.visibility == Visibility.PARTIES.value) | mine)
+from chalicelib.store.visibility import viewer_filter
 
 
 def deal_page(
@@ -33,7 +20,7 @@ def deal_page(
         page = query_page(
             activity_stream(deal_id, None, None),
             sort_condition=TableItem.sk.startswith(ACTIVITY_PREFIX),
-            filter_condition=_visibility_filter(access),
+            filter_condition=viewer_filter(ActivityItem, access),
             limit=limit,
             start_key=start,
             newest_first=True,

@@ -10,6 +10,7 @@ Partition layout of a deal (one Query on `DEAL#{id}` with `begins_with(SK, "W#")
                     W#DREQ#{request_id}         document requests
                     W#DOC#{request_id}#{nnnn}   document versions
                     ACT#{at}#{event_id}         activity (outside the workspace range)
+                    MSG#{at}#{message_id}       messages and internal notes (outside it too)
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from chalicelib.domain.entities import (
     DealSummary,
     Document,
     DocumentRequest,
+    Message,
     Org,
     Party,
     Property,
@@ -47,6 +49,7 @@ from chalicelib.store.table import KeyFormat, TableItem, share_connection
 WORKSPACE_PREFIX = "W#"
 DEAL_HEADER_PREFIX = "W#DEAL"
 ACTIVITY_PREFIX = "ACT#"
+MESSAGE_PREFIX = "MSG#"
 
 
 def _text(null: bool = True) -> UnicodeAttribute:
@@ -133,6 +136,7 @@ class DealItem(TableItem, discriminator="Deal"):
     risk_flags = ListAttribute(null=True)  # type: ignore[var-annotated]
     internal_owner_user_id = _text()
     external_id = _text()
+    time_zone = _text()
 
 
 class PartyItem(TableItem, discriminator="Party"):
@@ -220,6 +224,9 @@ class TaskItem(TableItem, discriminator="Task"):
     completed_at = _text()
     completed_by = _text()
     version = NumberAttribute()
+    work_order = BooleanAttribute(null=True)
+    assignment = _text()
+    decline_reason = _text()
 
 
 class DocumentRequestItem(TableItem, discriminator="DocumentRequest"):
@@ -309,6 +316,23 @@ def activity_stream(deal_id: str | None, org_id: str | None, user_id: str | None
     raise ValueError("an activity event needs a deal, an org or a user")
 
 
+class MessageItem(TableItem, discriminator="Message"):
+    """Messages and internal notes: in the deal partition, outside the workspace range (MSG#)."""
+
+    KEY = KeyFormat("DEAL#{deal_id}", "MSG#{at}#{message_id}")
+    ENTITY = Message
+
+    deal_id = _text(False)
+    message_id = _text(False)
+    at = _text(False)
+    author_user_id = _text(False)
+    author_name = _text(False)
+    body = _text(False)
+    visibility = _text(False)
+    restricted_to = ListAttribute(null=True)  # type: ignore[var-annotated]
+    task_id = _text()
+
+
 class IdempotencyItem(TableItem, discriminator="Idempotency"):
     """The first answer to a POST with an Idempotency-Key, scoped to the caller. Expires by TTL."""
 
@@ -337,6 +361,7 @@ ITEM_CLASSES: tuple[type[TableItem], ...] = (
     DocumentRequestItem,
     DocumentItem,
     ActivityItem,
+    MessageItem,
     IdempotencyItem,
 )
 share_connection(*ITEM_CLASSES)

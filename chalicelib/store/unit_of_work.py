@@ -11,6 +11,7 @@ merged: a service may update a deal and also "touch" it for the activity feed; b
 from __future__ import annotations
 
 import dataclasses
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from pynamodb.expressions.condition import Condition
 
 from chalicelib.domain.entities import ActivityEvent
 from chalicelib.domain.errors import Conflict, DomainError
+from chalicelib.observability import logger, metrics
 from chalicelib.store import idempotency
 from chalicelib.store.errors import THROTTLING, unavailable, write_conflict
 from chalicelib.store.models import ActivityItem
@@ -38,6 +40,7 @@ class _Staged:
     condition: Condition | None = None
     expected_version: int | None = None
     must_exist: bool = True
+    spill: str | None = None  # "before" | "after": may leave the main transaction when it overflows
 
     def add_condition(self, condition: Condition | None) -> None:
         if condition is not None:
@@ -59,13 +62,21 @@ class UnitOfWork:
 
     # -- staging --------------------------------------------------------------------------------
 
-    def create(self, item: TableItem, *, on_exists: DomainError | None = None) -> TableItem:
-        """Put a new item; fails (without writing anything) if an item with its key exists."""
+    def create(
+        self, item: TableItem, *, on_exists: DomainError | None = None, ahead: bool = False
+    ) -> TableItem:
+        """Put a new item; fails (without writing anything) if an item with its key exists.
+
+        `ahead=True` marks an item nobody can reach until the main transaction lands (a new deal's tasks:
+        its partition has no deal item yet): when the unit overflows one transaction, such items are
+        written first, in transactions of their own."""
         item.refresh_keys()
         key = (item.pk, item.sk)
         if key in self._staged:
             raise RuntimeError(f"{key} is already part of this unit of work")
-        self._stage(key, _Staged("put", on_exists or already_exists(type(item).__name__), item=item))
+        staged = _Staged("put", on_exists or already_exists(type(item).__name__), item=item)
+        staged.spill = "before" if ahead else None
+        self._stage(key, staged)
         return item
 
     def update(
@@ -77,10 +88,15 @@ class UnitOfWork:
         condition: Condition | None = None,
         on_fail: DomainError | None = None,
         must_exist: bool = True,
+        follow_up: bool = False,
     ) -> TableItem:
         """SET (or REMOVE, for None) attributes of an existing item; index keys whose source
         attributes change are re-derived. With `expected_version` the write holds only if the stored
-        version still matches, and bumps it. `must_exist=False` makes it an upsert."""
+        version still matches, and bumps it. `must_exist=False` makes it an upsert.
+
+        `follow_up=True` marks a consequence that may land just after the main transaction when the unit
+        overflows one (cancelling a closed deal's open tasks): its condition must make it safe to apply
+        late, and a follow-up whose condition no longer holds is dropped (docs/WORKFLOWS.md)."""
         if isinstance(item, ActivityItem):
             raise RuntimeError("activity events are append-only: no code path updates them")
         item.refresh_keys()
@@ -88,6 +104,7 @@ class UnitOfWork:
         staged = self._staged.get(key)
         if staged is None:
             staged = _Staged("update", on_fail or write_conflict(), item=item, must_exist=must_exist)
+            staged.spill = "after" if follow_up else None
             self._stage(key, staged)
         elif on_fail is not None and staged.kind == "update":
             staged.on_fail = on_fail
@@ -132,27 +149,91 @@ class UnitOfWork:
         claim = idempotency.take_pending_claim()
         if claim is not None:
             self.create(claim, on_exists=idempotency.Replay())
-        if len(self._staged) > MAX_TRANSACTION_ITEMS:
-            raise RuntimeError(f"{len(self._staged)} items exceed one transaction ({MAX_TRANSACTION_ITEMS})")
-        ordered = self._ordered()
-        requests = [_request(s) for s in ordered]
-        try:
-            connection().connection.transact_write_items(
-                condition_check_items=[
-                    r for s, r in zip(ordered, requests, strict=True) if s.kind == "check"
-                ],
-                delete_items=[],
-                put_items=[r for s, r in zip(ordered, requests, strict=True) if s.kind == "put"],
-                update_items=[r for s, r in zip(ordered, requests, strict=True) if s.kind == "update"],
-            )
-        except TransactWriteError as exc:
-            raise _translate(exc, ordered) from exc
+        ahead, main, behind = self._split()
+        for chunk in _chunks(ahead):
+            _transact(chunk)
+        _transact(main)
         self.committed = True
+        for chunk in _chunks(behind):
+            _follow_up(chunk)
 
-    def _ordered(self) -> list[_Staged]:
-        # PynamoDB sends checks, then puts, then updates; cancellation reasons follow that order.
-        rank = {"check": 0, "put": 1, "update": 2}
-        return sorted(self._staged.values(), key=lambda s: rank[s.kind])
+    def _split(self) -> tuple[list[_Staged], list[_Staged], list[_Staged]]:
+        """The main transaction holds everything when it fits; otherwise spillable operations fill what
+        room is left and the rest go ahead of it or after it."""
+        staged = list(self._staged.values())
+        if len(staged) <= MAX_TRANSACTION_ITEMS:
+            return [], staged, []
+        main = [s for s in staged if s.spill is None]
+        if len(main) > MAX_TRANSACTION_ITEMS:
+            raise RuntimeError(f"{len(main)} items exceed one transaction ({MAX_TRANSACTION_ITEMS})")
+        spillable = [s for s in staged if s.spill is not None]
+        room = MAX_TRANSACTION_ITEMS - len(main)
+        main += spillable[:room]
+        rest = spillable[room:]
+        return [s for s in rest if s.spill == "before"], main, [s for s in rest if s.spill == "after"]
+
+
+def _chunks(staged: list[_Staged]) -> list[list[_Staged]]:
+    return [staged[i : i + MAX_TRANSACTION_ITEMS] for i in range(0, len(staged), MAX_TRANSACTION_ITEMS)]
+
+
+def _ordered(staged: list[_Staged]) -> list[_Staged]:
+    # PynamoDB sends checks, then puts, then updates; cancellation reasons follow that order.
+    rank = {"check": 0, "put": 1, "update": 2}
+    return sorted(staged, key=lambda s: rank[s.kind])
+
+
+def _send(ordered: list[_Staged]) -> None:
+    requests = [_request(s) for s in ordered]
+
+    def of_kind(kind: str) -> list[dict[str, Any]]:
+        return [r for s, r in zip(ordered, requests, strict=True) if s.kind == kind]
+
+    connection().connection.transact_write_items(
+        condition_check_items=of_kind("check"),
+        delete_items=[],
+        put_items=of_kind("put"),
+        update_items=of_kind("update"),
+    )
+
+
+def _transact(staged: list[_Staged]) -> None:
+    ordered = _ordered(staged)
+    try:
+        _send(ordered)
+    except TransactWriteError as exc:
+        raise _translate(exc, ordered) from exc
+
+
+FOLLOW_UP_ATTEMPTS = 4
+
+
+def _follow_up(staged: list[_Staged]) -> None:
+    """Apply late consequences: those whose condition no longer holds are dropped (someone got there
+    first); throttling and conflicts are retried with backoff. What still fails is logged and counted."""
+    pending = _ordered(staged)
+    for attempt in range(FOLLOW_UP_ATTEMPTS):
+        if not pending:
+            return
+        try:
+            _send(pending)
+            return
+        except TransactWriteError as exc:
+            codes = _reason_codes(exc)
+            if len(codes) == len(pending) and "ConditionalCheckFailed" in codes:
+                pending = [
+                    s for s, code in zip(pending, codes, strict=True) if code != "ConditionalCheckFailed"
+                ]
+                continue
+            time.sleep(0.05 * 2**attempt)
+    logger.error("follow-up writes not applied", extra={"items": len(pending)})
+    metrics.add_metric(name="FollowUpWritesFailed", unit="Count", value=len(pending))
+
+
+def _reason_codes(exc: TransactWriteError) -> list[str | None]:
+    if exc.cause_response_code != "TransactionCanceledException":
+        return []
+    return [r.code if r is not None else None for r in exc.cancellation_reasons]
 
 
 def _request(staged: _Staged) -> dict[str, Any]:
@@ -192,8 +273,7 @@ def _and(left: Condition | None, right: Condition | None) -> Condition | None:
 def _translate(exc: TransactWriteError, ordered: list[_Staged]) -> DomainError:
     if exc.cause_response_code in THROTTLING:
         return unavailable()
-    reasons = exc.cancellation_reasons if exc.cause_response_code == "TransactionCanceledException" else []
-    codes = [r.code if r is not None else None for r in reasons]
+    codes = _reason_codes(exc)
     for staged, code in zip(ordered, codes, strict=False):
         if code == "ConditionalCheckFailed":
             return staged.on_fail

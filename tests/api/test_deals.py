@@ -121,13 +121,15 @@ def test_patch_with_if_match_moves_the_version_and_logs_what_changed(seeded, api
     )
     assert reply.status == 200
     assert reply.json["version"] == 2 and reply.headers["ETag"] == '"2"'
-    assert reply.json["key_dates"] == {"closing": "2027-01-08"}
-    event = api.get(f"/v1/deals/{deal['id']}/activity", as_user=AGENT).json["items"][0]
-    assert event["type"] == "deal.updated"
-    assert {"field": "key_dates.closing", "from": "2026-12-31", "to": "2027-01-08"} in event["data"][
-        "changes"
+    dates = reply.json["key_dates"]
+    assert dates["closing"] == "2027-01-08" and "offer_accepted" not in dates
+    assert dates["inspection_deadline"] == "2026-12-11"  # derived at opening (offer accepted + 10 days)
+    events = {e["type"]: e for e in api.get(f"/v1/deals/{deal['id']}/activity", as_user=AGENT).json["items"]}
+    moved = events["deal.key_date_changed"]["data"]
+    assert {"key_date": "closing", "from": "2026-12-31", "to": "2027-01-08"} in moved["key_dates"]
+    assert events["deal.updated"]["data"]["internal"]["changes"] == [
+        {"field": "commission_rate", "from": 2.5, "to": 3.0}
     ]
-    assert event["data"]["internal"]["changes"] == [{"field": "commission_rate", "from": 2.5, "to": 3.0}]
     # a second writer holding the old version is told the deal moved on, and changes nothing
     stale = api.patch(
         f"/v1/deals/{deal['id']}", {"title": "Mine"}, as_user=COORDINATOR, headers={"If-Match": '"1"'}

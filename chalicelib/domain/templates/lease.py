@@ -19,6 +19,7 @@ from chalicelib.domain.workflows import WorkflowTemplate
 LEASE_V1 = WorkflowTemplate(
     workflow="lease",
     version=1,
+    opened_on="application_received",
     title="Lease",
     key_dates=(
         key_date("application_received", "Application received"),

@@ -20,6 +20,7 @@ from chalicelib.domain.workflows import WorkflowTemplate
 MAINTENANCE_V1 = WorkflowTemplate(
     workflow="maintenance",
     version=1,
+    opened_on="reported",
     title="Maintenance request",
     opened_by_clients=True,
     key_dates=(
