@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice import Chalice, ConvertToMiddleware
 
-from chalicelib.api import activity, deals, health, me, middleware, parties
+from chalicelib.api import activity, deals, health, me, messages, middleware, parties, tasks
 from chalicelib.config import settings
 from chalicelib.observability import metrics, tracing
 
@@ -20,5 +20,7 @@ app.register_blueprint(me.me)
 app.register_blueprint(deals.deals)
 app.register_blueprint(parties.parties)
 app.register_blueprint(activity.activity)
+app.register_blueprint(tasks.tasks)
+app.register_blueprint(messages.messages)
 
 middleware.register_preflight_routes(app)

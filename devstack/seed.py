@@ -11,17 +11,20 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from chalicelib import clock, ids
-from chalicelib.domain import workflows
+from chalicelib.domain import plan, workflows
 from chalicelib.domain.access import Caller
-from chalicelib.domain.commands import NewDeal
-from chalicelib.domain.entities import SYSTEM, Actor, Deal, Org, Party, StaffMembership, StageChange, User
+from chalicelib.domain.commands import NewDeal, TransitionIn
+from chalicelib.domain.entities import SYSTEM, Actor, Deal, Org, Party, StaffMembership, User
 from chalicelib.domain.events import EventType
-from chalicelib.domain.roles import PartyStatus, StaffRole, UserStatus, Visibility
+from chalicelib.domain.roles import PartyStatus, StaffRole, UserStatus
+from chalicelib.domain.views import Workspace
 from chalicelib.services import deals as deal_service
+from chalicelib.services import transitions
 from chalicelib.services.activity import deal_event, org_event
 from chalicelib.services.principals import caller_for
 from chalicelib.store import deals as deal_store
 from chalicelib.store import orgs as org_store
+from chalicelib.store import plan as plan_store
 from chalicelib.store import users as user_store
 from chalicelib.store.unit_of_work import UnitOfWork
 
@@ -246,7 +249,7 @@ def _seed_deal(
         if party.status is PartyStatus.INVITED:
             _accept(ws.deal, ws.parties, party)
     if stage != ws.deal.stage:
-        _move_to(ws.deal, ws.parties, creator, stage)
+        _move_to(demo, org, ws, stage)
     return DemoDeal(key, ws.deal.deal_id, org, workflow, stage, dict(parties))
 
 
@@ -271,41 +274,80 @@ def _accept(deal: Deal, parties: list[Party], party: Party) -> None:
     parties[parties.index(party)] = accepted
 
 
-def _move_to(deal: Deal, parties: list[Party], actor: Caller, stage: str) -> None:
-    """Put a demo deal in a later stage, recording the stage history a real deal would have."""
+def _move_to(demo: Demo, org: str, ws: Workspace, stage: str) -> None:
+    """Walk a demo deal up its ladder to `stage` the way a team would: the owners finish each stage's
+    tasks, its documents are accepted, and the org's coordinator advances the deal (real transitions,
+    so the stage history, due dates and activity are what a real deal would have)."""
+    coordinator = next(e for e, (o, role) in demo.staff.items() if o == org and role is StaffRole.COORDINATOR)
+    mover = caller_for(coordinator, None)
+    template = workflows.pinned(ws.deal.workflow, ws.deal.template_version)
+    for step in template.ladder()[template.position(ws.deal.stage) : template.position(stage)]:
+        _finish_stage(ws, step.key, mover)
+        following = template.next_stage(step.key)
+        assert following is not None
+        ws, _ = transitions.transition(mover, ws.deal.deal_id, TransitionIn(to=following.key))
+
+
+def _finish_stage(ws: Workspace, stage: str, mover: Caller) -> None:
     now = clock.now()
-    labels = workflows.pinned(deal.workflow, deal.template_version)
-    moved = dataclasses.replace(deal, stage=stage, stage_entered_at=now, version=deal.version + 1)
-    uow = UnitOfWork()
-    deal_store.change_deal(uow, deal, moved)
-    deal_store.add_stage_change(
-        uow,
-        StageChange(
-            deal.deal_id,
-            ids.new_id("sc"),
-            stage,
-            now,
-            actor.user_id,
-            actor.label,
-            from_stage=deal.stage,
-            reason="Demo data: moved along for the tour",
-        ),
-    )
-    deal_store.touch(uow, moved, parties, now)
-    uow.record(
-        deal_event(
-            moved,
-            actor.actor,
-            EventType.DEAL_STAGE_CHANGED,
-            f"{actor.label} moved the deal to {labels.stage(stage).label}",
-            visibility=Visibility.PARTIES,
-            data={
-                "from": deal.stage,
-                "to": stage,
-                "from_label": labels.stage(deal.stage).label,
-                "to_label": labels.stage(stage).label,
-                "override": False,
-            },
+    done = [
+        (
+            t,
+            dataclasses.replace(
+                t,
+                status="done",
+                completed_at=now,
+                completed_by=t.owner_user_id or mover.user_id,
+                proof={"note": "Done (demo data)"} if t.proof_required != "none" else None,
+                assignment="accepted" if t.work_order else t.assignment,
+            ),
         )
-    )
+        for t in ws.tasks
+        if t.stage == stage and plan.is_open(t)
+    ]
+    accepted = [
+        (r, dataclasses.replace(r, status="approved"))
+        for r in ws.document_requests
+        if r.stage == stage and plan.is_open(r)
+    ]
+    if not done and not accepted:
+        return
+    uow = UnitOfWork()
+    plan_store.apply(uow, done, accepted)
+    for _, task in done:
+        actor = _actor_for(ws, task.owner_user_id, mover)
+        uow.record(
+            deal_event(
+                ws.deal,
+                actor,
+                EventType.TASK_COMPLETED,
+                f"{actor.label} completed “{task.title}”",
+                visibility=task.visibility,
+                data={"task_id": task.task_id, "title": task.title},
+            )
+        )
+    for _, request in accepted:
+        uow.record(
+            deal_event(
+                ws.deal,
+                mover.actor,
+                EventType.DOCUMENT_APPROVED,
+                f"{mover.label} accepted “{request.label}” (demo data: no file attached)",
+                visibility=request.visibility,
+                restricted_to=[*request.target_user_ids, *request.restricted_to],
+                data={
+                    "request_id": request.request_id,
+                    "document_id": None,
+                    "version": None,
+                    "label": request.label,
+                },
+            )
+        )
     uow.commit()
+    ws.tasks = plan.updated(ws.tasks, done)
+    ws.document_requests = plan.updated(ws.document_requests, accepted)
+
+
+def _actor_for(ws: Workspace, user_id: str | None, fallback: Caller) -> Actor:
+    party = ws.party(user_id) if user_id else None
+    return Actor(party.user_id, party.name or party.email) if party else fallback.actor

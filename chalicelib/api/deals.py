@@ -10,11 +10,11 @@ from chalice.app import Request
 from chalicelib.api.http import as_response, etag, expected_version, page, page_params, query_param, route
 from chalicelib.domain.access import Caller, DealAccess
 from chalicelib.domain.views import Workspace, deal_summary_view, deal_view
-from chalicelib.services import deal_edits
+from chalicelib.services import deal_edits, transitions
 from chalicelib.services import deals as deal_service
 
 if TYPE_CHECKING:
-    from chalicelib.domain.commands import DealPatch, NewDeal
+    from chalicelib.domain.commands import DealPatch, NewDeal, TransitionIn
 
 deals = Blueprint(__name__)
 
@@ -58,4 +58,17 @@ def get_deal(caller: Caller, deal_id: str) -> Response:
 )
 def patch_deal(caller: Caller, request: Request, deal_id: str, body: DealPatch) -> Response:
     ws, access = deal_edits.update_deal(caller, deal_id, body, expected_version(request))
+    return workspace_response(ws, access)
+
+
+@route(
+    deals,
+    "/v1/deals/{deal_id}/transitions",
+    "POST",
+    summary="Move the deal to another stage (definition of done, or an override with a reason)",
+    body="TransitionIn",
+)
+def transition(caller: Caller, request: Request, deal_id: str, body: TransitionIn) -> Response:
+    version = expected_version(request) if request.headers.get("if-match") else None
+    ws, access = transitions.transition(caller, deal_id, body, version)
     return workspace_response(ws, access)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
-from chalicelib.domain.roles import PartyRole
+from chalicelib.domain.roles import PartyRole, Visibility
 
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 
@@ -86,3 +86,61 @@ class DealPatch(Strict):
     commission_rate: Annotated[float, Field(ge=0, le=100)] | None = None
     risk_flags: list[Flag] | None = Field(default=None, max_length=20)
     internal_owner_user_id: Id | None = None
+
+
+StageKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+TaskTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+MessageBody = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+
+
+class TransitionIn(Strict):
+    """POST /v1/deals/{id}/transitions."""
+
+    to: StageKey
+    reason: Reason | None = None
+    override: bool = False
+
+
+class ProofIn(Strict):
+    """What completes a task: a note, or a document of the deal (one of the two)."""
+
+    note: Note | None = None
+    document_id: Id | None = None
+
+
+class NewTask(Strict):
+    title: TaskTitle
+    stage: StageKey | None = None  # default: the deal's current stage
+    owner_user_id: Id | None = None
+    owner_role: PartyRole | None = None
+    due_at: AwareDatetime | None = None
+    depends_on: list[Id] = Field(default_factory=list, max_length=20)
+    visibility: Visibility = Visibility.PARTIES
+    restricted_to: list[Id] = Field(default_factory=list, max_length=20)
+    proof: Literal["none", "note", "document"] = "none"
+
+
+class TaskPatch(Strict):
+    """PATCH /v1/deals/{id}/tasks/{task_id} (If-Match). Fields present are changed; `null` clears the
+    owner or the due date. `response` is a vendor's answer to a work order."""
+
+    title: TaskTitle | None = None
+    owner_user_id: Id | None = None
+    due_at: AwareDatetime | None = None
+    status: Literal["open", "done", "cancelled"] | None = None
+    proof: ProofIn | None = None
+    depends_on: list[Id] | None = Field(default=None, max_length=20)
+    visibility: Visibility | None = None
+    restricted_to: list[Id] | None = Field(default=None, max_length=20)
+    response: Literal["accept", "decline"] | None = None
+    reason: Reason | None = None
+
+
+class NewMessage(Strict):
+    """A deal message (`parties` or `restricted` to some parties), or an internal note (`internal`)."""
+
+    body: MessageBody
+    visibility: Visibility = Visibility.PARTIES
+    restricted_to: list[Id] = Field(default_factory=list, max_length=20)
+    task_id: Id | None = None  # a vendor writes about one of their work orders

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -247,3 +248,12 @@ class Message:
     visibility: Visibility
     restricted_to: list[str] = field(default_factory=list)
     task_id: str | None = None  # a vendor's message is about one of their work orders
+
+
+def changed_fields(before: Any, after: Any) -> dict[str, Any]:
+    """Field-level diff of two versions of one entity: the fields of `after` that differ."""
+    return {
+        f.name: getattr(after, f.name)
+        for f in dataclasses.fields(after)
+        if getattr(before, f.name) != getattr(after, f.name)
+    }

@@ -40,6 +40,8 @@ class EventType(StrEnum):
     TASK_ACCEPTED = "task.accepted"
     TASK_DECLINED = "task.declined"
     TASK_CANCELLED = "task.cancelled"
+    TASK_REOPENED = "task.reopened"
+    TASK_UPDATED = "task.updated"
     DOCUMENT_REQUESTED = "document.requested"
     DOCUMENT_SUBMITTED = "document.submitted"
     DOCUMENT_UPLOAD_REFUSED = "document.upload_refused"
@@ -105,6 +107,10 @@ CATALOG: dict[EventType, EventSpec] = {
         _C.TASKS, ("task_id", "title", "reason"), "a vendor declined a work order"
     ),
     EventType.TASK_CANCELLED: EventSpec(_C.AUDIT, ("task_id", "title"), "a task was cancelled"),
+    EventType.TASK_REOPENED: EventSpec(_C.TASKS, ("task_id", "title"), "a done task was opened again"),
+    EventType.TASK_UPDATED: EventSpec(
+        _C.AUDIT, ("task_id", "title", "changes"), "a task's title, visibility or dependencies changed"
+    ),
     EventType.DOCUMENT_REQUESTED: EventSpec(
         _C.DOCUMENTS, ("request_id", "type", "label", "target_user_ids", "due_at"), "a document was requested"
     ),

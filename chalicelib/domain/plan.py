@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from chalicelib import ids
 from chalicelib.clock import iso
-from chalicelib.domain.entities import Deal, DocumentRequest, Party, Task
+from chalicelib.domain.entities import Deal, DocumentRequest, Party, Task, changed_fields
 from chalicelib.domain.errors import Invalid
 from chalicelib.domain.roles import PartyStatus, Visibility
 from chalicelib.domain.workflows import (
@@ -267,6 +267,16 @@ def close_out(
         return dataclasses.replace(record, status="cancelled") if is_open(record) else None
 
     return _changes(tasks, cancelled), _changes(requests, cancelled)
+
+
+def updated(records: list[R], changes: Iterable[Change[R]]) -> list[R]:
+    """The records as they stand after `changes` (a record changed twice keeps both changes)."""
+    newest: dict[int, R] = {}
+    for before, after in changes:
+        newest[id(before)] = dataclasses.replace(
+            newest.get(id(before), before), **changed_fields(before, after)
+        )
+    return [newest.get(id(r), r) for r in records]
 
 
 def _changes(records: list[R], change: Any) -> list[Change[R]]:

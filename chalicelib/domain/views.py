@@ -17,15 +17,16 @@ from chalicelib.domain.entities import (
     DealSummary,
     Document,
     DocumentRequest,
+    Message,
     Party,
     StageChange,
     Task,
 )
-from chalicelib.domain.roles import Capacity, PartyRole, PartyStatus
+from chalicelib.domain.roles import Capacity, PartyRole, PartyStatus, Visibility
 
 # Roles whose contact details every non-vendor party may see: the people a client calls.
 CONTACTABLE_ROLES = frozenset({PartyRole.AGENT, PartyRole.COORDINATOR})
-OPEN_REQUEST_STATUSES = frozenset({"requested", "rejected"})
+AWAITING_UPLOAD = frozenset({"requested", "rejected"})  # the uploader owns the next move
 
 
 @dataclass
@@ -104,6 +105,10 @@ def task_view(task: Task, visible_ids: set[str] | None = None) -> dict[str, Any]
     if task.completed_at:
         out["completed_at"] = _ts(task.completed_at)
         out["completed_by"] = task.completed_by
+    if task.work_order:
+        out["work_order"] = {"assignment": task.assignment}
+        if task.decline_reason:
+            out["work_order"]["decline_reason"] = task.decline_reason
     return out
 
 
@@ -157,6 +162,7 @@ def stage_change_view(change: StageChange, access: DealAccess, deal: Deal) -> di
         "to_label": template.stage(change.to_stage).label,
         "at": _ts(change.at),
         "by": change.actor_name,
+        "summary": _stage_summary(change, template),
     }
     if access.is_staff:
         out.update(
@@ -166,6 +172,33 @@ def stage_change_view(change: StageChange, access: DealAccess, deal: Deal) -> di
             override=change.override,
             unmet=list(change.unmet),
         )
+    return out
+
+
+def _stage_summary(change: StageChange, template: workflows.WorkflowTemplate) -> str:
+    """The history line a client reads: plain words, no internal reason."""
+    to = template.stage(change.to_stage)
+    if change.from_stage is None:
+        return f"Started at {to.label}"
+    frm = template.stage(change.from_stage)
+    if to.exit:
+        return f"{to.label} while in {frm.label}"
+    return f"Moved from {frm.label} to {to.label}"
+
+
+def message_view(message: Message, access: DealAccess) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": message.message_id,
+        "at": _ts(message.at),
+        "author": {"user_id": message.author_user_id, "name": message.author_name},
+        "body": message.body,
+        "visibility": message.visibility.value,
+        "kind": "note" if message.visibility is Visibility.INTERNAL else "message",
+    }
+    if message.task_id:
+        out["task_id"] = message.task_id
+    if access.is_staff and message.restricted_to:
+        out["restricted_to"] = list(message.restricted_to)
     return out
 
 
@@ -185,7 +218,7 @@ def waiting_on(ws: Workspace, access: DealAccess) -> list[dict[str, Any]]:
         if task.stage == stage and task.status == "open" and task_visible(task, access):
             add(task.owner_user_id, task.owner_role, task.due_at)
     for req in ws.document_requests:
-        if req.stage == stage and req.status in OPEN_REQUEST_STATUSES and request_visible(req, access):
+        if req.stage == stage and req.status in AWAITING_UPLOAD and request_visible(req, access):
             uploaders: list[str | None] = list(req.target_user_ids) or [None]
             for user_id in uploaders:
                 party = ws.party(user_id) if user_id else None

@@ -55,14 +55,9 @@ def update_deal(
         uow.record(_key_date_event(caller, before, after, moved_dates, [*task_moves, *request_moves]))
     uow.commit()
     ws.deal = after
-    ws.tasks = _replaced(ws.tasks, task_moves)
-    ws.document_requests = _replaced(ws.document_requests, request_moves)
+    ws.tasks = plan.updated(ws.tasks, task_moves)
+    ws.document_requests = plan.updated(ws.document_requests, request_moves)
     return ws, access
-
-
-def _replaced(records: list[plan.R], changes: list[tuple[plan.R, plan.R]]) -> list[plan.R]:
-    after = {id(before): new for before, new in changes}
-    return [after.get(id(r), r) for r in records]
 
 
 def _patched(deal: Deal, patch: DealPatch) -> Deal:

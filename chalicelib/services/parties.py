@@ -6,16 +6,18 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from chalicelib import clock
+from chalicelib.domain import plan, workflows
 from chalicelib.domain.access import Action, Caller, DealAccess
 from chalicelib.domain.entities import Party
 from chalicelib.domain.errors import Conflict, Forbidden, NotFound
 from chalicelib.domain.events import EventType
 from chalicelib.domain.roles import PartyStatus
 from chalicelib.observability import metrics
-from chalicelib.services.access import deal_header_access
+from chalicelib.services.access import deal_header_access, workspace_access
 from chalicelib.services.activity import deal_event
 from chalicelib.services.deals import new_party
 from chalicelib.store import deals as deal_store
+from chalicelib.store import plan as plan_store
 from chalicelib.store import users as user_store
 from chalicelib.store.unit_of_work import UnitOfWork
 
@@ -24,7 +26,10 @@ if TYPE_CHECKING:
 
 
 def add_party(caller: Caller, deal_id: str, wanted: PartyIn) -> tuple[Party, DealAccess]:
-    deal, parties, access = deal_header_access(caller, deal_id)
+    """Invite someone; they take the open, unowned tasks of their role and are asked for the documents
+    their role uploads, in the same transaction."""
+    ws, access = workspace_access(caller, deal_id)
+    deal, parties = ws.deal, ws.parties
     access.require(Action.MANAGE_PARTIES)
     person = user_store.lookup([wanted.email], deal.org_id).get(wanted.email)
     existing = next((p for p in parties if person and p.user_id == person.user.user_id), None)
@@ -36,6 +41,9 @@ def add_party(caller: Caller, deal_id: str, wanted: PartyIn) -> tuple[Party, Dea
         deal_store.add_party(uow, party, deal)
     else:  # a revoked party invited back: the same record, re-opened
         deal_store.change_party(uow, existing, dataclasses.replace(party, revoked_at=None), deal)
+    template = workflows.pinned(deal.workflow, deal.template_version)
+    task_changes, request_changes = plan.assign_new_party(template, ws.tasks, ws.document_requests, party)
+    plan_store.apply(uow, task_changes, request_changes)
     deal_store.touch(uow, deal, [p for p in parties if p.user_id != party.user_id], clock.now())
     uow.record(
         deal_event(
@@ -44,7 +52,13 @@ def add_party(caller: Caller, deal_id: str, wanted: PartyIn) -> tuple[Party, Dea
             EventType.PARTY_INVITED,
             f"{caller.label} added {party.name or 'a new party'} as {_role(party)}",
             restricted_to=[party.user_id],
-            data={"user_id": party.user_id, "role": party.role.value, "status": party.status.value},
+            data={
+                "user_id": party.user_id,
+                "role": party.role.value,
+                "status": party.status.value,
+                "assigned_tasks": [after.task_id for _, after in task_changes],
+                "document_requests": [after.request_id for _, after in request_changes],
+            },
         )
     )
     uow.commit()

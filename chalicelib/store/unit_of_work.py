@@ -10,7 +10,6 @@ merged: a service may update a deal and also "touch" it for the activity feed; b
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition
 
-from chalicelib.domain.entities import ActivityEvent
+from chalicelib.domain.entities import ActivityEvent, changed_fields
 from chalicelib.domain.errors import Conflict, DomainError
 from chalicelib.observability import logger, metrics
 from chalicelib.store import idempotency
@@ -285,9 +284,5 @@ def _translate(exc: TransactWriteError, ordered: list[_Staged]) -> DomainError:
 
 
 def changes_between(before: Any, after: Any) -> dict[str, Any]:
-    """Field-level diff of two versions of one entity dataclass."""
-    return {
-        f.name: getattr(after, f.name)
-        for f in dataclasses.fields(after)
-        if getattr(before, f.name) != getattr(after, f.name)
-    }
+    """Field-level diff of two versions of one entity dataclass: what an update writes."""
+    return changed_fields(before, after)

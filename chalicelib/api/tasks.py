@@ -1,0 +1,58 @@
+"""Tasks of a deal: list, add, and change (assign, re-date, complete with proof; a vendor answers a
+work order)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from chalice import Blueprint, Response
+from chalice.app import Request
+
+from chalicelib.api.http import as_response, etag, expected_version, page, page_params, query_param, route
+from chalicelib.domain.views import task_view
+from chalicelib.services import tasks as task_service
+
+if TYPE_CHECKING:
+    from chalicelib.domain.access import Caller
+    from chalicelib.domain.commands import NewTask, TaskPatch
+    from chalicelib.domain.entities import Task
+
+tasks = Blueprint(__name__)
+
+
+def task_response(task: Task, status: int = 200) -> Response:
+    response = as_response(task_view(task), status)
+    response.headers["ETag"] = etag(task.version)
+    return response
+
+
+@route(
+    tasks,
+    "/v1/deals/{deal_id}/tasks",
+    "GET",
+    summary="The deal's tasks the caller may see, soonest due first",
+)
+def list_tasks(caller: Caller, request: Request, deal_id: str) -> dict[str, Any]:
+    limit, cursor = page_params(request)
+    found = task_service.list_tasks(
+        caller, deal_id, status=query_param(request, "status"), limit=limit, cursor=cursor
+    )
+    return page([task_view(t, found.visible_ids) for t in found.items], found.next_cursor)
+
+
+@route(tasks, "/v1/deals/{deal_id}/tasks", "POST", summary="Add a task", body="NewTask", status=201)
+def create_task(caller: Caller, deal_id: str, body: NewTask) -> Response:
+    task, _ = task_service.create_task(caller, deal_id, body)
+    return task_response(task, 201)
+
+
+@route(
+    tasks,
+    "/v1/deals/{deal_id}/tasks/{task_id}",
+    "PATCH",
+    summary="Assign, re-date, complete or answer a task (If-Match)",
+    body="TaskPatch",
+)
+def patch_task(caller: Caller, request: Request, deal_id: str, task_id: str, body: TaskPatch) -> Response:
+    task, _ = task_service.change_task(caller, deal_id, task_id, body, expected_version(request))
+    return task_response(task)

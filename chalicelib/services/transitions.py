@@ -1,0 +1,123 @@
+"""Moving a deal between stages: the definition of done, overrides, the stage history, and what a stage
+change sets in motion (items due after stage entry get their dates; a terminal stage cancels what is open)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+from chalicelib import clock, ids
+from chalicelib.domain import plan, progress, workflows
+from chalicelib.domain.access import Action, Caller, DealAccess
+from chalicelib.domain.entities import ActivityEvent, Deal, StageChange
+from chalicelib.domain.errors import PreconditionFailed
+from chalicelib.domain.events import EventType
+from chalicelib.domain.views import Workspace
+from chalicelib.observability import metrics
+from chalicelib.services.access import workspace_access
+from chalicelib.services.activity import deal_event
+from chalicelib.store import deals as deal_store
+from chalicelib.store import plan as plan_store
+from chalicelib.store.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from chalicelib.domain.commands import TransitionIn
+
+
+def transition(
+    caller: Caller, deal_id: str, command: TransitionIn, expected_version: int | None = None
+) -> tuple[Workspace, DealAccess]:
+    ws, access = workspace_access(caller, deal_id)
+    access.require(Action.ADVANCE_STAGE)
+    before = ws.deal
+    if expected_version is not None and expected_version != before.version:
+        raise PreconditionFailed(
+            f"the deal is at version {before.version}, not {expected_version}; reload it"
+        )
+    template = workflows.pinned(before.workflow, before.template_version)
+    decision = progress.decide(
+        template,
+        before.stage,
+        command.to,
+        reason=command.reason,
+        override=command.override,
+        may_override=access.allows(Action.OVERRIDE_STAGE),
+        tasks=ws.tasks,
+        requests=ws.document_requests,
+    )
+    now = clock.now()
+    target = decision.target
+    after = dataclasses.replace(before, stage=target.key, stage_entered_at=now, version=before.version + 1)
+    change = StageChange(
+        deal_id=before.deal_id,
+        change_id=ids.new_id("sc"),
+        to_stage=target.key,
+        at=now,
+        actor_user_id=caller.user_id,
+        actor_name=caller.label,
+        from_stage=before.stage,
+        reason=command.reason,
+        override=decision.override,
+        unmet=plan.describe(decision.unmet),
+    )
+    dated_tasks, dated_requests = plan.enter_stage(target.key, now, after, ws.tasks, ws.document_requests)
+    closed_tasks, closed_requests = (
+        plan.close_out(ws.tasks, ws.document_requests) if target.terminal else ([], [])
+    )
+    uow = UnitOfWork()
+    deal_store.change_deal(uow, before, after)
+    deal_store.add_stage_change(uow, change)
+    plan_store.apply(uow, dated_tasks, dated_requests)
+    plan_store.apply(uow, closed_tasks, closed_requests, follow_up=True)
+    deal_store.touch(uow, after, ws.parties, now)
+    uow.record(
+        _stage_event(caller, before, after, change, decision, len(closed_tasks) + len(closed_requests))
+    )
+    uow.commit()
+    metrics.add_metric(name="StageChanges", unit="Count", value=1)
+    if decision.override:
+        metrics.add_metric(name="StageOverrides", unit="Count", value=1)
+    ws.deal = after
+    ws.stage_history.append(change)
+    ws.tasks = plan.updated(ws.tasks, dated_tasks + closed_tasks)
+    ws.document_requests = plan.updated(ws.document_requests, dated_requests + closed_requests)
+    return ws, access
+
+
+def _stage_event(
+    caller: Caller,
+    before: Deal,
+    after: Deal,
+    change: StageChange,
+    decision: progress.Decision,
+    cancelled: int,
+) -> ActivityEvent:
+    template = workflows.pinned(after.workflow, after.template_version)
+    from_label, to_label = template.stage(before.stage).label, template.stage(after.stage).label
+    data: dict[str, Any] = {
+        "from": before.stage,
+        "to": after.stage,
+        "from_label": from_label,
+        "to_label": to_label,
+        "override": decision.override,
+        "change_id": change.change_id,
+        "terminal": decision.target.terminal,
+    }
+    internal: dict[str, Any] = {}
+    if change.reason:
+        internal["reason"] = change.reason
+    if decision.unmet:
+        internal["unmet"] = decision.unmet
+    if cancelled:
+        internal["cancelled_items"] = cancelled
+    if internal:
+        data["internal"] = internal  # staff only: why, and what was left undone
+    return deal_event(
+        after,
+        caller.actor,
+        EventType.DEAL_STAGE_CHANGED,
+        f"{caller.label} moved the deal from {from_label} to {to_label}"
+        + (" (override)" if decision.override else ""),
+        data=data,
+        at=change.at,
+    )
