@@ -247,13 +247,13 @@ def _seed_deal(
     ws, _ = deal_service.create_deal(creator, command)
     for party in ws.parties:
         if party.status is PartyStatus.INVITED:
-            _accept(ws.deal, ws.parties, party)
+            accept_invitation(ws.deal, ws.parties, party)
     if stage != ws.deal.stage:
         _move_to(demo, org, ws, stage)
     return DemoDeal(key, ws.deal.deal_id, org, workflow, stage, dict(parties))
 
 
-def _accept(deal: Deal, parties: list[Party], party: Party) -> None:
+def accept_invitation(deal: Deal, parties: list[Party], party: Party) -> None:
     """As if the party had accepted their invitation (the invitation flow does this for real)."""
     now = clock.now()
     accepted = dataclasses.replace(party, status=PartyStatus.ACTIVE, accepted_at=now)
