@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ from chalicelib.domain.workflows import DueRule, KeyDate, TemplateError, find_cy
 PURCHASE = workflows.latest("purchase")
 
 
-def broken(**changes: object) -> workflows.WorkflowTemplate:
+def broken(**changes: Any) -> workflows.WorkflowTemplate:
     return dataclasses.replace(PURCHASE, **changes)
 
 
