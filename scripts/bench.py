@@ -42,11 +42,15 @@ def cold_imports(env: dict[str, str]) -> tuple[float, float]:
 AGENT = "alex.agent@harbormain.example"
 CLIENT = "bianca.buyer@mail.example"
 ADMIN = "ada.admin@harbormain.example"
+COORDINATOR = "cora.coord@harbormain.example"
 
 
 def budgets() -> list[tuple[str, str, str, float]]:
     from moto import mock_aws
 
+    from devstack import moto_patches
+
+    moto_patches.apply()
     with mock_aws():
         from chalice.test import Client
 
@@ -78,6 +82,24 @@ def budgets() -> list[tuple[str, str, str, float]]:
                     **{"If-Match": str(version)},
                 )
 
+            moves = iter(["under_contract", "due_diligence"] * 2)
+
+            def transition() -> Any:
+                body = f'{{"to": "{next(moves)}", "override": true, "reason": "bench"}}'
+                return call("POST", f"/v1/deals/{deal}/transitions", COORDINATOR, body)
+
+            def redate_task() -> Any:
+                task = call("GET", f"/v1/deals/{deal}/tasks?status=open&limit=1", AGENT).json_body["items"][0]
+                calls.reset()
+                body = f'{{"due_at": "2027-0{task["version"] % 9 + 1}-01T17:00:00Z"}}'
+                return call(
+                    "PATCH",
+                    f"/v1/deals/{deal}/tasks/{task['id']}",
+                    AGENT,
+                    body,
+                    **{"If-Match": str(task["version"])},
+                )
+
             def invite() -> Any:
                 body = f'{{"email": "bench{time.monotonic_ns()}@example.com", "role": "title"}}'
                 return call("POST", f"/v1/deals/{deal}/parties", AGENT, body)
@@ -97,6 +119,23 @@ def budgets() -> list[tuple[str, str, str, float]]:
                 ),
                 ("PATCH /v1/deals/{id}", "1 TransactWriteItems + auth", patch),
                 ("POST /v1/deals/{id}/parties", "1 TransactWriteItems + auth", invite),
+                ("POST /v1/deals/{id}/transitions", "1 TransactWriteItems + auth", transition),
+                (
+                    "GET /v1/deals/{id}/tasks",
+                    "1 Query + caller",
+                    lambda: call("GET", f"/v1/deals/{deal}/tasks", CLIENT),
+                ),
+                ("PATCH /v1/deals/{id}/tasks/{task_id}", "1 TransactWriteItems + auth", redate_task),
+                (
+                    "POST /v1/deals/{id}/messages",
+                    "1 TransactWriteItems + auth",
+                    lambda: call("POST", f"/v1/deals/{deal}/messages", CLIENT, '{"body": "bench"}'),
+                ),
+                (
+                    "GET /v1/deals/{id}/messages",
+                    "1 Query/page + auth",
+                    lambda: call("GET", f"/v1/deals/{deal}/messages", CLIENT),
+                ),
             ]
             for name, budget, run in scenarios:
                 with DynamoCalls() as calls:
