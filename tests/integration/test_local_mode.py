@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -46,6 +47,8 @@ def start(local_dir: Path, emulator_port: int, api_port: int) -> subprocess.Pope
         line = process.stdout.readline()
         output.append(line)
         if "Threshold local mode is up." in line:
+            # keep draining its output, so a chatty stack never blocks on a full pipe
+            threading.Thread(target=process.stdout.read, daemon=True).start()
             return process
         if not line and process.poll() is not None:
             break
@@ -62,7 +65,7 @@ def get(url: str, token: str | None = None) -> tuple[int, dict]:
 def stop(process: subprocess.Popen[str]) -> int:
     process.send_signal(signal.SIGINT)
     try:
-        return process.wait(timeout=30)
+        return process.wait(timeout=60)  # generous: CI machines may be busy
     finally:
         if process.poll() is None:
             process.kill()
