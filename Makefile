@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint typecheck unit token bench clean venv
+.PHONY: run test lint typecheck unit token bench clean venv runbook import
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required (Python 3.11)"; exit 1; }
@@ -37,6 +37,16 @@ unit: venv
 token: venv
 	@test -n "$(EMAIL)" || { echo "usage: make token EMAIL=someone@example.com"; exit 2; }
 	@$(BIN)/python -m devstack.token "$(EMAIL)"
+
+## make runbook NAME=runbook_deactivate_user EVENT=event.json — run a runbook against `make run`.
+runbook: venv
+	@test -n "$(NAME)" -a -n "$(EVENT)" || { echo "usage: make runbook NAME=runbook_<name> EVENT=event.json"; exit 2; }
+	@$(BIN)/python -m devstack.runbook "$(NAME)" "$(EVENT)"
+
+## make import CSV=deals.csv AS=cora.coord@harbormain.example [ORG=o_…] [LOCAL=1] — bulk import deals.
+import: venv
+	@test -n "$(CSV)" -a -n "$(AS)" || { echo "usage: make import CSV=deals.csv AS=staff@brokerage [ORG=o_…] [LOCAL=1]"; exit 2; }
+	@$(BIN)/python -m scripts.import_deals "$(CSV)" --as "$(AS)" $(if $(ORG),--org-id "$(ORG)") $(if $(LOCAL),--local)
 
 ## make bench — request budgets and cold-import timings as a table.
 bench: venv

@@ -4,9 +4,23 @@ from __future__ import annotations
 
 from chalice import Chalice, ConvertToMiddleware
 
-from chalicelib.api import activity, deals, health, me, messages, middleware, parties, tasks
+from chalicelib.api import (
+    activity,
+    admin,
+    deals,
+    exports,
+    health,
+    invitations,
+    me,
+    messages,
+    middleware,
+    parties,
+    reports,
+    tasks,
+)
 from chalicelib.config import settings
 from chalicelib.observability import metrics, tracing
+from chalicelib.runbooks import handlers as runbooks
 
 settings()  # fail fast on a misconfigured stage, at cold start rather than on the first request
 
@@ -22,5 +36,17 @@ app.register_blueprint(parties.parties)
 app.register_blueprint(activity.activity)
 app.register_blueprint(tasks.tasks)
 app.register_blueprint(messages.messages)
+app.register_blueprint(invitations.invitations)
+app.register_blueprint(admin.admin)
+app.register_blueprint(exports.exports)
+app.register_blueprint(reports.reports)
 
 middleware.register_preflight_routes(app)
+
+app.lambda_function(name="runbook_deactivate_user")(runbooks.deactivate_user)
+app.lambda_function(name="runbook_reactivate_user")(runbooks.reactivate_user)
+app.lambda_function(name="runbook_change_staff_role")(runbooks.change_staff_role)
+app.lambda_function(name="runbook_reassign_tasks")(runbooks.reassign_tasks)
+app.lambda_function(name="runbook_resend_invitation")(runbooks.resend_invitation)
+app.lambda_function(name="runbook_revoke_invitation")(runbooks.revoke_invitation)
+app.lambda_function(name="runbook_export_activity")(runbooks.export_activity)

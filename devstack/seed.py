@@ -16,13 +16,14 @@ from chalicelib.domain.access import Caller
 from chalicelib.domain.commands import NewDeal, TransitionIn
 from chalicelib.domain.entities import SYSTEM, Actor, Deal, Org, Party, StaffMembership, User
 from chalicelib.domain.events import EventType
-from chalicelib.domain.roles import PartyStatus, StaffRole, UserStatus
+from chalicelib.domain.roles import InvitationStatus, PartyStatus, StaffRole, UserStatus
 from chalicelib.domain.views import Workspace
 from chalicelib.services import deals as deal_service
 from chalicelib.services import transitions
 from chalicelib.services.activity import deal_event, org_event
 from chalicelib.services.principals import caller_for
 from chalicelib.store import deals as deal_store
+from chalicelib.store import invitations as invitation_store
 from chalicelib.store import orgs as org_store
 from chalicelib.store import plan as plan_store
 from chalicelib.store import users as user_store
@@ -256,9 +257,19 @@ def _seed_deal(
 def accept_invitation(deal: Deal, parties: list[Party], party: Party) -> None:
     """As if the party had accepted their invitation (the invitation flow does this for real)."""
     now = clock.now()
-    accepted = dataclasses.replace(party, status=PartyStatus.ACTIVE, accepted_at=now)
+    # as if they had accepted and looked around (docs/REPORTS.md: activation funnel)
+    accepted = dataclasses.replace(party, status=PartyStatus.ACTIVE, accepted_at=now, first_visit_at=now)
     uow = UnitOfWork()
     deal_store.change_party(uow, party, accepted, deal)
+    invitation = invitation_store.get(party.invitation_id) if party.invitation_id else None
+    if invitation is not None:
+        invitation_store.change(
+            uow,
+            invitation,
+            dataclasses.replace(
+                invitation, status=InvitationStatus.ACCEPTED, accepted_at=now, first_visit_at=now
+            ),
+        )
     actor = Actor(accepted.user_id, accepted.name or accepted.email)
     uow.record(
         deal_event(

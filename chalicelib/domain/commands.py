@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
-from chalicelib.domain.roles import PartyRole, Visibility
+from chalicelib.domain.roles import PartyRole, StaffRole, Visibility
 
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 
@@ -144,3 +144,28 @@ class NewMessage(Strict):
     visibility: Visibility = Visibility.PARTIES
     restricted_to: list[Id] = Field(default_factory=list, max_length=20)
     task_id: Id | None = None  # a vendor writes about one of their work orders
+
+
+class ReasonIn(Strict):
+    reason: Reason
+
+
+class StaffRoleChange(Strict):
+    org_id: Id
+    role: StaffRole
+    reason: Reason
+
+
+class TaskReassign(Strict):
+    from_user_id: Id
+    to_user_id: Id
+    reason: Reason
+    deal_id: Id | None = None
+    org_id: Id | None = None
+
+
+class ActivityExportIn(Strict):
+    format: Literal["csv", "jsonl"]
+    from_: date | None = Field(default=None, alias="from")
+    to: date | None = None
+    org_id: Id | None = None

@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from chalicelib.domain.roles import PartyRole, PartyStatus, StaffRole, UserStatus, Visibility
+from chalicelib.domain.roles import (
+    InvitationStatus,
+    PartyRole,
+    PartyStatus,
+    StaffRole,
+    UserStatus,
+    Visibility,
+)
 
 
 @dataclass(frozen=True)
@@ -137,6 +144,10 @@ class Party:
     phone: str | None = None
     accepted_at: datetime | None = None
     revoked_at: datetime | None = None
+    invitation_id: str | None = None  # the invitation an invited party joins through
+    # the activation funnel of an invitee (docs/REPORTS.md), also kept on their invitation
+    first_visit_at: datetime | None = None
+    first_upload_at: datetime | None = None
 
 
 @dataclass
@@ -257,3 +268,41 @@ def changed_fields(before: Any, after: Any) -> dict[str, Any]:
         for f in dataclasses.fields(after)
         if getattr(before, f.name) != getattr(after, f.name)
     }
+
+
+@dataclass
+class Invitation:
+    """An invitation to join a deal as a party. The token itself is never stored: only its SHA-256.
+    It also carries the invitee's activation funnel (accepted, first visit, first upload)."""
+
+    invitation_id: str
+    org_id: str
+    deal_id: str
+    workflow: str
+    user_id: str
+    email: str
+    role: PartyRole
+    status: InvitationStatus
+    token_hash: str
+    created_at: datetime
+    valid_until: datetime
+    invited_by: str
+    last_sent_at: datetime
+    sent_count: int = 1
+    accepted_at: datetime | None = None
+    revoked_at: datetime | None = None
+    first_visit_at: datetime | None = None
+    first_upload_at: datetime | None = None
+
+
+@dataclass
+class StageDwell:
+    """How long a deal stayed in a stage: written when it leaves it (time-in-stage report)."""
+
+    org_id: str
+    workflow: str
+    stage: str
+    deal_id: str
+    entered_at: datetime
+    left_at: datetime
+    seconds: int

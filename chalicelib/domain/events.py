@@ -62,6 +62,8 @@ class EventType(StrEnum):
     ORG_CREATED = "org.created"
     ACTIVITY_EXPORTED = "activity.exported"
     DEALS_IMPORTED = "deals.imported"
+    PARTY_FIRST_VISIT = "party.first_visit"
+    TASKS_REASSIGNED = "tasks.reassigned"
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,14 @@ CATALOG: dict[EventType, EventSpec] = {
     ),
     EventType.DEALS_IMPORTED: EventSpec(
         _C.AUDIT, ("created", "skipped", "failed"), "deals were imported from a CSV"
+    ),
+    EventType.PARTY_FIRST_VISIT: EventSpec(
+        _C.AUDIT, ("user_id", "invitation_id"), "an invitee opened the deal for the first time"
+    ),
+    EventType.TASKS_REASSIGNED: EventSpec(
+        _C.TASKS,
+        ("from_user_id", "to_user_id", "task_ids", "reason"),
+        "ops moved open tasks from one person to another",
     ),
 }
 

@@ -28,6 +28,12 @@ class PartyStatus(StrEnum):
     REVOKED = "revoked"
 
 
+class InvitationStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REVOKED = "revoked"
+
+
 class UserStatus(StrEnum):
     ACTIVE = "active"
     DEACTIVATED = "deactivated"

@@ -70,6 +70,8 @@ def party_view(party: Party, access: DealAccess) -> dict[str, Any]:
             out["accepted_at"] = _ts(party.accepted_at)
         if party.revoked_at:
             out["revoked_at"] = _ts(party.revoked_at)
+        if party.invitation_id:
+            out["invitation_id"] = party.invitation_id
     return out
 
 

@@ -19,6 +19,8 @@ from chalicelib.domain.events import EventType
 from chalicelib.domain.roles import PartyRole, PartyStatus, StaffRole, UserStatus
 from chalicelib.domain.views import Workspace
 from chalicelib.observability import metrics
+from chalicelib.services import activation
+from chalicelib.services import invitations as invitation_service
 from chalicelib.services.access import workspace_access
 from chalicelib.services.activity import deal_event
 from chalicelib.store import cursors
@@ -250,7 +252,7 @@ def new_party(
         user_store.add_user(uow, user)
         person = user_store.Person(user, None)
     joins_now = person.staff_role is not None
-    return Party(
+    party = Party(
         deal_id=deal.deal_id,
         org_id=deal.org_id,
         user_id=person.user.user_id,
@@ -263,11 +265,13 @@ def new_party(
         phone=wanted.phone or person.user.phone,
         accepted_at=now if joins_now else None,
     )
+    return party if joins_now else invitation_service.issue(uow, deal, party, added_by)
 
 
 def get_workspace(caller: Caller, deal_id: str) -> tuple[Workspace, DealAccess]:
     ws, access = workspace_access(caller, deal_id)
     access.require(Action.VIEW_DEAL)
+    activation.note_first_visit(ws.deal, access)
     return ws, access
 
 

@@ -58,6 +58,7 @@ def add_party(caller: Caller, deal_id: str, wanted: PartyIn) -> tuple[Party, Dea
                 "status": party.status.value,
                 "assigned_tasks": [after.task_id for _, after in task_changes],
                 "document_requests": [after.request_id for _, after in request_changes],
+                "invitation_id": party.invitation_id,  # never the token: it exists only in the email
             },
         )
     )

@@ -26,3 +26,19 @@ def deal_page(
             newest_first=True,
         )
     return [i.to_entity() for i in page.items if isinstance(i, ActivityItem)], page.last_key
+
+
+def org_page(
+    org_id: str, *, limit: int, start: dict[str, Any] | None
+) -> tuple[list[ActivityEvent], dict[str, Any] | None]:
+    """An org's own log (user management, exports, imports), newest first: one Query per page. Deal
+    events stay in their deals' partitions; the org-wide export reads them all by month (GSI1)."""
+    with translated():
+        page = query_page(
+            activity_stream(None, org_id, None),
+            sort_condition=TableItem.sk.startswith(ACTIVITY_PREFIX),
+            limit=limit,
+            start_key=start,
+            newest_first=True,
+        )
+    return [i.to_entity() for i in page.items if isinstance(i, ActivityItem)], page.last_key

@@ -10,7 +10,7 @@ from chalicelib.domain.entities import Deal, DealSummary, Party, Property, Stage
 from chalicelib.domain.errors import Conflict, NotFound, PreconditionFailed
 from chalicelib.domain.roles import PartyStatus
 from chalicelib.domain.views import Workspace
-from chalicelib.store import schema
+from chalicelib.store import external_ids, schema
 from chalicelib.store.errors import translated, write_conflict
 from chalicelib.store.models import (
     DEAL_HEADER_PREFIX,
@@ -160,6 +160,8 @@ def _summary_fields(deal: Deal) -> dict[str, Any]:
 
 def add_deal(uow: UnitOfWork, deal: Deal) -> None:
     uow.create(DealItem.from_entity(deal))
+    if deal.external_id:
+        external_ids.claim(uow, deal)  # never two deals with one external id in an org (bulk import)
 
 
 def upsert_property(uow: UnitOfWork, prop: Property) -> None:

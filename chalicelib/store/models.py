@@ -33,12 +33,14 @@ from chalicelib.domain.entities import (
     DealSummary,
     Document,
     DocumentRequest,
+    Invitation,
     Message,
     Org,
     Party,
     Property,
     StaffMembership,
     StageChange,
+    StageDwell,
     Task,
     User,
 )
@@ -46,6 +48,7 @@ from chalicelib.domain.roles import PartyStatus
 from chalicelib.store import schema
 from chalicelib.store.table import KeyFormat, TableItem, share_connection
 
+OPEN_TASK = "open"
 WORKSPACE_PREFIX = "W#"
 DEAL_HEADER_PREFIX = "W#DEAL"
 ACTIVITY_PREFIX = "ACT#"
@@ -160,6 +163,9 @@ class PartyItem(TableItem, discriminator="Party"):
     phone = _text()
     accepted_at = _text()
     revoked_at = _text()
+    invitation_id = _text()
+    first_visit_at = _text()
+    first_upload_at = _text()
     # the deal summary for the feed (kept current by every deal mutation: store/deals.py touch)
     title = _text()
     workflow = _text()
@@ -203,7 +209,18 @@ class StageChangeItem(TableItem, discriminator="StageChange"):
 
 class TaskItem(TableItem, discriminator="Task"):
     KEY = KeyFormat("DEAL#{deal_id}", "W#TASK#{task_id}")
+    INDEXES = {
+        # a user's open tasks across deals (a vendor's open work orders; reassigning an agent's work):
+        # sparse, only open tasks with an owner; grouped by deal
+        schema.GSI2: KeyFormat("USER#{owner_user_id}#TASKS", "{deal_id}#{task_id}"),
+    }
+    INDEX_DEPENDS = {schema.GSI2: frozenset({"status"})}
     ENTITY = Task
+
+    def index_enabled(self, index: str) -> bool:
+        if index == schema.GSI2:
+            return self.status == OPEN_TASK
+        return True
 
     deal_id = _text(False)
     task_id = _text(False)
@@ -345,6 +362,63 @@ class IdempotencyItem(TableItem, discriminator="Idempotency"):
     body = _text()
 
 
+class InvitationItem(TableItem, discriminator="Invitation"):
+    """Found by id (admin routes) or by the hash of its token (accept: one Query on GSI1). Every
+    invitation of an org, oldest first, is one GSI2 partition: the activation report reads it."""
+
+    KEY = KeyFormat("INVITATION#{invitation_id}", "INVITATION")
+    INDEXES = {
+        schema.GSI1: KeyFormat("INVITATION_TOKEN#{token_hash}", "INVITATION"),
+        schema.GSI2: KeyFormat("ORG#{org_id}#INVITATIONS", "{created_at}#{invitation_id}"),
+    }
+    ENTITY = Invitation
+
+    invitation_id = _text(False)
+    org_id = _text(False)
+    deal_id = _text(False)
+    workflow = _text(False)
+    user_id = _text(False)
+    email = _text(False)
+    role = _text(False)
+    status = _text(False)
+    token_hash = _text(False)
+    created_at = _text(False)
+    valid_until = _text(False)
+    invited_by = _text(False)
+    last_sent_at = _text(False)
+    sent_count = NumberAttribute()
+    accepted_at = _text()
+    revoked_at = _text()
+    first_visit_at = _text()
+    first_upload_at = _text()
+
+
+class StageDwellItem(TableItem, discriminator="StageDwell"):
+    """One per stage exit, in one partition per org: the time-in-stage report is a Query of it."""
+
+    KEY = KeyFormat("ORG#{org_id}#DWELL", "{workflow}#{stage}#{left_at}#{deal_id}")
+    ENTITY = StageDwell
+
+    org_id = _text(False)
+    workflow = _text(False)
+    stage = _text(False)
+    deal_id = _text(False)
+    entered_at = _text(False)
+    left_at = _text(False)
+    seconds = NumberAttribute()
+
+
+class ExternalIdItem(TableItem, discriminator="ExternalId"):
+    """One per org and external id (a CRM or spreadsheet key): written with the deal, in its transaction,
+    on the condition that it does not exist, so a deal is never imported twice."""
+
+    KEY = KeyFormat("ORG#{org_id}#EXTID#{external_id}", "EXTERNAL_ID")
+
+    org_id = _text(False)
+    external_id = _text(False)
+    deal_id = _text(False)
+
+
 def _parse(text: str | None) -> Any:
     return parse_iso(text) if text else None
 
@@ -363,5 +437,8 @@ ITEM_CLASSES: tuple[type[TableItem], ...] = (
     ActivityItem,
     MessageItem,
     IdempotencyItem,
+    InvitationItem,
+    StageDwellItem,
+    ExternalIdItem,
 )
 share_connection(*ITEM_CLASSES)

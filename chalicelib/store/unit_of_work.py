@@ -11,6 +11,7 @@ merged: a service may update a deal and also "touch" it for the activity feed; b
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +55,7 @@ class UnitOfWork:
     def __init__(self) -> None:
         self._staged: dict[tuple[str, str], _Staged] = {}
         self._activity = 0
+        self._after_commit: list[Callable[[], None]] = []
         self.committed = False
 
     def __len__(self) -> int:
@@ -135,6 +137,12 @@ class UnitOfWork:
         self._activity += 1
         return event
 
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run `action` once the transaction has committed (never if it fails): a side effect that must
+        not happen for a change that was not written, e.g. an email carrying a secret only this
+        request holds. The action handles its own failures; the change is already written."""
+        self._after_commit.append(action)
+
     def _stage(self, key: tuple[str, str], staged: _Staged) -> None:
         if self.committed:
             raise RuntimeError("this unit of work was already committed")
@@ -155,6 +163,8 @@ class UnitOfWork:
         self.committed = True
         for chunk in _chunks(behind):
             _follow_up(chunk)
+        for action in self._after_commit:
+            action()
 
     def _split(self) -> tuple[list[_Staged], list[_Staged], list[_Staged]]:
         """The main transaction holds everything when it fits; otherwise spillable operations fill what

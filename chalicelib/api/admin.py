@@ -1,0 +1,115 @@
+"""Admin panel: user management (admins only) and the pipeline (admins and coordinators)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from chalice import Blueprint
+from chalice.app import Request
+
+from chalicelib.api.http import page, page_params, query_param, route
+from chalicelib.clock import iso, now
+from chalicelib.domain.access import Caller
+from chalicelib.domain.entities import Deal, StaffMembership
+from chalicelib.domain.roles import UserStatus
+from chalicelib.domain.views import activity_view, deal_summary_view
+from chalicelib.services import admin_users
+from chalicelib.services import pipeline as pipeline_service
+from chalicelib.services import reassign as reassign_service
+from chalicelib.store.deals import summary_of
+
+if TYPE_CHECKING:
+    from chalicelib.domain.commands import ReasonIn, StaffRoleChange, TaskReassign
+
+admin = Blueprint(__name__)
+
+
+def managed_user_view(target: admin_users.ManagedUser) -> dict[str, Any]:
+    user = target.user
+    out: dict[str, Any] = {
+        "id": user.user_id,
+        "email": user.email,
+        "name": user.name,
+        "status": user.status.value,
+        "staff": [staff_view(m) for m in target.staff],
+    }
+    if user.status_reason:
+        out["status_reason"] = user.status_reason
+    return out
+
+
+def staff_view(membership: StaffMembership) -> dict[str, Any]:
+    return {"org_id": membership.org_id, "org_name": membership.org_name, "role": membership.role.value}
+
+
+def pipeline_item_view(deal: Deal) -> dict[str, Any]:
+    out = deal_summary_view(summary_of(deal))
+    out["stage_entered_at"] = iso(deal.stage_entered_at)
+    out["days_in_stage"] = (now() - deal.stage_entered_at).days
+    return out
+
+
+@route(admin, "/v1/admin/users/{user_id}/deactivate", "POST", summary="Deactivate a user", body="ReasonIn")
+def deactivate_user(caller: Caller, user_id: str, body: ReasonIn) -> dict[str, Any]:
+    target = admin_users.set_status(caller, user_id, UserStatus.DEACTIVATED, body.reason)
+    return managed_user_view(target)
+
+
+@route(admin, "/v1/admin/users/{user_id}/reactivate", "POST", summary="Reactivate a user", body="ReasonIn")
+def reactivate_user(caller: Caller, user_id: str, body: ReasonIn) -> dict[str, Any]:
+    target = admin_users.set_status(caller, user_id, UserStatus.ACTIVE, body.reason)
+    return managed_user_view(target)
+
+
+@route(
+    admin,
+    "/v1/admin/users/{user_id}/staff-role",
+    "PUT",
+    summary="Change a staff role",
+    body="StaffRoleChange",
+)
+def change_staff_role(caller: Caller, user_id: str, body: StaffRoleChange) -> dict[str, Any]:
+    membership = admin_users.change_staff_role(caller, user_id, body.org_id, body.role, body.reason)
+    return {"user_id": membership.user_id, **staff_view(membership)}
+
+
+@route(admin, "/v1/admin/pipeline", "GET", summary="Deals by workflow and stage, longest in stage first")
+def get_pipeline(caller: Caller, request: Request) -> dict[str, Any]:
+    limit, cursor = page_params(request)
+    found, next_cursor = pipeline_service.pipeline(
+        caller,
+        org_id=query_param(request, "org_id"),
+        workflow=query_param(request, "workflow"),
+        stage=query_param(request, "stage"),
+        limit=limit,
+        cursor=cursor,
+    )
+    return page([pipeline_item_view(d) for d in found], next_cursor)
+
+
+@route(admin, "/v1/admin/activity", "GET", summary="The org's own log (user management, exports, imports)")
+def get_org_activity(caller: Caller, request: Request) -> dict[str, Any]:
+    limit, cursor = page_params(request)
+    events, next_cursor = pipeline_service.org_activity(
+        caller, org_id=query_param(request, "org_id"), limit=limit, cursor=cursor
+    )
+    return page([activity_view(e, None) for e in events], next_cursor)
+
+
+@route(
+    admin,
+    "/v1/admin/tasks/reassign",
+    "POST",
+    summary="Move open tasks to a new owner, on one deal or across the org",
+    body="TaskReassign",
+)
+def reassign_tasks(caller: Caller, body: TaskReassign) -> dict[str, Any]:
+    result = reassign_service.reassign(
+        caller,
+        from_user_id=body.from_user_id,
+        to_user_id=body.to_user_id,
+        reason=body.reason,
+        deal_id=body.deal_id,
+        org_id=body.org_id,
+    )
+    return result.as_dict()

@@ -1,0 +1,38 @@
+"""Ops reports (admins and coordinators): time in stage, overdue tasks, missing documents, activation."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from chalice import Blueprint
+from chalice.app import Request
+
+from chalicelib.api.http import query_param, route
+from chalicelib.domain.access import Caller
+from chalicelib.domain.errors import Invalid
+from chalicelib.services import reports as report_service
+
+reports = Blueprint(__name__)
+
+
+def _date(request: Request, name: str) -> date | None:
+    value = query_param(request, name)
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Invalid(f"{name} must be a date, YYYY-MM-DD", code="invalid_date") from None
+
+
+@route(reports, "/v1/admin/reports/{name}", "GET", summary="An ops report (docs/REPORTS.md)")
+def get_report(caller: Caller, request: Request, name: str) -> dict[str, Any]:
+    return report_service.report(
+        caller,
+        name,
+        org_id=query_param(request, "org_id"),
+        workflow=query_param(request, "workflow"),
+        first=_date(request, "from"),
+        last=_date(request, "to"),
+    )

@@ -1,0 +1,111 @@
+"""Activity exports: the date range rule and the two file formats (CSV, JSON Lines). No I/O."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from chalicelib.clock import iso
+from chalicelib.domain.entities import ActivityEvent
+from chalicelib.domain.errors import Invalid
+
+MAX_ORG_RANGE_DAYS = 366
+DEFAULT_ORG_RANGE_DAYS = 30
+EARLIEST = date(1990, 1, 1)
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson"}
+COLUMNS = (
+    "at",
+    "id",
+    "type",
+    "org_id",
+    "deal_id",
+    "actor_user_id",
+    "actor_label",
+    "visibility",
+    "subject_user_id",
+    "restricted_to",
+    "summary",
+    "data",
+)
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """Whole UTC days, both ends included."""
+
+    first: date
+    last: date
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.first, time.min, UTC)
+
+    @property
+    def end(self) -> datetime:
+        """Exclusive."""
+        return datetime.combine(self.last + timedelta(days=1), time.min, UTC)
+
+    def months(self) -> list[str]:
+        months: list[str] = []
+        day = self.first.replace(day=1)
+        while day <= self.last:
+            months.append(day.strftime("%Y-%m"))
+            day = (day + timedelta(days=32)).replace(day=1)
+        return months
+
+
+def org_range(first: date | None, last: date | None, today: date) -> DateRange:
+    last = last or today
+    first = first or last - timedelta(days=DEFAULT_ORG_RANGE_DAYS - 1)
+    found = _checked(first, last)
+    if (found.last - found.first).days >= MAX_ORG_RANGE_DAYS:
+        raise Invalid(
+            f"an org export covers at most {MAX_ORG_RANGE_DAYS} days; split it", code="range_too_long"
+        )
+    return found
+
+
+def deal_range(first: date | None, last: date | None, today: date) -> DateRange:
+    return _checked(first or EARLIEST, last or today)
+
+
+def _checked(first: date, last: date) -> DateRange:
+    if first > last:
+        raise Invalid("`from` must not be after `to`", code="invalid_range")
+    return DateRange(first, last)
+
+
+def row(event: ActivityEvent) -> dict[str, Any]:
+    return {
+        "at": iso(event.at),
+        "id": event.event_id,
+        "type": str(event.type),
+        "org_id": event.org_id,
+        "deal_id": event.deal_id,
+        "actor_user_id": event.actor_user_id,
+        "actor_label": event.actor_label,
+        "visibility": event.visibility.value,
+        "subject_user_id": event.subject_user_id,
+        "restricted_to": list(event.restricted_to),
+        "summary": event.summary,
+        "data": event.data,
+    }
+
+
+def render(events: Iterable[ActivityEvent], fmt: str) -> bytes:
+    if fmt == "jsonl":
+        return "".join(json.dumps(row(e), sort_keys=True, default=str) + "\n" for e in events).encode()
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for event in events:
+        values = row(event)
+        values["restricted_to"] = " ".join(values["restricted_to"])
+        values["data"] = json.dumps(values["data"], sort_keys=True, default=str)
+        writer.writerow({k: "" if v is None else v for k, v in values.items()})
+    return out.getvalue().encode()

@@ -1,0 +1,166 @@
+"""The ops reports as pure functions of the records the store keeps up to date (docs/REPORTS.md)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from chalicelib.clock import iso
+from chalicelib.domain import workflows
+from chalicelib.domain.entities import Invitation, StageDwell
+from chalicelib.domain.views import Workspace
+
+DAY = 86_400
+MISSING_STATUSES = frozenset({"requested", "rejected"})
+FUNNEL = ("invited", "accepted", "first_visit", "first_upload")
+
+
+def nearest_rank(values: list[int], q: float) -> int:
+    """The q-th percentile by nearest rank: the smallest value with at least q of the values at or below."""
+    ordered = sorted(values)
+    return ordered[max(1, math.ceil(q * len(ordered))) - 1]
+
+
+def _median(values: list[int]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return float(ordered[middle]) if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def time_in_stage(exits: Iterable[StageDwell]) -> list[dict[str, Any]]:
+    """Median and p90 of the time deals spent in each stage they left, per workflow and stage, in the
+    template's stage order."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for dwell in exits:
+        groups.setdefault((dwell.workflow, dwell.stage), []).append(dwell.seconds)
+    rows = []
+    for (workflow, stage), seconds in groups.items():
+        template = workflows.latest(workflow)
+        median = _median(seconds)
+        p90 = nearest_rank(seconds, 0.9)
+        rows.append(
+            {
+                "workflow": workflow,
+                "stage": stage,
+                "stage_label": template.stage(stage).label if template.has_stage(stage) else stage,
+                "exits": len(seconds),
+                "median_seconds": median,
+                "p90_seconds": p90,
+                "median_days": round(median / DAY, 1),
+                "p90_days": round(p90 / DAY, 1),
+                "_order": _stage_order(workflow, stage),
+            }
+        )
+    rows.sort(key=lambda r: (r["workflow"], r.pop("_order")))
+    return rows
+
+
+def _stage_order(workflow: str, stage: str) -> int:
+    keys = [s.key for s in workflows.latest(workflow).stages]
+    return keys.index(stage) if stage in keys else len(keys)
+
+
+def is_open(ws: Workspace) -> bool:
+    template = workflows.pinned(ws.deal.workflow, ws.deal.template_version)
+    return not template.stage(ws.deal.stage).terminal
+
+
+def overdue_tasks(workspaces: Iterable[Workspace], now: datetime) -> list[dict[str, Any]]:
+    """Open tasks past their due time on open deals, most overdue first."""
+    items = []
+    for ws in workspaces:
+        for task in ws.tasks:
+            if task.status == "open" and task.due_at is not None and task.due_at < now:
+                items.append(
+                    {
+                        "deal_id": ws.deal.deal_id,
+                        "deal_title": ws.deal.title,
+                        "workflow": ws.deal.workflow,
+                        "stage": ws.deal.stage,
+                        "task_id": task.task_id,
+                        "title": task.title,
+                        "owner_user_id": task.owner_user_id,
+                        "owner_role": task.owner_role,
+                        "due_at": iso(task.due_at),
+                        "days_overdue": (now - task.due_at).days,
+                    }
+                )
+    return sorted(items, key=lambda i: (i["due_at"], i["task_id"]))
+
+
+def missing_documents(workspaces: Iterable[Workspace], now: datetime) -> list[dict[str, Any]]:
+    """Required document requests still waiting for a file (requested, or rejected and asked again) in a
+    stage the deal has reached, on open deals."""
+    items = []
+    for ws in workspaces:
+        reached = _reached_stages(ws)
+        for request in ws.document_requests:
+            if not request.required or request.status not in MISSING_STATUSES:
+                continue
+            if request.stage is not None and request.stage not in reached:
+                continue
+            items.append(
+                {
+                    "deal_id": ws.deal.deal_id,
+                    "deal_title": ws.deal.title,
+                    "workflow": ws.deal.workflow,
+                    "stage": ws.deal.stage,
+                    "request_id": request.request_id,
+                    "type": request.type,
+                    "label": request.label,
+                    "status": request.status,
+                    "due_at": iso(request.due_at) if request.due_at else None,
+                    "overdue": request.due_at is not None and request.due_at < now,
+                }
+            )
+    return sorted(items, key=lambda i: (i["due_at"] is None, i["due_at"] or "", i["request_id"]))
+
+
+def _reached_stages(ws: Workspace) -> set[str]:
+    keys = [s.key for s in workflows.pinned(ws.deal.workflow, ws.deal.template_version).stages]
+    return set(keys[: keys.index(ws.deal.stage) + 1]) if ws.deal.stage in keys else set()
+
+
+def activation(invitations: Iterable[Invitation], now: datetime) -> dict[str, Any]:
+    """Invited → accepted → first visit → first upload, overall and per party role, with the drop-off
+    between steps. Withdrawn invitations are left out; pending ones past their 7 days are counted."""
+    total = dict.fromkeys(FUNNEL, 0)
+    by_role: dict[str, dict[str, int]] = {}
+    expired = 0
+    for invitation in invitations:
+        if invitation.revoked_at is not None:
+            continue
+        steps = _steps(invitation)
+        role = by_role.setdefault(invitation.role.value, dict.fromkeys(FUNNEL, 0))
+        for step in steps:
+            total[step] += 1
+            role[step] += 1
+        if invitation.accepted_at is None and invitation.valid_until <= now:
+            expired += 1
+    return {
+        "funnel": total,
+        "drop_off": {
+            "not_accepted": total["invited"] - total["accepted"],
+            "accepted_not_visited": total["accepted"] - total["first_visit"],
+            "visited_no_upload": total["first_visit"] - total["first_upload"],
+        },
+        "rates": {
+            step: round(total[step] / total["invited"], 3) if total["invited"] else None
+            for step in FUNNEL[1:]
+        },
+        "expired_unaccepted": expired,
+        "by_role": dict(sorted(by_role.items())),
+    }
+
+
+def _steps(invitation: Invitation) -> list[str]:
+    steps = ["invited"]
+    if invitation.accepted_at is not None:
+        steps.append("accepted")
+        if invitation.first_visit_at is not None:
+            steps.append("first_visit")
+            if invitation.first_upload_at is not None:
+                steps.append("first_upload")
+    return steps

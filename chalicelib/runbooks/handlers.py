@@ -1,0 +1,60 @@
+"""The runbook Lambda handlers registered in app.py. Each loads its runbook (and pydantic) on first use, so
+the API's cold start never pays for them (tests/unit/test_cold_start.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def deactivate_user(event: Any, context: Any) -> dict[str, Any]:
+    from chalicelib.runbooks.users import DEACTIVATE_USER
+
+    return DEACTIVATE_USER(event, context)
+
+
+def reactivate_user(event: Any, context: Any) -> dict[str, Any]:
+    from chalicelib.runbooks.users import REACTIVATE_USER
+
+    return REACTIVATE_USER(event, context)
+
+
+def change_staff_role(event: Any, context: Any) -> dict[str, Any]:
+    from chalicelib.runbooks.users import CHANGE_STAFF_ROLE
+
+    return CHANGE_STAFF_ROLE(event, context)
+
+
+def reassign_tasks(event: Any, context: Any) -> dict[str, Any]:
+    from chalicelib.runbooks.work import REASSIGN_TASKS
+
+    return REASSIGN_TASKS(event, context)
+
+
+def resend_invitation(event: Any, context: Any) -> dict[str, Any]:
+    from chalicelib.runbooks.work import RESEND_INVITATION
+
+    return RESEND_INVITATION(event, context)
+
+
+def revoke_invitation(event: Any, context: Any) -> dict[str, Any]:
+    from chalicelib.runbooks.work import REVOKE_INVITATION
+
+    return REVOKE_INVITATION(event, context)
+
+
+def export_activity(event: Any, context: Any) -> dict[str, Any]:
+    from chalicelib.runbooks.work import EXPORT_ACTIVITY
+
+    return EXPORT_ACTIVITY(event, context)
+
+
+# name of the Lambda function → handler (app.py registers each; `make runbook NAME=…` runs one locally)
+HANDLERS = {
+    "runbook_deactivate_user": deactivate_user,
+    "runbook_reactivate_user": reactivate_user,
+    "runbook_change_staff_role": change_staff_role,
+    "runbook_reassign_tasks": reassign_tasks,
+    "runbook_resend_invitation": resend_invitation,
+    "runbook_revoke_invitation": revoke_invitation,
+    "runbook_export_activity": export_activity,
+}
