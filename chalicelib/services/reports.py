@@ -68,7 +68,7 @@ def _within(day: date, first: date | None, last: date | None) -> bool:
 
 def open_workspaces(org_id: str, workflow: str | None) -> list[Workspace]:
     found: list[Workspace] = []
-    for name in [workflow] if workflow else list(workflows.WORKFLOWS):
+    for name in [workflow] if workflow else list(workflows.registry().workflows()):
         start: dict[str, Any] | None = None
         while True:
             deals, start = deal_store.pipeline_page(org_id, name, stage=None, limit=100, start=start)

@@ -66,10 +66,23 @@ def test_time_in_stage_gives_median_and_p90_per_workflow_and_stage(seeded, api):
     assert [(r["stage"], r["exits"], r["median_seconds"]) for r in only] == [("intake", 1, 7 * DAY)]
 
 
+def _check_against_workspaces(api, items: list[dict], key: str, ok) -> None:
+    """Every item of a report is what the deal's own workspace says it is."""
+    for item in items:
+        ws = api.get(f"/v1/deals/{item['deal_id']}", as_user=ADMIN).json
+        assert not ws["terminal"]
+        records = {r["id"]: r for r in ws[key]}
+        assert ok(records[item["task_id" if key == "tasks" else "request_id"]]), item
+
+
 def test_overdue_tasks_lists_open_tasks_past_due_on_open_deals_most_overdue_first(seeded, api):
     now = clock.now()
+    seeded_items = _report(api, "overdue-tasks").json["items"]  # the templates' tasks already past due
+    _check_against_workspaces(
+        api, seeded_items, "tasks", lambda t: t["status"] == "open" and t["due_at"] < clock.iso(now)
+    )
     park, lease = seeded.deals["park_purchase"].deal_id, seeded.deals["main_lease"].deal_id
-    late = add_task(park, None, title="Order inspection", due_at=now - timedelta(days=3, hours=1))
+    late = add_task(park, None, title="Order inspection", due_at=now - timedelta(days=30, hours=1))
     later = add_task(lease, None, title="Renewal letter", due_at=now - timedelta(hours=2), stage="active")
     add_task(park, None, title="Not yet due", due_at=now + timedelta(days=1))
     add_task(park, None, title="Done late", due_at=now - timedelta(days=5), status="done")
@@ -77,14 +90,20 @@ def test_overdue_tasks_lists_open_tasks_past_due_on_open_deals_most_overdue_firs
     add_task(seeded.deals["rival_purchase"].deal_id, None, title="Rival's", due_at=now - timedelta(days=9))
 
     reply = _report(api, "overdue-tasks")
-    assert reply.status == 200
-    assert reply.json["total"] == 2 and reply.json["open_deals"] == 5
-    assert [(i["task_id"], i["days_overdue"]) for i in reply.json["items"]] == [
-        (late.task_id, 3),
-        (later.task_id, 0),
-    ]
-    assert reply.json["items"][0]["deal_title"] == "Reyes purchase — 14 Elm St"
-    assert _report(api, "overdue-tasks", query="?workflow=lease").json["total"] == 1
+    assert reply.status == 200 and reply.json["open_deals"] == 5
+    assert reply.json["total"] == len(seeded_items) + 2
+    known = {i["task_id"] for i in seeded_items}
+    new = [(i["task_id"], i["days_overdue"]) for i in reply.json["items"] if i["task_id"] not in known]
+    assert new == [(late.task_id, 30), (later.task_id, 0)]  # most overdue first
+    by_id = {i["task_id"]: i for i in reply.json["items"]}
+    assert by_id[late.task_id]["deal_title"] == "Reyes purchase — 14 Elm St"
+    assert by_id[later.task_id]["owner_role"] == "agent" and by_id[later.task_id]["stage"] == "active"
+    due = [i["due_at"] for i in reply.json["items"]]
+    assert due == sorted(due)
+    lease_only = _report(api, "overdue-tasks", query="?workflow=lease").json["items"]
+    assert later.task_id in {i["task_id"] for i in lease_only} and {i["workflow"] for i in lease_only} == {
+        "lease"
+    }
 
 
 def _request(
@@ -107,6 +126,13 @@ def _request(
 
 def test_missing_documents_lists_required_requests_still_waiting_in_reached_stages(seeded, api):
     park = seeded.deals["park_purchase"].deal_id  # in due_diligence
+    seeded_items = _report(api, "missing-documents", as_user=ADMIN).json["items"]
+    _check_against_workspaces(
+        api,
+        seeded_items,
+        "document_requests",
+        lambda r: r["required"] and r["status"] in ("requested", "rejected"),
+    )
     waiting = _request(park, "Pre-approval letter", stage="pre_approval")
     rejected = _request(park, "Inspection report", status="rejected", stage=None)
     _request(park, "Approved already", status="approved", stage="pre_approval")
@@ -115,9 +141,9 @@ def test_missing_documents_lists_required_requests_still_waiting_in_reached_stag
     _request(park, "Closing disclosure", stage="closing")  # a stage not reached yet
 
     reply = _report(api, "missing-documents", as_user=ADMIN)
-    assert reply.status == 200 and reply.json["total"] == 2
-    assert {i["request_id"] for i in reply.json["items"]} == {waiting, rejected}
-    assert {i["status"] for i in reply.json["items"]} == {"requested", "rejected"}
+    assert reply.status == 200 and reply.json["total"] == len(seeded_items) + 2
+    known = {i["request_id"] for i in seeded_items}
+    assert {i["request_id"] for i in reply.json["items"]} - known == {waiting, rejected}
 
 
 def test_activation_funnel_from_invited_to_first_upload(seeded, api):

@@ -66,7 +66,7 @@ def test_good_rows_become_deals_bad_rows_are_reported_and_a_second_run_creates_n
     assert set(deals) - before == {"Lee purchase — 5 Oak St", "Moss listing — 8 Elm Ct"}
     lee = api.get(f"/v1/deals/{deals['Lee purchase — 5 Oak St']['id']}", as_user=COORDINATOR).json
     assert lee["external_id"] == "crm-101" and lee["price"] == 650_000
-    assert lee["key_dates"] == {"closing": "2026-12-20", "offer_accepted": "2026-11-20"}
+    assert lee["key_dates"].items() >= {"closing": "2026-12-20", "offer_accepted": "2026-11-20"}.items()
     assert {(p["role"], p["status"]) for p in lee["parties"]} >= {
         ("client", "invited"),
         ("lender", "invited"),
