@@ -8,11 +8,11 @@ from chalice import Blueprint
 from chalice.app import Request
 
 from chalicelib.api.http import page, page_params, query_param, route
-from chalicelib.clock import iso, now
+from chalicelib.clock import now
 from chalicelib.domain.access import Caller
-from chalicelib.domain.entities import Deal, StaffMembership
+from chalicelib.domain.admin_views import managed_user_view, pipeline_item_view, staff_view
 from chalicelib.domain.roles import UserStatus
-from chalicelib.domain.views import activity_view, deal_summary_view
+from chalicelib.domain.views import activity_view
 from chalicelib.services import admin_users
 from chalicelib.services import pipeline as pipeline_service
 from chalicelib.services import reassign as reassign_service
@@ -24,41 +24,16 @@ if TYPE_CHECKING:
 admin = Blueprint(__name__)
 
 
-def managed_user_view(target: admin_users.ManagedUser) -> dict[str, Any]:
-    user = target.user
-    out: dict[str, Any] = {
-        "id": user.user_id,
-        "email": user.email,
-        "name": user.name,
-        "status": user.status.value,
-        "staff": [staff_view(m) for m in target.staff],
-    }
-    if user.status_reason:
-        out["status_reason"] = user.status_reason
-    return out
-
-
-def staff_view(membership: StaffMembership) -> dict[str, Any]:
-    return {"org_id": membership.org_id, "org_name": membership.org_name, "role": membership.role.value}
-
-
-def pipeline_item_view(deal: Deal) -> dict[str, Any]:
-    out = deal_summary_view(summary_of(deal))
-    out["stage_entered_at"] = iso(deal.stage_entered_at)
-    out["days_in_stage"] = (now() - deal.stage_entered_at).days
-    return out
-
-
 @route(admin, "/v1/admin/users/{user_id}/deactivate", "POST", summary="Deactivate a user", body="ReasonIn")
 def deactivate_user(caller: Caller, user_id: str, body: ReasonIn) -> dict[str, Any]:
     target = admin_users.set_status(caller, user_id, UserStatus.DEACTIVATED, body.reason)
-    return managed_user_view(target)
+    return managed_user_view(target.user, target.staff)
 
 
 @route(admin, "/v1/admin/users/{user_id}/reactivate", "POST", summary="Reactivate a user", body="ReasonIn")
 def reactivate_user(caller: Caller, user_id: str, body: ReasonIn) -> dict[str, Any]:
     target = admin_users.set_status(caller, user_id, UserStatus.ACTIVE, body.reason)
-    return managed_user_view(target)
+    return managed_user_view(target.user, target.staff)
 
 
 @route(
@@ -84,7 +59,7 @@ def get_pipeline(caller: Caller, request: Request) -> dict[str, Any]:
         limit=limit,
         cursor=cursor,
     )
-    return page([pipeline_item_view(d) for d in found], next_cursor)
+    return page([pipeline_item_view(d, summary_of(d), now()) for d in found], next_cursor)
 
 
 @route(admin, "/v1/admin/activity", "GET", summary="The org's own log (user management, exports, imports)")

@@ -8,33 +8,11 @@ from chalice import Blueprint
 from chalice.app import Request
 
 from chalicelib.api.http import query_param, route
-from chalicelib.clock import iso
 from chalicelib.domain.access import Caller
-from chalicelib.domain.entities import Invitation
+from chalicelib.domain.admin_views import invitation_view
 from chalicelib.services import invitations as invitation_service
 
 invitations = Blueprint(__name__)
-
-
-def invitation_view(invitation: Invitation) -> dict[str, Any]:
-    """For ops only (the routes below are admin routes). Never the token: it is not stored."""
-    out: dict[str, Any] = {
-        "id": invitation.invitation_id,
-        "deal_id": invitation.deal_id,
-        "user_id": invitation.user_id,
-        "email": invitation.email,
-        "role": invitation.role.value,
-        "status": invitation.status.value,
-        "created_at": iso(invitation.created_at),
-        "valid_until": iso(invitation.valid_until),
-        "last_sent_at": iso(invitation.last_sent_at),
-        "sent_count": invitation.sent_count,
-    }
-    for name in ("accepted_at", "revoked_at"):
-        value = getattr(invitation, name)
-        if value is not None:
-            out[name] = iso(value)
-    return out
 
 
 @route(invitations, "/v1/invitations/{token}/accept", "POST", summary="Accept an invitation (signed in)")

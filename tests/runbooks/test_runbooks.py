@@ -165,14 +165,18 @@ def test_export_activity_dry_run_writes_nothing_and_a_real_run_one_file(seeded, 
     s3 = boto3.client("s3", region_name=settings().region)
     s3.create_bucket(Bucket=settings().documents_bucket)
     handler = HANDLERS["runbook_export_activity"]
-    before = _table()
+
+    def files() -> int:
+        return int(s3.list_objects_v2(Bucket=settings().documents_bucket, Prefix="exports/")["KeyCount"])
+
+    before, files_before = _table(), files()
     dry = handler(_event("runbook_export_activity", ids), None)
     assert dry["plan"][0]["events"] > 0 and dry["changed"] == []
-    assert _table() == before and s3.list_objects_v2(Bucket=settings().documents_bucket)["KeyCount"] == 0
+    assert _table() == before and files() == files_before
 
     real = handler(_event("runbook_export_activity", ids, dry_run=False), None)
     assert real["changed"][0]["count"] == dry["plan"][0]["events"]
-    assert s3.list_objects_v2(Bucket=settings().documents_bucket, Prefix="exports/")["KeyCount"] == 1
+    assert files() == files_before + 1
     [event] = _new_events(before, _table())
     assert event["type"]["S"] == "activity.exported" and event["actor_user_id"]["S"] == CONSOLE
 
