@@ -49,4 +49,5 @@ app.lambda_function(name="runbook_change_staff_role")(runbooks.change_staff_role
 app.lambda_function(name="runbook_reassign_tasks")(runbooks.reassign_tasks)
 app.lambda_function(name="runbook_resend_invitation")(runbooks.resend_invitation)
 app.lambda_function(name="runbook_revoke_invitation")(runbooks.revoke_invitation)
+app.lambda_function(name="runbook_revoke_party")(runbooks.revoke_party)
 app.lambda_function(name="runbook_export_activity")(runbooks.export_activity)

@@ -42,6 +42,12 @@ def revoke_invitation(event: Any, context: Any) -> dict[str, Any]:
     return REVOKE_INVITATION(event, context)
 
 
+def revoke_party(event: Any, context: Any) -> dict[str, Any]:
+    from chalicelib.runbooks.work import REVOKE_PARTY
+
+    return REVOKE_PARTY(event, context)
+
+
 def export_activity(event: Any, context: Any) -> dict[str, Any]:
     from chalicelib.runbooks.work import EXPORT_ACTIVITY
 
@@ -56,5 +62,6 @@ HANDLERS = {
     "runbook_reassign_tasks": reassign_tasks,
     "runbook_resend_invitation": resend_invitation,
     "runbook_revoke_invitation": revoke_invitation,
+    "runbook_revoke_party": revoke_party,
     "runbook_export_activity": export_activity,
 }

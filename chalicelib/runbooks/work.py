@@ -1,4 +1,5 @@
-"""Runbooks for the work of deals: reassign open tasks, resend or revoke an invitation, export activity."""
+"""Runbooks for the work of deals: reassign open tasks, resend or revoke an invitation, revoke a party,
+export activity."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from chalicelib.domain import exports as export_rules
 from chalicelib.domain.commands import Id, Reason
 from chalicelib.domain.entities import Actor, Invitation
 from chalicelib.domain.errors import Conflict, NotFound
-from chalicelib.domain.roles import InvitationStatus
+from chalicelib.domain.roles import InvitationStatus, PartyStatus
 from chalicelib.runbooks.framework import Runbook, RunbookInput, Step
 from chalicelib.services import exports as export_service
 from chalicelib.services import invitations as invitation_service
+from chalicelib.services import parties as party_service
 from chalicelib.services import reassign as reassign_service
 from chalicelib.store import deals as deal_store
 from chalicelib.store import exports as export_store
@@ -167,3 +169,34 @@ def _apply_export(given: ExportInput, steps: list[Step], actor: Actor) -> list[d
 
 
 EXPORT_ACTIVITY = Runbook("runbook_export_activity", ExportInput, _plan_export, _apply_export)
+
+
+class RevokePartyInput(RunbookInput):
+    deal_id: Id
+    user_id: Id
+    reason: Reason
+
+
+def _party_of(given: RevokePartyInput) -> tuple[Any, list[Any], Any]:
+    deal, parties = deal_store.load_header(given.deal_id)
+    party = next((p for p in parties if p.user_id == given.user_id), None)
+    if deal is None or party is None:
+        raise NotFound("no such party on this deal")
+    return deal, parties, party
+
+
+def _plan_revoke_party(given: RevokePartyInput) -> list[Step]:
+    _, _, party = _party_of(given)
+    if party.status is PartyStatus.REVOKED:
+        return []
+    target = {"deal_id": given.deal_id, "user_id": party.user_id, "role": party.role.value}
+    return [Step("revoke the party", {**target, "status": party.status.value})]
+
+
+def _apply_revoke_party(given: RevokePartyInput, steps: list[Step], actor: Actor) -> list[dict[str, Any]]:
+    deal, parties, party = _party_of(given)
+    revoked = party_service.revoke_as(actor, deal, parties, party, given.reason)
+    return [{"deal_id": revoked.deal_id, "user_id": revoked.user_id, "status": revoked.status.value}]
+
+
+REVOKE_PARTY = Runbook("runbook_revoke_party", RevokePartyInput, _plan_revoke_party, _apply_revoke_party)

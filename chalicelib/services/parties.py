@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from chalicelib import clock
 from chalicelib.domain import plan, workflows
 from chalicelib.domain.access import Action, Caller, DealAccess
-from chalicelib.domain.entities import Party
+from chalicelib.domain.entities import Actor, Deal, Party
 from chalicelib.domain.errors import Conflict, Forbidden, NotFound
 from chalicelib.domain.events import EventType
 from chalicelib.domain.roles import PartyStatus
@@ -75,24 +75,32 @@ def revoke_party(caller: Caller, deal_id: str, user_id: str) -> tuple[Party, Dea
         raise NotFound("party not found")
     if user_id == caller.user_id:
         raise Forbidden("you cannot revoke your own access to a deal", code="cannot_revoke_self")
+    return revoke_as(caller.actor, deal, parties, party), access
+
+
+def revoke_as(
+    actor: Actor, deal: Deal, parties: list[Party], party: Party, reason: str | None = None
+) -> Party:
+    """Revoke a party (the API, or a runbook run from the console): refused from their next request."""
     now = clock.now()
     revoked = dataclasses.replace(party, status=PartyStatus.REVOKED, revoked_at=now)
     uow = UnitOfWork()
     deal_store.change_party(uow, party, revoked, deal)
-    deal_store.touch(uow, deal, [p for p in parties if p.user_id != user_id], now)
+    deal_store.touch(uow, deal, [p for p in parties if p.user_id != party.user_id], now)
+    data = {"user_id": party.user_id, "role": party.role.value}
     uow.record(
         deal_event(
             deal,
-            caller.actor,
+            actor,
             EventType.PARTY_REVOKED,
-            f"{caller.label} removed {party.name or 'a party'} ({_role(party)}) from the deal",
+            f"{actor.label} removed {party.name or 'a party'} ({_role(party)}) from the deal",
             restricted_to=[party.user_id],
-            data={"user_id": party.user_id, "role": party.role.value},
+            data={**data, "reason": reason} if reason else data,
             at=now,
         )
     )
     uow.commit()
-    return revoked, access
+    return revoked
 
 
 def _role(party: Party) -> str:

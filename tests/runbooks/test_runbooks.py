@@ -206,3 +206,15 @@ def test_every_runbook_is_a_registered_lambda_function_with_an_example_event():
     registered = {f.name for f in app.pure_lambda_functions}
     assert set(HANDLERS) <= registered
     assert {p.stem for p in EVENTS.glob("*.json")} == set(HANDLERS)
+
+
+def test_revoke_a_party(seeded, api, ids):
+    deal = seeded.deals["park_purchase"].deal_id
+    ben = api.get("/v1/me", as_user="ben.buyer@mail.example").json["id"]
+    assert api.get(f"/v1/deals/{deal}", as_user="ben.buyer@mail.example").status == 200
+    _, real, _, before, after = _three_runs("runbook_revoke_party", {**ids, "deal_id": deal, "user_id": ben})
+    assert real["changed"] == [{"deal_id": deal, "user_id": ben, "status": "revoked"}]
+    assert api.get(f"/v1/deals/{deal}", as_user="ben.buyer@mail.example").status == 404
+    [event] = _new_events(before, after)
+    assert event["type"]["S"] == "party.revoked" and event["actor_user_id"]["S"] == CONSOLE
+    assert event["data"]["M"]["reason"]["S"].startswith("Client asked")
