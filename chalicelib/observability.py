@@ -24,6 +24,7 @@ _EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za
 _PHONE = re.compile(r"(?<![\w-])(?:\+\d{6,13}|\(?\d{3}\)?[ .-]\d{3}[ .-]\d{2})(\d{2})(?![\w-])")
 _BEARER = re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]+")
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+_INVITATION_LINK = re.compile(r"(/invitations/)[A-Za-z0-9_-]{43}")  # a link's token is a password
 _SIGNED_QUERY = re.compile(
     r"(?i)([?&](?:X-Amz-[A-Za-z-]+|Signature|AWSAccessKeyId|x-amz-security-token)=)[^&\s\"']+"
 )
@@ -34,6 +35,7 @@ def mask(text: str) -> str:
     text = _JWT.sub("***jwt***", text)
     text = _BEARER.sub(r"\1***", text)
     text = _SIGNED_QUERY.sub(r"\1***", text)
+    text = _INVITATION_LINK.sub(r"\1***", text)
     text = _EMAIL.sub(r"\1***@\2", text)
     return _PHONE.sub(r"***\1", text)
 

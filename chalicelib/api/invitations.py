@@ -8,11 +8,31 @@ from chalice import Blueprint
 from chalice.app import Request
 
 from chalicelib.api.http import query_param, route
+from chalicelib.clock import iso
 from chalicelib.domain.access import Caller
 from chalicelib.domain.admin_views import invitation_view
+from chalicelib.observability import mask
 from chalicelib.services import invitations as invitation_service
 
 invitations = Blueprint(__name__)
+
+
+@route(
+    invitations,
+    "/v1/invitations/{token}",
+    "GET",
+    summary="What an invitation is for, before sign-in (no auth: the token is the credential)",
+    auth=False,
+)
+def preview_invitation(token: str) -> dict[str, Any]:
+    found = invitation_service.preview(token)
+    return {
+        "status": found.state,
+        "role": found.invitation.role.value,
+        "deal_title": found.deal_title,
+        "email_hint": mask(found.invitation.email),
+        "valid_until": iso(found.invitation.valid_until),
+    }
 
 
 @route(invitations, "/v1/invitations/{token}/accept", "POST", summary="Accept an invitation (signed in)")

@@ -89,7 +89,36 @@ def _send(invitation: Invitation, deal_title: str, token: str) -> None:
     metrics.add_metric(name="InvitationEmailSent", unit="Count", value=1)
 
 
-# -- accept ---------------------------------------------------------------------------------------
+# -- the invitee's view and accept --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the portal shows on the invitation page before sign-in: enough to say which email to sign in
+    with, nothing more about the deal than its title."""
+
+    invitation: Invitation
+    deal_title: str
+    state: str  # pending | accepted | revoked | expired
+
+
+def preview(token: str) -> Preview:
+    """No sign-in needed: the token itself is the credential (as the email link is)."""
+    invitation = _by_token(token)
+    deal, _ = deal_store.load_header(invitation.deal_id)
+    state = invitation.status.value
+    if invitation.status is InvitationStatus.PENDING and clock.now() >= invitation.valid_until:
+        state = "expired"
+    return Preview(invitation, deal.title if deal else "", state)
+
+
+def _by_token(token: str) -> Invitation:
+    if not rules.looks_like_token(token):
+        raise rules.not_found()
+    invitation = invitation_store.by_token_hash(rules.token_hash(token))
+    if invitation is None:
+        raise rules.not_found()
+    return invitation
 
 
 @dataclass(frozen=True)
@@ -101,11 +130,7 @@ class Accepted:
 def accept(caller: Caller, token: str) -> Accepted:
     """Bind the signed-in user to the party the invitation was issued for: the caller's verified email
     must be the invited one; the token works once and for 7 days."""
-    if not rules.looks_like_token(token):
-        raise rules.not_found()
-    invitation = invitation_store.by_token_hash(rules.token_hash(token))
-    if invitation is None:
-        raise rules.not_found()
+    invitation = _by_token(token)
     now = clock.now()
     rules.require_acceptable(invitation, caller.user_id, caller.user.email, now)
     deal, parties, party = _invited_party(invitation)

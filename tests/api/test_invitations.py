@@ -200,3 +200,23 @@ def test_accepting_needs_a_signed_in_user(seeded, api, mailbox):
     _invite(api, deal)
     reply = api.post(f"/v1/invitations/{mailbox.invitation_token(INVITEE)}/accept")
     assert reply.status == 401
+
+
+def test_the_invitation_page_can_be_shown_before_sign_in(seeded, api, mailbox, ddb_calls):
+    deal = seeded.deals["park_purchase"].deal_id
+    _invite(api, deal)
+    token = mailbox.invitation_token(INVITEE)
+    ddb_calls.reset()
+    reply = api.get(f"/v1/invitations/{token}")
+    assert reply.status == 200
+    assert ddb_calls.by_operation() == {"Query": 2}  # the invitation by token, the deal's title
+    assert reply.json == {
+        "status": "pending",
+        "role": "lender",
+        "deal_title": "Reyes purchase — 14 Elm St",
+        "email_hint": "n***@example.com",
+        "valid_until": reply.json["valid_until"],
+    }
+    assert api.get("/v1/invitations/garbage").status == 404
+    assert api.post(f"/v1/invitations/{token}/accept", as_user=INVITEE).status == 200
+    assert api.get(f"/v1/invitations/{token}").json["status"] == "accepted"

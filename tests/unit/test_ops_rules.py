@@ -88,3 +88,11 @@ def test_percentiles_by_nearest_rank():
     assert reports.nearest_rank(list(range(1, 11)), 0.9) == 9
     assert reports.nearest_rank(list(range(1, 12)), 0.9) == 10
     assert reports.nearest_rank([3, 1, 2], 0.5) == 2
+
+
+def test_an_invitation_link_in_a_log_line_is_masked():
+    from chalicelib.observability import mask
+
+    token = invitations.new_token()
+    assert token not in mask(f"GET https://portal.example/invitations/{token} failed")
+    assert "/invitations/***" in mask(f"/v1/invitations/{token}/accept")
