@@ -1,4 +1,6 @@
-"""Admin panel: user management (admins only) and the pipeline (admins and coordinators)."""
+"""Admin panel: user management (admins only) and the pipeline (admins and coordinators).
+
+Rarely used: each view loads its service on first use, so the API's cold start does not pay for them."""
 
 from __future__ import annotations
 
@@ -13,10 +15,6 @@ from chalicelib.domain.access import Caller
 from chalicelib.domain.admin_views import managed_user_view, pipeline_item_view, staff_view
 from chalicelib.domain.roles import UserStatus
 from chalicelib.domain.views import activity_view
-from chalicelib.services import admin_users
-from chalicelib.services import pipeline as pipeline_service
-from chalicelib.services import reassign as reassign_service
-from chalicelib.store.deals import summary_of
 
 if TYPE_CHECKING:
     from chalicelib.domain.commands import ReasonIn, StaffRoleChange, TaskReassign
@@ -26,12 +24,16 @@ admin = Blueprint(__name__)
 
 @route(admin, "/v1/admin/users/{user_id}/deactivate", "POST", summary="Deactivate a user", body="ReasonIn")
 def deactivate_user(caller: Caller, user_id: str, body: ReasonIn) -> dict[str, Any]:
+    from chalicelib.services import admin_users
+
     target = admin_users.set_status(caller, user_id, UserStatus.DEACTIVATED, body.reason)
     return managed_user_view(target.user, target.staff)
 
 
 @route(admin, "/v1/admin/users/{user_id}/reactivate", "POST", summary="Reactivate a user", body="ReasonIn")
 def reactivate_user(caller: Caller, user_id: str, body: ReasonIn) -> dict[str, Any]:
+    from chalicelib.services import admin_users
+
     target = admin_users.set_status(caller, user_id, UserStatus.ACTIVE, body.reason)
     return managed_user_view(target.user, target.staff)
 
@@ -44,12 +46,17 @@ def reactivate_user(caller: Caller, user_id: str, body: ReasonIn) -> dict[str, A
     body="StaffRoleChange",
 )
 def change_staff_role(caller: Caller, user_id: str, body: StaffRoleChange) -> dict[str, Any]:
+    from chalicelib.services import admin_users
+
     membership = admin_users.change_staff_role(caller, user_id, body.org_id, body.role, body.reason)
     return {"user_id": membership.user_id, **staff_view(membership)}
 
 
 @route(admin, "/v1/admin/pipeline", "GET", summary="Deals by workflow and stage, longest in stage first")
 def get_pipeline(caller: Caller, request: Request) -> dict[str, Any]:
+    from chalicelib.services import pipeline as pipeline_service
+    from chalicelib.store.deals import summary_of
+
     limit, cursor = page_params(request)
     found, next_cursor = pipeline_service.pipeline(
         caller,
@@ -64,6 +71,8 @@ def get_pipeline(caller: Caller, request: Request) -> dict[str, Any]:
 
 @route(admin, "/v1/admin/activity", "GET", summary="The org's own log (user management, exports, imports)")
 def get_org_activity(caller: Caller, request: Request) -> dict[str, Any]:
+    from chalicelib.services import pipeline as pipeline_service
+
     limit, cursor = page_params(request)
     events, next_cursor = pipeline_service.org_activity(
         caller, org_id=query_param(request, "org_id"), limit=limit, cursor=cursor
@@ -79,6 +88,8 @@ def get_org_activity(caller: Caller, request: Request) -> dict[str, Any]:
     body="TaskReassign",
 )
 def reassign_tasks(caller: Caller, body: TaskReassign) -> dict[str, Any]:
+    from chalicelib.services import reassign as reassign_service
+
     result = reassign_service.reassign(
         caller,
         from_user_id=body.from_user_id,

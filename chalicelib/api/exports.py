@@ -9,15 +9,15 @@ from chalice import Blueprint
 from chalicelib.api.http import route
 from chalicelib.clock import iso
 from chalicelib.domain.access import Caller
-from chalicelib.services import exports as export_service
 
 if TYPE_CHECKING:
     from chalicelib.domain.commands import ActivityExportIn
+    from chalicelib.services.exports import Export
 
 exports = Blueprint(__name__)
 
 
-def export_view(export: export_service.Export) -> dict[str, Any]:
+def export_view(export: Export) -> dict[str, Any]:
     return {
         "id": export.export_id,
         "url": export.url,
@@ -38,6 +38,8 @@ def export_view(export: export_service.Export) -> dict[str, Any]:
     status=201,
 )
 def export_deal_activity(caller: Caller, deal_id: str, body: ActivityExportIn) -> dict[str, Any]:
+    from chalicelib.services import exports as export_service  # rarely used: loaded on first use
+
     return export_view(export_service.export_deal(caller, deal_id, body.format, body.from_, body.to))
 
 
@@ -50,4 +52,6 @@ def export_deal_activity(caller: Caller, deal_id: str, body: ActivityExportIn) -
     status=201,
 )
 def export_org_activity(caller: Caller, body: ActivityExportIn) -> dict[str, Any]:
+    from chalicelib.services import exports as export_service
+
     return export_view(export_service.export_org(caller, body.org_id, body.format, body.from_, body.to))

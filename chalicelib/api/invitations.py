@@ -12,7 +12,6 @@ from chalicelib.clock import iso
 from chalicelib.domain.access import Caller
 from chalicelib.domain.admin_views import invitation_view
 from chalicelib.observability import mask
-from chalicelib.services import invitations as invitation_service
 
 invitations = Blueprint(__name__)
 
@@ -25,6 +24,8 @@ invitations = Blueprint(__name__)
     auth=False,
 )
 def preview_invitation(token: str) -> dict[str, Any]:
+    from chalicelib.services import invitations as invitation_service
+
     found = invitation_service.preview(token)
     return {
         "status": found.state,
@@ -37,6 +38,8 @@ def preview_invitation(token: str) -> dict[str, Any]:
 
 @route(invitations, "/v1/invitations/{token}/accept", "POST", summary="Accept an invitation (signed in)")
 def accept_invitation(caller: Caller, token: str) -> dict[str, Any]:
+    from chalicelib.services import invitations as invitation_service
+
     accepted = invitation_service.accept(caller, token)
     return {
         "invitation_id": accepted.invitation.invitation_id,
@@ -53,6 +56,8 @@ def accept_invitation(caller: Caller, token: str) -> dict[str, Any]:
     summary="Send a new invitation link; the old one stops working",
 )
 def resend_invitation(caller: Caller, invitation_id: str) -> dict[str, Any]:
+    from chalicelib.services import invitations as invitation_service
+
     return invitation_view(invitation_service.resend(caller, invitation_id))
 
 
@@ -63,5 +68,7 @@ def resend_invitation(caller: Caller, invitation_id: str) -> dict[str, Any]:
     summary="Withdraw a pending invitation (optional ?reason=)",
 )
 def revoke_invitation(caller: Caller, request: Request, invitation_id: str) -> dict[str, Any]:
+    from chalicelib.services import invitations as invitation_service
+
     reason = query_param(request, "reason")
     return invitation_view(invitation_service.revoke(caller, invitation_id, reason))

@@ -11,7 +11,6 @@ from chalice.app import Request
 from chalicelib.api.http import query_param, route
 from chalicelib.domain.access import Caller
 from chalicelib.domain.errors import Invalid
-from chalicelib.services import reports as report_service
 
 reports = Blueprint(__name__)
 
@@ -28,6 +27,8 @@ def _date(request: Request, name: str) -> date | None:
 
 @route(reports, "/v1/admin/reports/{name}", "GET", summary="An ops report (docs/REPORTS.md)")
 def get_report(caller: Caller, request: Request, name: str) -> dict[str, Any]:
+    from chalicelib.services import reports as report_service  # rarely used: loaded on first use
+
     return report_service.report(
         caller,
         name,

@@ -20,7 +20,6 @@ from chalicelib.domain.roles import PartyRole, PartyStatus, StaffRole, UserStatu
 from chalicelib.domain.views import Workspace
 from chalicelib.observability import metrics
 from chalicelib.services import activation
-from chalicelib.services import invitations as invitation_service
 from chalicelib.services.access import workspace_access
 from chalicelib.services.activity import deal_event
 from chalicelib.store import cursors
@@ -265,7 +264,11 @@ def new_party(
         phone=wanted.phone or person.user.phone,
         accepted_at=now if joins_now else None,
     )
-    return party if joins_now else invitation_service.issue(uow, deal, party, added_by)
+    if joins_now:
+        return party
+    from chalicelib.services import invitations  # the token and mail stack load on the first invitation
+
+    return invitations.issue(uow, deal, party, added_by)
 
 
 def get_workspace(caller: Caller, deal_id: str) -> tuple[Workspace, DealAccess]:
