@@ -136,6 +136,11 @@ def budgets() -> list[tuple[str, str, str, float]]:
                     "1 Query/page + auth",
                     lambda: call("GET", f"/v1/deals/{deal}/messages", CLIENT),
                 ),
+                (
+                    "GET /v1/admin/pipeline (admin)",
+                    "1 Query/page + caller",
+                    lambda: call("GET", "/v1/admin/pipeline?workflow=purchase", ADMIN),
+                ),
             ]
             for name, budget, run in scenarios:
                 with DynamoCalls() as calls:
