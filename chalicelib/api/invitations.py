@@ -11,6 +11,7 @@ from chalicelib.api.http import query_param, route
 from chalicelib.clock import iso
 from chalicelib.domain.access import Caller
 from chalicelib.domain.admin_views import invitation_view
+from chalicelib.domain.errors import Invalid
 from chalicelib.observability import mask
 
 invitations = Blueprint(__name__)
@@ -71,4 +72,6 @@ def revoke_invitation(caller: Caller, request: Request, invitation_id: str) -> d
     from chalicelib.services import invitations as invitation_service
 
     reason = query_param(request, "reason")
+    if reason is not None and not 3 <= len(reason.strip()) <= 1000:
+        raise Invalid("reason must be 3 to 1000 characters", code="invalid_reason")
     return invitation_view(invitation_service.revoke(caller, invitation_id, reason))

@@ -220,3 +220,10 @@ def test_the_invitation_page_can_be_shown_before_sign_in(seeded, api, mailbox, d
     assert api.get("/v1/invitations/garbage").status == 404
     assert api.post(f"/v1/invitations/{token}/accept", as_user=INVITEE).status == 200
     assert api.get(f"/v1/invitations/{token}").json["status"] == "accepted"
+
+
+def test_a_withdrawal_reason_is_bounded(seeded, api, mailbox):
+    invitation = _invite(api, seeded.deals["park_purchase"].deal_id)["invitation_id"]
+    reply = api.delete(f"/v1/admin/invitations/{invitation}?reason={'x' * 1001}", as_user=COORDINATOR)
+    assert reply.status == 422 and reply.error_code == "invalid_reason"
+    assert api.delete(f"/v1/admin/invitations/{invitation}", as_user=COORDINATOR).status == 200
