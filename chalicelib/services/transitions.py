@@ -18,6 +18,7 @@ from chalicelib.services.access import workspace_access
 from chalicelib.services.activity import deal_event
 from chalicelib.store import deals as deal_store
 from chalicelib.store import plan as plan_store
+from chalicelib.store import reports as reports_store
 from chalicelib.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ def transition(
     uow = UnitOfWork()
     deal_store.change_deal(uow, before, after)
     deal_store.add_stage_change(uow, change)
+    reports_store.record_stage_exit(uow, before, now)  # time-in-stage, kept up to date on write
     plan_store.apply(uow, dated_tasks, dated_requests)
     plan_store.apply(uow, closed_tasks, closed_requests, follow_up=True)
     deal_store.touch(uow, after, ws.parties, now)

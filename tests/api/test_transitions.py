@@ -143,3 +143,18 @@ def test_a_stale_if_match_on_a_transition_is_refused(seeded, api):
     )
     assert stale.status == 412
     assert workspace(api, deal)["stage"] == "due_diligence"
+
+
+def test_leaving_a_stage_feeds_the_time_in_stage_report(seeded, api):
+    deal = seeded.deals["park_purchase"].deal_id
+
+    def due_diligence_exits() -> int:
+        rows = api.get("/v1/admin/reports/time-in-stage?workflow=purchase", as_user=COORDINATOR).json["rows"]
+        return next((r["exits"] for r in rows if r["stage"] == "due_diligence"), 0)
+
+    before = due_diligence_exits()
+    assert (
+        _moves(api, deal, {"to": "financing", "override": True, "reason": "Waived"}, COORDINATOR).status
+        == 200
+    )
+    assert due_diligence_exits() == before + 1
