@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint typecheck unit token bench clean venv runbook import
+.PHONY: run test lint typecheck unit token bench clean venv runbook import sweep
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required (Python 3.11)"; exit 1; }
@@ -47,6 +47,10 @@ runbook: venv
 import: venv
 	@test -n "$(CSV)" -a -n "$(AS)" || { echo "usage: make import CSV=deals.csv AS=staff@brokerage [ORG=o_…] [LOCAL=1]"; exit 2; }
 	@$(BIN)/python -m scripts.import_deals "$(CSV)" --as "$(AS)" $(if $(ORG),--org-id "$(ORG)") $(if $(LOCAL),--local)
+
+## make sweep — run the reminders sweep once, now, against the running `make run` stack.
+sweep: venv
+	@$(BIN)/python -m devstack.sweep
 
 ## make bench — request budgets and cold-import timings as a table.
 bench: venv

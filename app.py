@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from chalice import Chalice, ConvertToMiddleware
+from typing import Any
+
+from chalice import Chalice, ConvertToMiddleware, Rate
 
 from chalicelib.api import (
     activity,
@@ -14,11 +16,13 @@ from chalicelib.api import (
     me,
     messages,
     middleware,
+    notifications,
     parties,
     reports,
     tasks,
 )
-from chalicelib.config import settings
+from chalicelib.config import event_source, settings
+from chalicelib.events import feedback, outbox, reminders
 from chalicelib.observability import metrics, tracing
 from chalicelib.runbooks import handlers as runbooks
 
@@ -40,6 +44,7 @@ app.register_blueprint(invitations.invitations)
 app.register_blueprint(admin.admin)
 app.register_blueprint(exports.exports)
 app.register_blueprint(reports.reports)
+app.register_blueprint(notifications.notifications)
 
 middleware.register_preflight_routes(app)
 
@@ -51,3 +56,18 @@ app.lambda_function(name="runbook_resend_invitation")(runbooks.resend_invitation
 app.lambda_function(name="runbook_revoke_invitation")(runbooks.revoke_invitation)
 app.lambda_function(name="runbook_revoke_party")(runbooks.revoke_party)
 app.lambda_function(name="runbook_export_activity")(runbooks.export_activity)
+
+
+@app.on_dynamodb_record(stream_arn=event_source("TABLE_STREAM_ARN"), name="outbox")
+def outbox_handler(event: Any) -> dict[str, Any]:
+    return outbox.handle(event)
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES), name="reminder_sweep")
+def reminder_sweep(event: Any) -> dict[str, int]:
+    return reminders.handle(event)
+
+
+@app.on_sns_message(topic=event_source("SES_FEEDBACK_TOPIC_NAME"), name="ses_feedback")
+def ses_feedback(event: Any) -> None:
+    feedback.handle(event)

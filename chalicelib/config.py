@@ -38,6 +38,10 @@ class Settings:
     sender_email: str
     max_body_bytes: int = 64 * 1024
     dynamodb_timeout_seconds: float = 3.0
+    # Notifications (docs/NOTIFICATIONS.md): emails + SMS one user may receive per UTC day, and how long
+    # after its due time an open item is escalated to the deal's coordinator.
+    notification_daily_cap: int = 25
+    reminder_escalation_hours: int = 48
 
     @property
     def is_local(self) -> bool:
@@ -77,6 +81,10 @@ def _value_problems(s: Settings) -> list[str]:
         problems.append("PORTAL_ORIGINS must list at least one origin")
     if not 1024 <= s.max_body_bytes <= 1024 * 1024:
         problems.append("MAX_BODY_BYTES must be between 1 KiB and 1 MiB")
+    if not 1 <= s.notification_daily_cap <= 1000:
+        problems.append("NOTIFICATION_DAILY_CAP must be between 1 and 1000")
+    if not 24 <= s.reminder_escalation_hours <= 24 * 30:
+        problems.append("REMINDER_ESCALATION_HOURS must be between 24 and 720")
     return problems
 
 
@@ -104,10 +112,7 @@ def load(environ: Mapping[str, str]) -> Settings:
         raise ConfigError("missing environment variables: " + ", ".join(sorted(missing)))
     values = {field: env[name] for field, name in _REQUIRED.items()}
     origins = tuple(o.strip().rstrip("/") for o in env.get("PORTAL_ORIGINS", "").split(",") if o.strip())
-    try:
-        max_body = int(env.get("MAX_BODY_BYTES", 64 * 1024))
-    except ValueError as exc:
-        raise ConfigError("MAX_BODY_BYTES must be an integer") from exc
+    max_body = _integer(env, "MAX_BODY_BYTES", 64 * 1024)
     return Settings(
         stage=values["stage"],
         region=values["region"],
@@ -122,7 +127,25 @@ def load(environ: Mapping[str, str]) -> Settings:
         event_bus_name=values["event_bus_name"],
         sender_email=values["sender_email"],
         max_body_bytes=max_body,
+        notification_daily_cap=_integer(env, "NOTIFICATION_DAILY_CAP", 25),
+        reminder_escalation_hours=_integer(env, "REMINDER_ESCALATION_HOURS", 48),
     ).validate()
+
+
+def _integer(env: Mapping[str, str], name: str, default: int) -> int:
+    try:
+        return int(env.get(name, default))
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be an integer") from exc
+
+
+def event_source(name: str) -> str:
+    """An event source identifier a handler registration needs at import (a stream ARN, a topic name):
+    infra sets it for deployed stages, devstack/environment.py for local mode and tests."""
+    value = os.environ.get(name)
+    if not value:
+        raise ConfigError(f"missing environment variable {name} (an event source of app.py)")
+    return value
 
 
 @functools.cache

@@ -38,6 +38,9 @@ def local_environment(jwks_url: str, *, endpoint: str | None = None) -> dict[str
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_DISABLED": "true",
         "POWERTOOLS_LOG_LEVEL": "INFO",
+        # event sources app.py registers at import; locally the triggers poll them (devstack/triggers.py)
+        "TABLE_STREAM_ARN": "arn:aws:dynamodb:us-east-1:123456789012:table/threshold-local/stream/local",
+        "SES_FEEDBACK_TOPIC_NAME": "threshold-local-ses-feedback",
     }
     if endpoint:
         env["AWS_ENDPOINT_URL"] = endpoint

@@ -5,6 +5,7 @@ The table's shape comes from chalicelib/store/schema.py, the same source the CDK
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import boto3
@@ -62,9 +63,12 @@ def create_all(config: Settings) -> list[str]:
     events.create_event_bus(Name=config.event_bus_name)
     ses = boto3.client("sesv2", region_name=config.region)
     ses.create_email_identity(EmailIdentity=config.sender_email)
+    feedback_topic = os.environ["SES_FEEDBACK_TOPIC_NAME"]
+    boto3.client("sns", region_name=config.region).create_topic(Name=feedback_topic)
     return [
         f"DynamoDB table  {config.table_name} (stream: new and old images, TTL on {schema.TTL_ATTRIBUTE})",
         f"S3 bucket       {config.documents_bucket}",
         f"EventBridge bus {config.event_bus_name}",
         f"SES identity    {config.sender_email}",
+        f"SNS topic       {feedback_topic} (SES bounces and complaints → ses_feedback)",
     ]

@@ -25,6 +25,21 @@ class Trigger(Protocol):
 TRIGGERS: list[Callable[[], Trigger]] = []
 
 
+def _outbox_stream() -> Trigger:
+    from devstack.notify import OutboxStream
+
+    return OutboxStream()
+
+
+def _reminder_schedule() -> Trigger:
+    from devstack.notify import ReminderSchedule
+
+    return ReminderSchedule()
+
+
+TRIGGERS += [_outbox_stream, _reminder_schedule]  # the table stream → outbox; the sweep every minute
+
+
 class TriggerRunner:
     """Runs each trigger on its own thread until stopped; a failing round is logged and retried."""
 

@@ -169,3 +169,37 @@ class ActivityExportIn(Strict):
     from_: date | None = Field(default=None, alias="from")
     to: date | None = None
     org_id: Id | None = None
+
+
+WallTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+
+class QuietHoursIn(Strict):
+    start: WallTime
+    end: WallTime
+
+
+class ChannelSwitches(Strict):
+    email: bool | None = None
+    sms: bool | None = None
+    in_app: bool | None = None
+
+
+class PreferencesPatch(Strict):
+    """PUT /v1/me/preferences: the keys present are updated; `quiet_hours: null` removes quiet hours."""
+
+    time_zone: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    quiet_hours: QuietHoursIn | None = None
+    digest: Literal["immediate", "hourly", "daily"] | None = None
+    channels: ChannelSwitches | None = None
+    categories: dict[Flag, ChannelSwitches] | None = Field(default=None, max_length=10)
+
+
+class NotificationRulesIn(Strict):
+    """PUT /v1/admin/orgs/{org_id}/notification-rules: per event type and recipient group, the channels
+    (replacing the workflow defaults for that pair); `{}` for a type restores its defaults."""
+
+    overrides: dict[
+        Annotated[str, StringConstraints(pattern=r"^[a-z_]+\.[a-z_]+$")],
+        dict[Literal["staff", "client", "vendor", "partner"], list[Literal["email", "sms", "in_app"]]],
+    ] = Field(max_length=60)

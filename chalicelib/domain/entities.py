@@ -306,3 +306,46 @@ class StageDwell:
     entered_at: datetime
     left_at: datetime
     seconds: int
+
+
+@dataclass
+class NotificationPreference:
+    """A user's notification choices (PUT /v1/me/preferences); absent means "the rules decide"."""
+
+    user_id: str
+    updated_at: datetime
+    time_zone: str | None = None
+    quiet_start: str | None = None  # "HH:MM", local time
+    quiet_end: str | None = None
+    digest: str = "immediate"
+    channels: dict[str, bool] = field(default_factory=dict)
+    categories: dict[str, dict[str, bool]] = field(default_factory=dict)
+    version: int = 1
+
+
+@dataclass
+class Notification:
+    """One message to one user on one channel about one event. Its id derives from (event, user,
+    channel), so a redelivered event finds the notification it already wrote."""
+
+    notification_id: str
+    user_id: str
+    channel: str
+    event_id: str
+    event_type: str
+    created_at: datetime
+    state: str
+    send_after: datetime
+    message: dict[str, Any]  # subject, happened, next_step, link (domain/notification_templates.py)
+    deal_id: str | None = None
+    org_id: str | None = None
+    destination: str | None = None  # the email address or phone number it goes to
+    time_zone: str | None = None  # the recipient's, when it was planned (the SMS hours are re-checked)
+    digest: bool = False
+    critical: bool = False
+    read_at: datetime | None = None
+    sent_at: datetime | None = None
+    delivered_at: datetime | None = None
+    provider_id: str | None = None
+    reason: str | None = None
+    attempts: int = 0

@@ -64,6 +64,10 @@ class EventType(StrEnum):
     DEALS_IMPORTED = "deals.imported"
     PARTY_FIRST_VISIT = "party.first_visit"
     TASKS_REASSIGNED = "tasks.reassigned"
+    PREFERENCES_CHANGED = "notification.preferences_changed"
+    EMAIL_UNSUBSCRIBED = "notification.unsubscribed"
+    ADDRESS_SUPPRESSED = "notification.address_suppressed"
+    NOTIFICATION_RULES_CHANGED = "notification.rules_changed"
 
 
 @dataclass(frozen=True)
@@ -170,6 +174,18 @@ CATALOG: dict[EventType, EventSpec] = {
         _C.TASKS,
         ("from_user_id", "to_user_id", "task_ids", "reason"),
         "ops moved open tasks from one person to another",
+    ),
+    EventType.PREFERENCES_CHANGED: EventSpec(
+        _C.AUDIT, ("changes",), "a user changed their notification preferences"
+    ),
+    EventType.EMAIL_UNSUBSCRIBED: EventSpec(
+        _C.AUDIT, ("channel",), "a user unsubscribed from email with the link in an email"
+    ),
+    EventType.NOTIFICATION_RULES_CHANGED: EventSpec(
+        _C.AUDIT, ("overrides",), "an admin changed the org's notification rules"
+    ),
+    EventType.ADDRESS_SUPPRESSED: EventSpec(
+        _C.AUDIT, ("feedback",), "SES reported a bounce or complaint: no more email to that address"
     ),
 }
 

@@ -46,6 +46,12 @@ from chalicelib.domain.entities import (
 )
 from chalicelib.domain.roles import PartyStatus
 from chalicelib.store import schema
+from chalicelib.store.notification_models import (
+    DUE_INDEX,
+    DUE_INDEX_DEPENDS,
+    NOTIFICATION_ITEM_CLASSES,
+    due_key_values,
+)
 from chalicelib.store.table import KeyFormat, TableItem, share_connection
 
 OPEN_TASK = "open"
@@ -213,8 +219,10 @@ class TaskItem(TableItem, discriminator="Task"):
         # a user's open tasks across deals (a vendor's open work orders; reassigning an agent's work):
         # sparse, only open tasks with an owner; grouped by deal
         schema.GSI2: KeyFormat("USER#{owner_user_id}#TASKS", "{deal_id}#{task_id}"),
+        # the reminders sweep's due index: open tasks with a due date, by their next reminder (sparse, sharded)
+        schema.GSI3: DUE_INDEX,
     }
-    INDEX_DEPENDS = {schema.GSI2: frozenset({"status"})}
+    INDEX_DEPENDS = {schema.GSI2: frozenset({"status"}), schema.GSI3: DUE_INDEX_DEPENDS}
     ENTITY = Task
 
     def index_enabled(self, index: str) -> bool:
@@ -244,10 +252,18 @@ class TaskItem(TableItem, discriminator="Task"):
     work_order = BooleanAttribute(null=True)
     assignment = _text()
     decline_reason = _text()
+    reminded = _text()  # reminder progress, "<threshold>@<due_at>" (domain/reminders.py)
+
+    def key_values(self) -> dict[str, Any]:
+        values = super().key_values()
+        return due_key_values(values, kind="task", item_id=self.task_id, is_open=self.status == "open")
 
 
 class DocumentRequestItem(TableItem, discriminator="DocumentRequest"):
     KEY = KeyFormat("DEAL#{deal_id}", "W#DREQ#{request_id}")
+    # the due index: requests still waiting on an upload (requested, rejected) with a due date
+    INDEXES = {schema.GSI3: DUE_INDEX}
+    INDEX_DEPENDS = {schema.GSI3: DUE_INDEX_DEPENDS}
     ENTITY = DocumentRequest
 
     deal_id = _text(False)
@@ -268,6 +284,12 @@ class DocumentRequestItem(TableItem, discriminator="DocumentRequest"):
     due_rule: MapAttribute[str, Any] = MapAttribute(null=True)
     rejection: MapAttribute[str, Any] = MapAttribute(null=True)
     version = NumberAttribute()
+    reminded = _text()  # reminder progress, "<threshold>@<due_at>" (domain/reminders.py)
+
+    def key_values(self) -> dict[str, Any]:
+        values = super().key_values()
+        waiting = self.status in ("requested", "rejected")
+        return due_key_values(values, kind="request", item_id=self.request_id, is_open=waiting)
 
 
 class DocumentItem(TableItem, discriminator="Document"):
@@ -440,5 +462,6 @@ ITEM_CLASSES: tuple[type[TableItem], ...] = (
     InvitationItem,
     StageDwellItem,
     ExternalIdItem,
+    *NOTIFICATION_ITEM_CLASSES,
 )
 share_connection(*ITEM_CLASSES)

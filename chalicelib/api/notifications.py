@@ -1,0 +1,79 @@
+"""My notifications: preferences, the in-app feed with read markers, and the unsubscribe link."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from chalice import Blueprint
+from chalice.app import Request
+
+from chalicelib.api.http import page, page_params, route
+from chalicelib.domain.access import Caller
+from chalicelib.domain.notification_views import notification_view, preferences_view
+from chalicelib.services import notifications as service
+
+if TYPE_CHECKING:
+    from chalicelib.domain.commands import NotificationRulesIn, PreferencesPatch
+
+notifications = Blueprint(__name__)
+
+
+@route(notifications, "/v1/me/preferences", "GET", summary="My notification preferences")
+def get_preferences(caller: Caller) -> dict[str, Any]:
+    return preferences_view(service.preferences(caller))
+
+
+@route(
+    notifications,
+    "/v1/me/preferences",
+    "PUT",
+    summary="Update notification preferences (the keys sent)",
+    body="PreferencesPatch",
+)
+def put_preferences(caller: Caller, body: PreferencesPatch) -> dict[str, Any]:
+    return preferences_view(service.update_preferences(caller, body))
+
+
+@route(notifications, "/v1/notifications", "GET", summary="My in-app notifications, newest first")
+def list_notifications(caller: Caller, request: Request) -> dict[str, Any]:
+    limit, cursor = page_params(request)
+    items, next_cursor = service.feed(caller, limit=limit, cursor=cursor)
+    return page([notification_view(n) for n in items], next_cursor)
+
+
+@route(notifications, "/v1/notifications/{notification_id}/read", "POST", summary="Mark a notification read")
+def read_notification(caller: Caller, notification_id: str) -> dict[str, Any]:
+    return service.mark_read(caller, notification_id)
+
+
+@route(
+    notifications,
+    "/v1/unsubscribe/{token}",
+    "POST",
+    summary="Stop email, from the link in any email (no login)",
+    auth=False,
+)
+def unsubscribe(token: str) -> dict[str, Any]:
+    service.unsubscribe(token)
+    return {"unsubscribed": ["email"]}
+
+
+@route(
+    notifications,
+    "/v1/admin/orgs/{org_id}/notification-rules",
+    "GET",
+    summary="The org's overrides of the notification rules",
+)
+def get_org_rules(caller: Caller, org_id: str) -> dict[str, Any]:
+    return {"overrides": service.org_rules(caller, org_id)}
+
+
+@route(
+    notifications,
+    "/v1/admin/orgs/{org_id}/notification-rules",
+    "PUT",
+    summary="Replace the org's overrides of the notification rules (admin)",
+    body="NotificationRulesIn",
+)
+def put_org_rules(caller: Caller, org_id: str, body: NotificationRulesIn) -> dict[str, Any]:
+    return {"overrides": service.set_org_rules(caller, org_id, body)}

@@ -1,0 +1,142 @@
+"""The reminders sweep (every 15 minutes): due within 24 h, due now, overdue, escalated.
+
+Each reminder is an activity event (`reminder.sent`, `reminder.escalated`) written in one transaction with
+a marker keyed by item, due date and threshold — created only if it does not exist — and with the item's
+move along the due index. However often the sweep runs, a threshold fires once; the outbox turns the
+event into notifications like any other. Reminders stop when the item is done or cancelled (it leaves
+the index) or the deal reaches a terminal stage (the item is taken out of the index).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from chalicelib import clock
+from chalicelib.config import settings
+from chalicelib.domain import reminders, workflows
+from chalicelib.domain.entities import SYSTEM, Deal
+from chalicelib.domain.errors import Conflict, Invalid
+from chalicelib.domain.events import EventType
+from chalicelib.domain.roles import Visibility
+from chalicelib.observability import logger, metrics
+from chalicelib.services import delivery
+from chalicelib.services.activity import deal_event
+from chalicelib.store import reminders as reminder_store
+from chalicelib.store.models import TaskItem
+from chalicelib.store.unit_of_work import UnitOfWork
+
+ALREADY_SENT = "reminder_already_sent"
+
+
+@dataclass
+class SweepResult:
+    reminders: int = 0
+    escalations: int = 0
+    stopped: int = 0
+    sent: int = 0
+
+
+def sweep(now: datetime | None = None) -> SweepResult:
+    now = now or clock.now()
+    delay = timedelta(hours=settings().reminder_escalation_hours)
+    result = SweepResult()
+    deals: dict[str, Deal | None] = {}
+    for item in list(reminder_store.due_items(now)):
+        if item.deal_id not in deals:
+            deals[item.deal_id] = reminder_store.deal(item.deal_id)
+        _remind(item, deals[item.deal_id], now, delay, result)
+    result.sent = delivery.flush(now)
+    metrics.add_metric(name="RemindersSent", unit="Count", value=result.reminders)
+    logger.info("reminder sweep", extra=result.__dict__)
+    return result
+
+
+def _remind(
+    item: reminder_store.DueItem,
+    deal: Deal | None,
+    now: datetime,
+    delay: timedelta,
+    result: SweepResult,
+) -> None:
+    due_at = clock.parse_iso(str(item.due_at))
+    if deal is None or _terminal(deal):
+        reminder_store.set_progress(item, reminders.marker(reminders.STOPPED, due_at))
+        result.stopped += 1
+        return
+    plan = reminders.plan(item.reminded, due_at, now, delay)
+    if plan is None:
+        return
+    uow = UnitOfWork()
+    already = Conflict("this reminder already went out", code=ALREADY_SENT)
+    facts = _facts(item)
+    if plan.owner is not None:
+        owners, for_role = _owners(item)
+        event = deal_event(
+            deal,
+            SYSTEM,
+            EventType.REMINDER_SENT,
+            f"Reminder: {facts['title']} is {_WORDS[plan.owner]}",
+            visibility=Visibility(item.visibility),
+            restricted_to=set(item.restricted_to or []) | owners,
+            data={**facts, "threshold": plan.owner.value, **({"for_role": for_role} if for_role else {})},
+            at=now,
+        )
+        uow.record(event)
+        reminder_store.add_marker(uow, item, plan.owner.value, event.event_id, already)
+    if plan.escalate:
+        event = deal_event(
+            deal,
+            SYSTEM,
+            EventType.REMINDER_ESCALATED,
+            f"Escalated to the coordinator: {facts['title']} is overdue",
+            visibility=Visibility.INTERNAL,
+            data=facts,
+            at=now,
+        )
+        uow.record(event)
+        reminder_store.add_marker(uow, item, reminders.Threshold.ESCALATED.value, event.event_id, already)
+    reminder_store.advance(uow, item, plan.reminded, Conflict("the item changed", code="item_changed"))
+    try:
+        uow.commit()
+    except Conflict as conflict:
+        if conflict.code == ALREADY_SENT:  # a concurrent sweep sent it: just move the item along
+            reminder_store.set_progress(item, plan.reminded)
+        return
+    result.reminders += plan.owner is not None
+    result.escalations += plan.escalate
+
+
+_WORDS = {
+    reminders.Threshold.UPCOMING: "due within 24 hours",
+    reminders.Threshold.DUE: "due now",
+    reminders.Threshold.OVERDUE: "overdue",
+}
+
+
+def _facts(item: reminder_store.DueItem) -> dict[str, str]:
+    is_task = isinstance(item, TaskItem)
+    return {
+        "item_kind": "task" if is_task else "document_request",
+        "item_id": reminder_store.item_id(item),
+        "title": str(item.title if isinstance(item, TaskItem) else item.label),
+        "due_at": str(item.due_at),
+    }
+
+
+def _owners(item: reminder_store.DueItem) -> tuple[set[str], str | None]:
+    """Who the reminder is for: the task's owner, or the users a document request targets. A task with
+    no owner yet is for the parties holding its owner role (`for_role`: the outbox resolves them, so
+    the sweep reads no party)."""
+    if isinstance(item, TaskItem):
+        if item.owner_user_id:
+            return {item.owner_user_id}, None
+        return set(), item.owner_role
+    return set(item.target_user_ids or []), None
+
+
+def _terminal(deal: Deal) -> bool:
+    try:
+        return workflows.pinned(deal.workflow, deal.template_version).stage(deal.stage).terminal
+    except Invalid:
+        return False

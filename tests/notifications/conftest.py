@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import boto3
+import pytest
+
+from chalicelib.config import settings
+from tests.support.notify import Outbox, Sent
+
+
+@pytest.fixture(scope="session")
+def providers() -> None:
+    """The sender identity and the event bus (moto keeps them for the session)."""
+    boto3.client("sesv2", region_name=settings().region).create_email_identity(
+        EmailIdentity=settings().sender_email
+    )
+    boto3.client("events", region_name=settings().region).create_event_bus(Name=settings().event_bus_name)
+
+
+@pytest.fixture
+def outbox(seeded, providers) -> Outbox:
+    """The table stream from now on (the seed's own events are not replayed), fed to `outbox`."""
+    return Outbox()
+
+
+@pytest.fixture
+def sent() -> Iterator[Sent]:
+    with Sent() as recorder:
+        yield recorder
