@@ -22,7 +22,6 @@ from chalicelib.api import (
     tasks,
 )
 from chalicelib.config import event_source, settings
-from chalicelib.events import feedback, outbox, reminders
 from chalicelib.observability import metrics, tracing
 from chalicelib.runbooks import handlers as runbooks
 
@@ -60,14 +59,20 @@ app.lambda_function(name="runbook_export_activity")(runbooks.export_activity)
 
 @app.on_dynamodb_record(stream_arn=event_source("TABLE_STREAM_ARN"), name="outbox")
 def outbox_handler(event: Any) -> dict[str, Any]:
+    from chalicelib.events import outbox  # event handlers load on their own function's first call
+
     return outbox.handle(event)
 
 
 @app.schedule(Rate(15, unit=Rate.MINUTES), name="reminder_sweep")
 def reminder_sweep(event: Any) -> dict[str, int]:
+    from chalicelib.events import reminders
+
     return reminders.handle(event)
 
 
 @app.on_sns_message(topic=event_source("SES_FEEDBACK_TOPIC_NAME"), name="ses_feedback")
 def ses_feedback(event: Any) -> None:
+    from chalicelib.events import feedback
+
     feedback.handle(event)
