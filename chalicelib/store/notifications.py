@@ -27,7 +27,7 @@ from chalicelib.store.notification_models import (
     SuppressionItem,
 )
 from chalicelib.store.table import TableItem, connection, query_page, to_item_value
-from chalicelib.store.unit_of_work import UnitOfWork
+from chalicelib.store.unit_of_work import MAX_TRANSACTION_ITEMS, UnitOfWork
 
 OUTBOX_KEEP = timedelta(days=7)  # longer than the stream's 24 h retention: a redelivery always finds it
 CAP_KEEP = timedelta(days=2)
@@ -104,11 +104,14 @@ def write_plan(event_id: str, notifications: list[Notification], now: datetime) 
         with translated():
             if len(puts) == 1:
                 marker.save(condition=TableItem.pk.does_not_exist())
-            else:
-                # ≤ 100 items: at most 20 parties × 3 channels (+ coordinators), plus the marker
+            elif len(puts) <= MAX_TRANSACTION_ITEMS:
                 connection().connection.transact_write_items(
                     condition_check_items=[], delete_items=[], put_items=puts, update_items=[]
                 )
+            else:  # a very large deal: one by one (ids are derived: a retry finds what was written)
+                for item in items:
+                    _put_once(item)
+                marker.save(condition=TableItem.pk.does_not_exist())
     except (TransactWriteError, PutError) as exc:
         reasons = getattr(exc, "cancellation_reasons", None) or []
         if error_code(exc) == "ConditionalCheckFailedException" or any(
@@ -117,6 +120,14 @@ def write_plan(event_id: str, notifications: list[Notification], now: datetime) 
             return False
         raise
     return True
+
+
+def _put_once(item: TableItem) -> None:
+    try:
+        item.save(condition=TableItem.pk.does_not_exist())
+    except PutError as exc:
+        if error_code(exc) != "ConditionalCheckFailedException":
+            raise
 
 
 def set_progress(event_id: str, state: str) -> None:

@@ -159,3 +159,20 @@ def test_the_outbox_marker_expires_after_the_stream_retention(seeded, outbox):
     # Then its progress marker is done and carries a TTL (a week: the stream keeps records 24 h)
     marker = OutboxItem.get(*OutboxItem.key_for(event_id=event_id))
     assert marker.state == "done" and marker.expires_at is not None
+
+
+def test_an_event_for_more_people_than_one_transaction_holds_is_still_notified_once(
+    seeded, outbox, monkeypatch
+):
+    # Given a transaction limit smaller than the event's notifications (a very large deal)
+    monkeypatch.setattr("chalicelib.store.notifications.MAX_TRANSACTION_ITEMS", 3)
+    stage_changed(deal_id(seeded, "park_purchase"), AGENT)
+    records = outbox.records()
+
+    # When the record is delivered twice
+    assert outbox.deliver(records) == {"batchItemFailures": []}
+    assert outbox.deliver(records) == {"batchItemFailures": []}
+
+    # Then everyone has one notification per channel
+    for email in (CLIENT, CO_CLIENT, LENDER):
+        assert by_channel(email) == {"email": 1, "in_app": 1}
