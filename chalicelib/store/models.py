@@ -219,7 +219,7 @@ class TaskItem(TableItem, discriminator="Task"):
         # a user's open tasks across deals (a vendor's open work orders; reassigning an agent's work):
         # sparse, only open tasks with an owner; grouped by deal
         schema.GSI2: KeyFormat("USER#{owner_user_id}#TASKS", "{deal_id}#{task_id}"),
-        # the reminders sweep's due index: open tasks with a due date, by their next reminder (sparse, sharded)
+        # the reminders sweep's due index: open tasks with a due date, by next reminder (sparse, sharded)
         schema.GSI3: DUE_INDEX,
     }
     INDEX_DEPENDS = {schema.GSI2: frozenset({"status"}), schema.GSI3: DUE_INDEX_DEPENDS}
