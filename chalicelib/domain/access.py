@@ -66,6 +66,7 @@ class Action(StrEnum):
     MANAGE_PARTIES = "manage_parties"
     POST_MESSAGE = "post_message"
     POST_INTERNAL_NOTE = "post_internal_note"
+    SEND_CRITICAL = "send_critical"  # through digests and quiet hours (PRODUCT.md §5)
 
 
 EVERYONE = frozenset(Capacity)
@@ -86,6 +87,7 @@ DEAL_RULES: dict[Action, frozenset[Capacity]] = {
     Action.MANAGE_PARTIES: DEAL_TEAM,
     Action.POST_MESSAGE: EVERYONE,
     Action.POST_INTERNAL_NOTE: DEAL_TEAM,
+    Action.SEND_CRITICAL: OPS,
 }
 
 _PARTY_CAPACITY = {

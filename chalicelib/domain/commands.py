@@ -86,6 +86,7 @@ class DealPatch(Strict):
     commission_rate: Annotated[float, Field(ge=0, le=100)] | None = None
     risk_flags: list[Flag] | None = Field(default=None, max_length=20)
     internal_owner_user_id: Id | None = None
+    critical: bool = False  # admins, coordinators: the key-date move goes through digests and quiet hours
 
 
 StageKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
@@ -144,6 +145,7 @@ class NewMessage(Strict):
     visibility: Visibility = Visibility.PARTIES
     restricted_to: list[Id] = Field(default_factory=list, max_length=20)
     task_id: Id | None = None  # a vendor writes about one of their work orders
+    critical: bool = False  # admins and coordinators: through digests and quiet hours (never SMS hours)
 
 
 class ReasonIn(Strict):

@@ -32,6 +32,8 @@ def update_deal(
 ) -> tuple[Workspace, DealAccess]:
     ws, access = workspace_access(caller, deal_id)
     access.require(Action.EDIT_DEAL)
+    if patch.critical:
+        access.require(Action.SEND_CRITICAL)
     before = ws.deal
     if before.version != expected_version:
         raise PreconditionFailed(
@@ -52,7 +54,10 @@ def update_deal(
     if set(changes) - {"key_dates"}:
         uow.record(_update_event(caller, before, after, changes))
     if moved_dates:
-        uow.record(_key_date_event(caller, before, after, moved_dates, [*task_moves, *request_moves]))
+        event = _key_date_event(caller, before, after, moved_dates, [*task_moves, *request_moves])
+        if patch.critical:
+            event.data["critical"] = True
+        uow.record(event)
     uow.commit()
     ws.deal = after
     ws.tasks = plan.updated(ws.tasks, task_moves)

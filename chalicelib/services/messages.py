@@ -41,6 +41,8 @@ def list_messages(
 def post_message(caller: Caller, deal_id: str, command: NewMessage) -> tuple[Message, DealAccess]:
     ws, access = workspace_access(caller, deal_id)
     visibility, restricted_to = _audience(ws, access, command)
+    if command.critical:
+        access.require(Action.SEND_CRITICAL)
     now = clock.now()
     message = Message(
         deal_id=ws.deal.deal_id,
@@ -65,7 +67,11 @@ def post_message(caller: Caller, deal_id: str, command: NewMessage) -> tuple[Mes
             f"{caller.label} added an internal note" if note else f"{caller.label} posted a message",
             visibility=visibility,
             restricted_to=restricted_to,
-            data={"message_id": message.message_id, **({} if note else {"excerpt": _excerpt(message.body)})},
+            data={
+                "message_id": message.message_id,
+                **({} if note else {"excerpt": _excerpt(message.body)}),
+                **({"critical": True} if command.critical else {}),
+            },
             at=now,
         )
     )

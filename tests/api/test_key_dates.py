@@ -88,3 +88,30 @@ def test_an_unknown_key_date_is_refused_and_nothing_moves(seeded, api):
     )
     assert refused.status == 422 and refused.error_code == "unknown_key_date"
     assert workspace(api, deal["id"])["version"] == 1
+
+
+def test_a_coordinator_marks_a_key_date_move_critical_and_an_agent_may_not(seeded, api):
+    deal = open_deal(api, "purchase", [{"email": CLIENT, "role": "client"}], {"offer_accepted": "2026-12-01"})
+    on_their_deal = seeded.deals["park_purchase"].deal_id  # the agent is a party here
+    version = workspace(api, on_their_deal)["version"]
+    agent = api.patch(
+        f"/v1/deals/{on_their_deal}",
+        {"key_dates": {"closing": "2027-01-08"}, "critical": True},
+        as_user="alex.agent@harbormain.example",
+        headers={"If-Match": str(version)},
+    )
+    assert agent.status == 403
+    assert workspace(api, on_their_deal)["version"] == version  # nothing moved
+    moved = api.patch(
+        f"/v1/deals/{deal['id']}",
+        {"key_dates": {"closing": "2027-01-08"}, "critical": True},
+        as_user=COORDINATOR,
+        headers={"If-Match": "1"},
+    )
+    assert moved.status == 200
+    event = next(
+        e
+        for e in api.get(f"/v1/deals/{deal['id']}/activity", as_user=COORDINATOR).json["items"]
+        if e["type"] == "deal.key_date_changed"
+    )
+    assert event["data"]["critical"] is True

@@ -106,3 +106,15 @@ def test_a_page_of_messages_is_one_query_after_authorization(seeded, api, ddb_ca
     assert [m["body"] for m in first.json["items"]] == ["message 2", "message 1"]
     rest = api.get(f"/v1/deals/{deal}/messages?limit=2&cursor={first.json['next_cursor']}", as_user=CLIENT)
     assert [m["body"] for m in rest.json["items"]] == ["message 0"]
+
+
+def test_only_a_coordinator_or_admin_sends_a_critical_message(seeded, api):
+    deal = seeded.deals["park_purchase"].deal_id
+    refused = _post(api, deal, {"body": "Closing moved!", "critical": True}, AGENT)
+    assert refused.status == 403
+    sent = _post(
+        api, deal, {"body": "Closing moved to Friday", "critical": True}, "cora.coord@harbormain.example"
+    )
+    assert sent.status == 201
+    event = api.get(f"/v1/deals/{deal}/activity?limit=1", as_user=AGENT).json["items"][0]
+    assert event["type"] == "message.posted" and event["data"]["critical"] is True
