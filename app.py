@@ -10,6 +10,7 @@ from chalicelib.api import (
     activity,
     admin,
     deals,
+    documents,
     exports,
     health,
     invitations,
@@ -44,6 +45,7 @@ app.register_blueprint(admin.admin)
 app.register_blueprint(exports.exports)
 app.register_blueprint(reports.reports)
 app.register_blueprint(notifications.notifications)
+app.register_blueprint(documents.documents)
 
 middleware.register_preflight_routes(app)
 
@@ -76,3 +78,10 @@ def ses_feedback(event: Any) -> None:
     from chalicelib.events import feedback
 
     feedback.handle(event)
+
+
+@app.on_sqs_message(queue=event_source("UPLOAD_QUEUE_NAME"), batch_size=10, name="ingest_uploads")
+def ingest_uploads(event: Any) -> dict[str, Any]:
+    from chalicelib.events import ingest
+
+    return ingest.ingest_uploads(event)

@@ -36,12 +36,18 @@ class Settings:
     documents_bucket: str
     event_bus_name: str
     sender_email: str
+    upload_queue_name: str  # S3 ObjectCreated events of the documents bucket (the DLQ is `<name>-dlq`)
     max_body_bytes: int = 64 * 1024
     dynamodb_timeout_seconds: float = 3.0
     # Notifications (docs/NOTIFICATIONS.md): emails + SMS one user may receive per UTC day, and how long
     # after its due time an open item is escalated to the deal's coordinator.
     notification_daily_cap: int = 25
     reminder_escalation_hours: int = 48
+    # MALWARE_SCANNING=guardduty: GuardDuty Malware Protection for S3 scans the documents bucket, and a
+    # download is refused until the object carries GuardDutyMalwareScanStatus=NO_THREATS_FOUND.
+    # MALWARE_SCANNING=off (or unset): no scanner is configured and downloads are not gated on one
+    # (docs/DOCUMENTS.md). A deployed stage without it logs a warning at cold start.
+    malware_scanning: bool = False
 
     @property
     def is_local(self) -> bool:
@@ -100,7 +106,9 @@ _REQUIRED = {
     "documents_bucket": "DOCUMENTS_BUCKET",
     "event_bus_name": "EVENT_BUS_NAME",
     "sender_email": "SENDER_EMAIL",
+    "upload_queue_name": "UPLOAD_QUEUE_NAME",
 }
+MALWARE_SCANNING = {"guardduty": True, "off": False}
 
 
 def load(environ: Mapping[str, str]) -> Settings:
@@ -113,6 +121,9 @@ def load(environ: Mapping[str, str]) -> Settings:
     values = {field: env[name] for field, name in _REQUIRED.items()}
     origins = tuple(o.strip().rstrip("/") for o in env.get("PORTAL_ORIGINS", "").split(",") if o.strip())
     max_body = _integer(env, "MAX_BODY_BYTES", 64 * 1024)
+    scanning = env.get("MALWARE_SCANNING", "off").strip().lower()
+    if scanning not in MALWARE_SCANNING:
+        raise ConfigError(f"MALWARE_SCANNING must be one of {sorted(MALWARE_SCANNING)}, not {scanning!r}")
     return Settings(
         stage=values["stage"],
         region=values["region"],
@@ -126,9 +137,11 @@ def load(environ: Mapping[str, str]) -> Settings:
         documents_bucket=values["documents_bucket"],
         event_bus_name=values["event_bus_name"],
         sender_email=values["sender_email"],
+        upload_queue_name=values["upload_queue_name"],
         max_body_bytes=max_body,
         notification_daily_cap=_integer(env, "NOTIFICATION_DAILY_CAP", 25),
         reminder_escalation_hours=_integer(env, "REMINDER_ESCALATION_HOURS", 48),
+        malware_scanning=MALWARE_SCANNING[scanning],
     ).validate()
 
 

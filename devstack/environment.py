@@ -28,6 +28,8 @@ def local_environment(jwks_url: str, *, endpoint: str | None = None) -> dict[str
         "DOCUMENTS_BUCKET": "threshold-local-documents",
         "EVENT_BUS_NAME": "threshold-local",
         "SENDER_EMAIL": "portal@threshold.example",
+        "UPLOAD_QUEUE_NAME": "threshold-local-uploads",
+        "MALWARE_SCANNING": "off",
         "JWKS_URL": jwks_url,
         "TOKEN_ISSUER": ISSUER,
         "TOKEN_AUDIENCE": AUDIENCE,

@@ -5,6 +5,7 @@ The table's shape comes from chalicelib/store/schema.py, the same source the CDK
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
@@ -54,11 +55,90 @@ def drop_table(config: Settings) -> None:
         dynamodb.delete_table(TableName=config.table_name)
 
 
+def upload_queue_url(config: Settings) -> str:
+    sqs = boto3.client("sqs", region_name=config.region)
+    return sqs.get_queue_url(QueueName=config.upload_queue_name)["QueueUrl"]
+
+
+def create_documents_storage(config: Settings) -> list[str]:
+    """The documents bucket (versioned, encrypted, CORS for the portal's browser uploads) and its
+    ObjectCreated notifications for `orgs/` keys to the upload queue, which has a dead-letter queue.
+    Safe to call again (the test suite does, once per session)."""
+    s3 = boto3.client("s3", region_name=config.region)
+    sqs = boto3.client("sqs", region_name=config.region)
+    s3.create_bucket(Bucket=config.documents_bucket)
+    s3.put_bucket_versioning(Bucket=config.documents_bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_encryption(
+        Bucket=config.documents_bucket,
+        ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+        },
+    )
+    s3.put_bucket_cors(
+        Bucket=config.documents_bucket,
+        CORSConfiguration={
+            "CORSRules": [
+                {
+                    "AllowedOrigins": list(config.portal_origins),
+                    "AllowedMethods": ["POST", "GET"],
+                    "AllowedHeaders": ["*"],
+                    "MaxAgeSeconds": 600,
+                }
+            ]
+        },
+    )
+    dlq_url = sqs.create_queue(
+        QueueName=f"{config.upload_queue_name}-dlq", Attributes={"MessageRetentionPeriod": "1209600"}
+    )["QueueUrl"]
+    dlq_arn = _queue_arn(sqs, dlq_url)
+    queue_url = sqs.create_queue(
+        QueueName=config.upload_queue_name,
+        Attributes={
+            "VisibilityTimeout": "60",
+            "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "5"}),
+        },
+    )["QueueUrl"]
+    queue_arn = _queue_arn(sqs, queue_url)
+    bucket_arn = f"arn:aws:s3:::{config.documents_bucket}"
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "s3.amazonaws.com"},
+                "Action": "sqs:SendMessage",
+                "Resource": queue_arn,
+                "Condition": {"ArnLike": {"aws:SourceArn": bucket_arn}},
+            }
+        ],
+    }
+    sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"Policy": json.dumps(policy)})
+    s3.put_bucket_notification_configuration(
+        Bucket=config.documents_bucket,
+        NotificationConfiguration={
+            "QueueConfigurations": [
+                {
+                    "QueueArn": queue_arn,
+                    "Events": ["s3:ObjectCreated:*"],
+                    "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "orgs/"}]}},
+                }
+            ]
+        },
+    )
+    return [
+        f"S3 bucket       {config.documents_bucket} (versioned; ObjectCreated under orgs/ → SQS)",
+        f"SQS queues      {config.upload_queue_name} (dead letters: {config.upload_queue_name}-dlq)",
+    ]
+
+
+def _queue_arn(sqs: Any, url: str) -> str:
+    return str(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"])
+
+
 def create_all(config: Settings) -> list[str]:
     """Create everything; returns a line per resource for the local-mode banner."""
     create_table(config)
-    s3 = boto3.client("s3", region_name=config.region)
-    s3.create_bucket(Bucket=config.documents_bucket)
+    storage = create_documents_storage(config)
     events = boto3.client("events", region_name=config.region)
     events.create_event_bus(Name=config.event_bus_name)
     ses = boto3.client("sesv2", region_name=config.region)
@@ -67,7 +147,7 @@ def create_all(config: Settings) -> list[str]:
     boto3.client("sns", region_name=config.region).create_topic(Name=feedback_topic)
     return [
         f"DynamoDB table  {config.table_name} (stream: new and old images, TTL on {schema.TTL_ATTRIBUTE})",
-        f"S3 bucket       {config.documents_bucket}",
+        *storage,
         f"EventBridge bus {config.event_bus_name}",
         f"SES identity    {config.sender_email}",
         f"SNS topic       {feedback_topic} (SES bounces and complaints → ses_feedback)",

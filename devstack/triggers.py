@@ -40,6 +40,15 @@ def _reminder_schedule() -> Trigger:
 TRIGGERS += [_outbox_stream, _reminder_schedule]  # the table stream → outbox; the sweep every minute
 
 
+def _upload_trigger() -> Trigger:
+    from devstack.upload_trigger import UploadQueueTrigger
+
+    return UploadQueueTrigger()
+
+
+TRIGGERS.append(_upload_trigger)
+
+
 class TriggerRunner:
     """Runs each trigger on its own thread until stopped; a failing round is logged and retried."""
 

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
@@ -104,6 +105,8 @@ def budgets() -> list[tuple[str, str, str, float]]:
                 body = f'{{"email": "bench{time.monotonic_ns()}@example.com", "role": "title"}}'
                 return call("POST", f"/v1/deals/{deal}/parties", AGENT, body)
 
+            document = _one_document(call, deal)
+            coordinator = "cora.coord@harbormain.example"
             scenarios: list[tuple[str, str, Callable[[], Any]]] = [
                 ("GET /v1/deals/{id} (client)", "≤ 2", lambda: call("GET", f"/v1/deals/{deal}", CLIENT)),
                 ("GET /v1/deals (client)", "1 Query + caller", lambda: call("GET", "/v1/deals", CLIENT)),
@@ -141,6 +144,16 @@ def budgets() -> list[tuple[str, str, str, float]]:
                     "1 Query/page + caller",
                     lambda: call("GET", "/v1/admin/pipeline?workflow=purchase", ADMIN),
                 ),
+                (
+                    "GET /v1/admin/review-queue",
+                    "1 Query/page + caller",
+                    lambda: call("GET", "/v1/admin/review-queue", coordinator),
+                ),
+                (
+                    "GET /v1/deals/{id}/documents/{doc}/download",
+                    "1 GetItem + auth + audit write",
+                    lambda: call("GET", f"/v1/deals/{deal}/documents/{document}/download", CLIENT),
+                ),
             ]
             for name, budget, run in scenarios:
                 with DynamoCalls() as calls:
@@ -152,6 +165,25 @@ def budgets() -> list[tuple[str, str, str, float]]:
                     counted = ", ".join(f"{n} {op}" for op, n in sorted(calls.by_operation().items()))
                 rows.append((name, budget, counted, elapsed))
         return rows
+
+
+def _one_document(call: Callable[..., Any], deal: str) -> str:
+    """A version awaiting review: requested, uploaded through a form as a browser would, ingested."""
+    import requests
+
+    from chalicelib.services.ingest import ingest_upload
+
+    parties = call("GET", f"/v1/deals/{deal}", AGENT).json_body["parties"]
+    client_id = next(p["user_id"] for p in parties if p["email"] == CLIENT)
+    body = json.dumps({"type": "bench", "label": "Bench letter", "target_user_ids": [client_id]})
+    request_id = call("POST", f"/v1/deals/{deal}/document-requests", AGENT, body).json_body["id"]
+    upload = json.dumps({"file_name": "bench.pdf", "content_type": "application/pdf"})
+    form = call("POST", f"/v1/deals/{deal}/document-requests/{request_id}/uploads", CLIENT, upload).json_body
+    files = {"file": ("bench.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")}
+    requests.post(form["url"], data=form["fields"], files=files, timeout=10).raise_for_status()
+    found = ingest_upload(form["fields"]["key"])
+    assert found.document_id is not None
+    return found.document_id
 
 
 def _signer() -> Any:

@@ -4,11 +4,12 @@ strict (a number is not a string), and every string has a length bound."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
+from chalicelib.domain.documents import RejectionReason, ReviewDecision
 from chalicelib.domain.roles import PartyRole, StaffRole, Visibility
 
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
@@ -205,3 +206,55 @@ class NotificationRulesIn(Strict):
         Annotated[str, StringConstraints(pattern=r"^[a-z_]+\.[a-z_]+$")],
         dict[Literal["staff", "client", "vendor", "partner"], list[Literal["email", "sms", "in_app"]]],
     ] = Field(max_length=60)
+
+
+# -- documents (PRODUCT.md §5) --------------------------------------------------------------------
+
+MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+ContentType = Annotated[str, StringConstraints(pattern=r"^[a-z]+/[a-z0-9.+-]{1,100}$")]
+DocType = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,59}$")]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+def _file_name(value: str) -> str:
+    """What the browser reports as the file's name, reduced to its last path component, without control
+    characters. Kept as metadata only (never in an object key)."""
+    name = re.split(r"[\\/]", value)[-1]
+    name = "".join(c for c in name if c.isprintable()).strip()
+    if not name or name in (".", ".."):
+        raise ValueError("a file name is needed")
+    return name[:255]
+
+
+FileName = Annotated[str, StringConstraints(max_length=1024), AfterValidator(_file_name)]
+
+
+class NewDocumentRequest(Strict):
+    """Ask for a document: from the deal's template (`template_key`), or ad hoc (`type` and `label`).
+    Fields given override the template's."""
+
+    template_key: DocType | None = None
+    type: DocType | None = None
+    label: Label | None = None
+    stage: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")] | None = None
+    required: bool | None = None
+    due_at: datetime | None = None
+    target_user_ids: list[Id] | None = Field(default=None, max_length=20)
+    visibility: Visibility | None = None
+    restricted_to: list[Id] = Field(default_factory=list, max_length=20)
+    accepted_types: list[ContentType] | None = Field(default=None, min_length=1, max_length=10)
+    max_bytes: Annotated[int, Field(ge=1, le=MAX_UPLOAD_BYTES)] | None = None
+
+
+class NewUpload(Strict):
+    """The file the browser is about to send: its name (metadata only), type and, if known, size."""
+
+    file_name: FileName
+    content_type: ContentType
+    size: Annotated[int, Field(ge=0, le=10 * MAX_UPLOAD_BYTES)] | None = None
+
+
+class Review(Strict):
+    decision: ReviewDecision
+    reason_code: RejectionReason | None = None
+    reason: Reason | None = None

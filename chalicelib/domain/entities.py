@@ -210,6 +210,7 @@ class DocumentRequest:
     due_rule: dict[str, Any] | None = None
     rejection: dict[str, Any] | None = None
     version: int = 1
+    last_refusal: dict[str, Any] | None = None  # why the latest upload was refused (the uploader reads it)
 
 
 @dataclass
@@ -226,6 +227,15 @@ class Document:
     uploaded_at: datetime
     s3_key: str
     file_name: str | None = None
+    # copied from the request at ingest: the queue row and the download need no second read
+    org_id: str | None = None
+    label: str | None = None
+    type: str | None = None
+    visibility: Visibility = Visibility.PARTIES
+    restricted_to: list[str] = field(default_factory=list)
+    upload_id: str | None = None
+    review: dict[str, Any] | None = None  # decision, reason_code, reason, by, at
+    s3_version_id: str | None = None  # the S3 object version that was checked, where versioning is on
 
 
 @dataclass
@@ -349,3 +359,25 @@ class Notification:
     provider_id: str | None = None
     reason: str | None = None
     attempts: int = 0
+
+
+@dataclass
+class UploadForm:
+    """A presigned POST handed out for one upload. The ingest accepts a file only at the key of a form
+    that was issued, and only once."""
+
+    deal_id: str
+    upload_id: str
+    request_id: str
+    org_id: str
+    s3_key: str
+    uploaded_by: str
+    content_type: str
+    max_bytes: int
+    status: str
+    issued_at: datetime
+    form_expires_at: datetime
+    file_name: str | None = None
+    uploader_label: str | None = None
+    document_id: str | None = None
+    refusal: dict[str, Any] | None = None

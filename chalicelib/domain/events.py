@@ -50,6 +50,8 @@ class EventType(StrEnum):
     DOCUMENT_CORRECTED = "document.corrected"
     DOCUMENT_DOWNLOADED = "document.downloaded"
     DOCUMENT_REQUEST_CANCELLED = "document.request_cancelled"
+    DOCUMENT_UPLOAD_FORM_ISSUED = "document.upload_form_issued"
+    DOCUMENTS_ARCHIVED = "documents.archived"
     MESSAGE_POSTED = "message.posted"
     NOTE_ADDED = "note.added"
     REMINDER_SENT = "reminder.sent"
@@ -144,6 +146,12 @@ CATALOG: dict[EventType, EventSpec] = {
     ),
     EventType.DOCUMENT_REQUEST_CANCELLED: EventSpec(
         _C.AUDIT, ("request_id", "label"), "a request was cancelled"
+    ),
+    EventType.DOCUMENT_UPLOAD_FORM_ISSUED: EventSpec(
+        _C.AUDIT, ("request_id", "upload_id", "content_type"), "someone was handed an upload form"
+    ),
+    EventType.DOCUMENTS_ARCHIVED: EventSpec(
+        _C.AUDIT, ("retention", "count"), "a closed deal's files were tagged with their retention class"
     ),
     EventType.MESSAGE_POSTED: EventSpec(_C.MESSAGES, ("message_id", "excerpt"), "a message was posted"),
     EventType.NOTE_ADDED: EventSpec(_C.AUDIT, ("message_id",), "an internal note was added"),

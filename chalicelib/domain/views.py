@@ -131,7 +131,23 @@ def document_view(doc: Document) -> dict[str, Any]:
     }
     if doc.file_name:
         out["file_name"] = doc.file_name
+    if doc.review:
+        out["review"] = {k: v for k, v in doc.review.items() if k in REVIEW_FIELDS}
     return out
+
+
+REVIEW_FIELDS = ("decision", "reason_code", "reason", "at")
+
+
+def review_queue_view(doc: Document) -> dict[str, Any]:
+    """A row of the org's review queue: enough to triage without opening the deal."""
+    return {
+        **document_view(doc),
+        "deal_id": doc.deal_id,
+        "request_id": doc.request_id,
+        "label": doc.label,
+        "type": doc.type,
+    }
 
 
 def document_request_view(request: DocumentRequest, documents: list[Document]) -> dict[str, Any]:
@@ -151,7 +167,9 @@ def document_request_view(request: DocumentRequest, documents: list[Document]) -
         "version": request.version,
     }
     if request.rejection:
-        out["rejection"] = request.rejection
+        out["rejection"] = {k: v for k, v in request.rejection.items() if k != "by"}
+    if request.last_refusal:
+        out["last_refusal"] = request.last_refusal
     return out
 
 

@@ -8,9 +8,10 @@ Partition layout of a deal (one Query on `DEAL#{id}` with `begins_with(SK, "W#")
                     W#STAGE#{at}#{change_id}    stage history
                     W#TASK#{task_id}            tasks
                     W#DREQ#{request_id}         document requests
-                    W#DOC#{request_id}#{nnnn}   document versions
+                    W#DOC#{document_id}         document versions (each names its request and version)
                     ACT#{at}#{event_id}         activity (outside the workspace range)
                     MSG#{at}#{message_id}       messages and internal notes (outside it too)
+                    UPLOAD#{upload_id}          upload forms handed out (outside the workspace range)
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from chalicelib.domain.entities import (
     StageChange,
     StageDwell,
     Task,
+    UploadForm,
     User,
 )
 from chalicelib.domain.roles import PartyStatus
@@ -284,6 +286,7 @@ class DocumentRequestItem(TableItem, discriminator="DocumentRequest"):
     due_rule: MapAttribute[str, Any] = MapAttribute(null=True)
     rejection: MapAttribute[str, Any] = MapAttribute(null=True)
     version = NumberAttribute()
+    last_refusal: MapAttribute[str, Any] = MapAttribute(null=True)
     reminded = _text()  # reminder progress, "<threshold>@<due_at>" (domain/reminders.py)
 
     def key_values(self) -> dict[str, Any]:
@@ -293,7 +296,13 @@ class DocumentRequestItem(TableItem, discriminator="DocumentRequest"):
 
 
 class DocumentItem(TableItem, discriminator="Document"):
-    KEY = KeyFormat("DEAL#{deal_id}", "W#DOC#{request_id}#{version_key}")
+    """A version of a document. Keyed by its own id so a download or a review is one GetItem; the
+    workspace still loads every version with the rest of the deal (same `W#` range)."""
+
+    KEY = KeyFormat("DEAL#{deal_id}", "W#DOC#{document_id}")
+    # the org's review queue, oldest first: only versions awaiting review are in it
+    INDEXES = {schema.GSI2: KeyFormat("ORG#{org_id}#REVIEW", "{uploaded_at}#{document_id}")}
+    INDEX_DEPENDS = {schema.GSI2: frozenset({"status"})}
     ENTITY = Document
 
     deal_id = _text(False)
@@ -308,11 +317,41 @@ class DocumentItem(TableItem, discriminator="Document"):
     uploaded_at = _text(False)
     s3_key = _text(False)
     file_name = _text()
+    org_id = _text()
+    label = _text()
+    type = _text()
+    visibility = _text()
+    restricted_to = ListAttribute(null=True)  # type: ignore[var-annotated]
+    upload_id = _text()
+    review: MapAttribute[str, Any] = MapAttribute(null=True)
+    s3_version_id = _text()
 
-    def key_values(self) -> dict[str, Any]:
-        values = super().key_values()
-        values["version_key"] = f"{int(self.version):04d}"
-        return values
+    def index_enabled(self, index: str) -> bool:
+        return self.status == "submitted"
+
+
+class UploadFormItem(TableItem, discriminator="UploadForm"):
+    """A presigned POST that was handed out; kept (by TTL) well past its expiry so late S3 events still
+    find it. Outside the workspace range: the workspace never reads forms."""
+
+    KEY = KeyFormat("DEAL#{deal_id}", "UPLOAD#{upload_id}")
+    ENTITY = UploadForm
+
+    deal_id = _text(False)
+    upload_id = _text(False)
+    request_id = _text(False)
+    org_id = _text(False)
+    s3_key = _text(False)
+    uploaded_by = _text(False)
+    content_type = _text(False)
+    max_bytes = NumberAttribute()
+    status = _text(False)
+    issued_at = _text(False)
+    form_expires_at = _text(False)
+    file_name = _text()
+    uploader_label = _text()
+    document_id = _text()
+    refusal: MapAttribute[str, Any] = MapAttribute(null=True)
 
 
 class ActivityItem(TableItem, discriminator="ActivityEvent"):
@@ -463,5 +502,6 @@ ITEM_CLASSES: tuple[type[TableItem], ...] = (
     StageDwellItem,
     ExternalIdItem,
     *NOTIFICATION_ITEM_CLASSES,
+    UploadFormItem,
 )
 share_connection(*ITEM_CLASSES)

@@ -23,6 +23,7 @@ def deployed(**overrides: str) -> dict[str, str]:
         "DOCUMENTS_BUCKET": "threshold-prod-documents",
         "EVENT_BUS_NAME": "threshold-prod",
         "SENDER_EMAIL": "portal@example.com",
+        "UPLOAD_QUEUE_NAME": "threshold-prod-uploads",
     }
     env.update(overrides)
     return env

@@ -1,0 +1,119 @@
+"""Request budgets of the document routes (PRODUCT.md §3), and retention: object tags and archiving.
+
+Authorization reads (docs/DATA_MODEL.md): the caller (1 Query), and for deal-scoped routes the deal with
+its parties (1 Query)."""
+
+from __future__ import annotations
+
+from chalicelib.config import settings
+from chalicelib.domain.entities import SYSTEM
+from chalicelib.services import documents as document_service
+from chalicelib.services.ingest import ingest_upload
+from chalicelib.store import deals as deal_store
+from chalicelib.store import documents as doc_store
+from tests.documents.helpers import CLIENT, COORDINATOR, activity, new_request, request_as
+from tests.support.uploads import PDF, Uploader, ingest, s3
+
+
+def one_version(api, park) -> dict:
+    request = new_request(api, park)
+    Uploader(api, park, request["id"], CLIENT).upload(PDF)
+    ingest()
+    return request_as(api, park, request["id"])["documents"][0]
+
+
+def test_a_review_queue_page_is_one_query_after_the_caller(api, park, storage, ddb_calls):
+    one_version(api, park)
+    ddb_calls.reset()
+    assert len(api.get("/v1/admin/review-queue", as_user=COORDINATOR).json["items"]) == 1
+    assert ddb_calls.by_operation() == {"Query": 2}  # the caller, then one page of GSI2
+
+
+def test_a_download_is_one_getitem_plus_authorization_and_its_audit_write(api, park, storage, ddb_calls):
+    doc = one_version(api, park)
+    ddb_calls.reset()
+    assert api.get(f"/v1/deals/{park}/documents/{doc['id']}/download", as_user=CLIENT).status == 200
+    # caller, deal + parties; the version; the audit event of the view
+    assert ddb_calls.by_operation() == {"Query": 2, "GetItem": 1, "TransactWriteItems": 1}
+
+
+def test_the_other_document_routes_keep_their_budgets(api, park, storage, ddb_calls):
+    ddb_calls.reset()
+    request = new_request(api, park)
+    # new_request reads the deal once to find the client's id: caller + workspace, then the POST
+    assert ddb_calls.by_operation() == {"Query": 4, "TransactWriteItems": 1}
+
+    ddb_calls.reset()
+    assert api.get(f"/v1/deals/{park}/document-requests", as_user=CLIENT).status == 200
+    assert ddb_calls.by_operation() == {"Query": 2}  # the caller, then deal + parties + requests + versions
+
+    ddb_calls.reset()
+    form = Uploader(api, park, request["id"], CLIENT).form()
+    assert form.status == 201
+    assert ddb_calls.by_operation() == {"Query": 2, "GetItem": 1, "TransactWriteItems": 1}
+
+    from tests.support.uploads import post_to_s3
+
+    post_to_s3(form.json, "letter.pdf", PDF, "application/pdf")
+    ddb_calls.reset()
+    assert ingest_upload(form.json["fields"]["key"]).result == "accepted"
+    assert ddb_calls.by_operation() == {"Query": 1, "GetItem": 1, "TransactWriteItems": 1}
+
+    doc = request_as(api, park, request["id"])["documents"][0]
+    ddb_calls.reset()
+    assert (
+        api.post(
+            f"/v1/deals/{park}/documents/{doc['id']}/review", {"decision": "approve"}, as_user=COORDINATOR
+        ).status
+        == 200
+    )
+    assert ddb_calls.by_operation() == {"Query": 2, "GetItem": 2, "TransactWriteItems": 1}
+
+
+def tags_of(key: str) -> dict[str, str]:
+    tag_set = s3().get_object_tagging(Bucket=settings().documents_bucket, Key=key)["TagSet"]
+    return {t["Key"]: t["Value"] for t in tag_set}
+
+
+def test_an_accepted_file_carries_its_retention_class(api, park, storage):
+    doc = one_version(api, park)
+    stored = doc_store.load_document(park, doc["id"])
+    assert stored is not None
+    tags = tags_of(stored.s3_key)
+    assert tags["retention"] == "deal-open" and tags["deal"] == park and tags["org"] == stored.org_id
+
+
+def test_closing_a_deal_archives_its_files_once(api, park, storage):
+    # Given two files on the deal, one of which GuardDuty already tagged
+    docs = [one_version(api, park), one_version(api, park)]
+    keys = [doc_store.load_document(park, d["id"]).s3_key for d in docs]  # type: ignore[union-attr]
+    s3().put_object_tagging(
+        Bucket=settings().documents_bucket,
+        Key=keys[0],
+        Tagging={
+            "TagSet": [
+                *[{"Key": k, "Value": v} for k, v in tags_of(keys[0]).items()],
+                {"Key": "GuardDutyMalwareScanStatus", "Value": "NO_THREATS_FOUND"},
+            ]
+        },
+    )
+    deal, _ = deal_store.load_header(park)
+    assert deal is not None
+    # When the closing transition archives them (and a retry runs it again)
+    assert document_service.archive_deal_documents(deal, SYSTEM) == 2
+    assert document_service.archive_deal_documents(deal, SYSTEM) == 0
+    # Then each file is in the closed-deal retention class, GuardDuty's verdict kept, recorded once
+    assert [tags_of(k)["retention"] for k in keys] == ["deal-closed", "deal-closed"]
+    assert tags_of(keys[0])["GuardDutyMalwareScanStatus"] == "NO_THREATS_FOUND"
+    archived = [e for e in activity(api, park) if e["type"] == "documents.archived"]
+    assert len(archived) == 1 and archived[0]["data"] == {"retention": "deal-closed", "count": 2}
+
+
+def test_no_route_deletes_a_document(api, park, storage):
+    doc = one_version(api, park)
+    for path in (
+        f"/v1/deals/{park}/documents/{doc['id']}",
+        f"/v1/deals/{park}/documents/{doc['id']}/download",
+    ):
+        assert api.delete(path, as_user=COORDINATOR).status in (403, 404, 405)
+    assert request_as(api, park, doc_store.load_document(park, doc["id"]).request_id)["documents"]  # type: ignore[union-attr]
