@@ -95,3 +95,22 @@ def test_the_review_queue_is_for_the_admin_panel(api, park, storage, email, stat
 def test_a_rival_org_id_is_not_found(api, park, storage):
     org = api.get(f"/v1/deals/{park}", as_user=COORDINATOR).json["org_id"]
     assert api.get(f"/v1/admin/review-queue?org_id={org}", as_user=RIVAL_ADMIN).status == 404
+
+
+def test_approving_the_stages_document_meets_its_definition_of_done(api, park, storage):
+    # Given the Reyes purchase in inspections, whose definition of done needs the inspection report
+    def missing_documents() -> list[str]:
+        refused = api.post(f"/v1/deals/{park}/transitions", {"to": "financing"}, as_user=AGENT)
+        assert refused.status == 409
+        return [m["type"] for m in refused.json["error"]["details"]["missing"] if m["kind"] == "document"]
+
+    assert missing_documents() == ["inspection_report"]
+    listed = api.get(f"/v1/deals/{park}/document-requests", as_user=AGENT).json["items"]
+    report = next(r for r in listed if r["type"] == "inspection_report")
+    # When the report is uploaded and the coordinator approves it
+    Uploader(api, park, report["id"], AGENT).upload(PDF + b"%inspection\n", file_name="inspection.pdf")
+    ingest()
+    [doc] = request_as(api, park, report["id"], AGENT)["documents"]
+    assert review(api, park, doc["id"], {"decision": "approve"}).status == 200
+    # Then only tasks stand between the deal and financing
+    assert missing_documents() == []
