@@ -81,6 +81,7 @@ class Refusal(StrEnum):
     FORM_NOT_ISSUED = "form_not_issued"
     FORM_EXPIRED = "form_expired"
     NOT_A_REQUEST = "not_a_request"
+    UPLOADER_REMOVED = "uploader_removed"
 
 
 REFUSAL_MESSAGES: dict[Refusal, str] = {
@@ -93,6 +94,7 @@ REFUSAL_MESSAGES: dict[Refusal, str] = {
     Refusal.FORM_NOT_ISSUED: "The file did not come through an upload form issued for this request.",
     Refusal.FORM_EXPIRED: "The upload form had expired. Start the upload again.",
     Refusal.NOT_A_REQUEST: "The file was not uploaded to any open request.",
+    Refusal.UPLOADER_REMOVED: "The person who uploaded it no longer has access to this deal.",
 }
 
 OPEN_FOR_UPLOAD = frozenset({RequestStatus.REQUESTED, RequestStatus.REJECTED, RequestStatus.SUBMITTED})

@@ -379,5 +379,6 @@ class UploadForm:
     form_expires_at: datetime
     file_name: str | None = None
     uploader_label: str | None = None
+    uploader_is_party: bool = False  # a party (not staff): they must still be one when the file lands
     document_id: str | None = None
     refusal: dict[str, Any] | None = None

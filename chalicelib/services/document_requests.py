@@ -195,6 +195,7 @@ def issue_upload_form(
         form_expires_at=now + FORM_LIFETIME,
         file_name=command.file_name,
         uploader_label=caller.label,
+        uploader_is_party=not access.is_staff,
     )
     uow = UnitOfWork()
     doc_store.add_form(uow, form, now)

@@ -40,7 +40,7 @@ from chalicelib.domain.entities import (
     UploadForm,
 )
 from chalicelib.domain.events import EventType
-from chalicelib.domain.roles import Visibility
+from chalicelib.domain.roles import PartyStatus, Visibility
 from chalicelib.observability import logger, metrics
 from chalicelib.services.activity import deal_event
 from chalicelib.services.document_requests import accepted_types
@@ -89,6 +89,10 @@ def _check(
 ) -> tuple[Refusal | None, objects.StoredObject | None]:
     if not is_open(request):
         return Refusal.REQUEST_CLOSED, None
+    if form.uploader_is_party and not any(
+        p.user_id == form.uploaded_by and p.status is PartyStatus.ACTIVE for p in found.parties
+    ):
+        return Refusal.UPLOADER_REMOVED, None  # revoked between the form and the file
     if event_time is not None and event_time > form.form_expires_at + EXPIRY_GRACE:
         return Refusal.FORM_EXPIRED, None
     try:

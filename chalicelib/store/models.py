@@ -350,6 +350,7 @@ class UploadFormItem(TableItem, discriminator="UploadForm"):
     form_expires_at = _text(False)
     file_name = _text()
     uploader_label = _text()
+    uploader_is_party = BooleanAttribute(null=True)
     document_id = _text()
     refusal: MapAttribute[str, Any] = MapAttribute(null=True)
 

@@ -143,3 +143,19 @@ def test_a_duplicated_refusal_event_is_told_once(api, park, storage):
     refused = [e for e in activity(api, park) if e["type"] == "document.upload_refused"]
     assert len(refused) == 1
     assert object_exists(f"quarantine/{form['fields']['key']}")
+
+
+def test_a_file_from_a_party_revoked_after_getting_the_form_is_refused(api, park, storage):
+    # Given a form handed to the client, who is removed from the deal before the file lands
+    request = new_request(api, park)
+    form = Uploader(api, park, request["id"], CLIENT).form().json
+    client_id = request["target_user_ids"][0]
+    assert api.delete(f"/v1/deals/{park}/parties/{client_id}", as_user=COORDINATOR).status == 200
+    from tests.support.uploads import post_to_s3
+
+    assert post_to_s3(form, "letter.pdf", PDF, "application/pdf").status_code == 204
+    ingest()
+    # Then nothing is recorded, and staff read why
+    seen = request_as(api, park, request["id"], COORDINATOR)
+    assert seen["documents"] == [] and seen["last_refusal"]["code"] == "uploader_removed"
+    assert object_exists(f"quarantine/{form['fields']['key']}")
