@@ -28,6 +28,7 @@ class DocumentStatus(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     SUPERSEDED = "superseded"  # a newer version arrived before this one was reviewed
+    WITHDRAWN = "withdrawn"  # the deal closed (its request was cancelled) before anyone reviewed it
 
 
 class FormStatus(StrEnum):

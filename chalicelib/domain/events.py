@@ -151,7 +151,9 @@ CATALOG: dict[EventType, EventSpec] = {
         _C.AUDIT, ("request_id", "upload_id", "content_type"), "someone was handed an upload form"
     ),
     EventType.DOCUMENTS_ARCHIVED: EventSpec(
-        _C.AUDIT, ("retention", "count"), "a closed deal's files were tagged with their retention class"
+        _C.AUDIT,
+        ("retention", "count", "withdrawn"),
+        "a closed deal's files took their retention class; versions awaiting review were withdrawn",
     ),
     EventType.MESSAGE_POSTED: EventSpec(_C.MESSAGES, ("message_id", "excerpt"), "a message was posted"),
     EventType.NOTE_ADDED: EventSpec(_C.AUDIT, ("message_id",), "an internal note was added"),

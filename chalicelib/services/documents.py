@@ -186,30 +186,46 @@ def _ops_org(caller: Caller, org_id: str | None) -> str:
     raise NotFound("organization not found")
 
 
+ARCHIVE_CHUNK = 90  # versions withdrawn per transaction (with its event), under DynamoDB's 100 items
+
+
 def archive_deal_documents(deal: Deal, actor: Actor) -> int:
-    """Tag every file of a closed deal with the `deal-closed` retention class, and record it.
+    """Archive a closed deal's documents: every file is tagged with the `deal-closed` retention class, and
+    versions still awaiting review leave the review queue as `withdrawn` (their requests were cancelled).
 
     Called by the stage transition after its transaction commits (object tags are not part of a
-    DynamoDB transaction). Idempotent: files already tagged are left alone, so a retry (or a runbook
-    re-run) after a partial failure finishes the job. Returns how many files it tagged now."""
+    DynamoDB transaction). Idempotent: files already tagged and versions already withdrawn are left
+    alone, so a retry (or a runbook re-run) after a partial failure finishes the job, and nothing is
+    recorded when nothing changed. Returns how many files it tagged now."""
+    docs = doc_store.deal_documents(deal.deal_id)
     tagged = 0
     wanted = retention_tags(deal.org_id, deal.deal_id, Retention.DEAL_CLOSED)
-    for doc in doc_store.deal_documents(deal.deal_id):
+    for doc in docs:
         with objects.translated():
             try:
                 tagged += int(objects.ensure_tags(doc.s3_key, wanted))
             except objects.MissingObject:
                 logger.warning("a document's file is missing", extra={"document_id": doc.document_id})
-    if tagged:
+    waiting = [d for d in docs if d.status == DocumentStatus.SUBMITTED]
+    chunks = [waiting[i : i + ARCHIVE_CHUNK] for i in range(0, len(waiting), ARCHIVE_CHUNK)]
+    if tagged and not chunks:
+        chunks = [[]]  # files were tagged: record that much
+    for n, chunk in enumerate(chunks):
         uow = UnitOfWork()
+        for doc in chunk:
+            doc_store.change_document(uow, doc, dataclasses.replace(doc, status=DocumentStatus.WITHDRAWN))
         uow.record(
             deal_event(
                 deal,
                 actor,
                 EventType.DOCUMENTS_ARCHIVED,
-                f"{tagged} files of {deal.title} were archived",
+                f"{deal.title}: {tagged} files archived, {len(chunk)} withdrawn from review",
                 visibility=Visibility.INTERNAL,
-                data={"retention": Retention.DEAL_CLOSED.value, "count": tagged},
+                data={
+                    "retention": Retention.DEAL_CLOSED.value,
+                    "count": tagged if n == 0 else 0,
+                    "withdrawn": [d.document_id for d in chunk],
+                },
             )
         )
         uow.commit()

@@ -84,29 +84,36 @@ def test_an_accepted_file_carries_its_retention_class(api, park, storage):
 
 
 def test_closing_a_deal_archives_its_files_once(api, park, storage):
-    # Given two files on the deal, one of which GuardDuty already tagged
+    # Given two files on the deal awaiting review, one of which GuardDuty already tagged
     docs = [one_version(api, park), one_version(api, park)]
     keys = [doc_store.load_document(park, d["id"]).s3_key for d in docs]  # type: ignore[union-attr]
+    verdict = {"Key": "GuardDutyMalwareScanStatus", "Value": "NO_THREATS_FOUND"}
+    current = [{"Key": k, "Value": v} for k, v in tags_of(keys[0]).items()]
     s3().put_object_tagging(
-        Bucket=settings().documents_bucket,
-        Key=keys[0],
-        Tagging={
-            "TagSet": [
-                *[{"Key": k, "Value": v} for k, v in tags_of(keys[0]).items()],
-                {"Key": "GuardDutyMalwareScanStatus", "Value": "NO_THREATS_FOUND"},
-            ]
-        },
+        Bucket=settings().documents_bucket, Key=keys[0], Tagging={"TagSet": [*current, verdict]}
     )
+    # When the deal is cancelled, and its transition archives the documents (and a retry runs again)
+    cancelled = api.post(
+        f"/v1/deals/{park}/transitions",
+        {"to": "cancelled", "reason": "Buyer walked away"},
+        as_user=COORDINATOR,
+    )
+    assert cancelled.status == 200, cancelled.json
     deal, _ = deal_store.load_header(park)
     assert deal is not None
-    # When the closing transition archives them (and a retry runs it again)
     assert document_service.archive_deal_documents(deal, SYSTEM) == 2
     assert document_service.archive_deal_documents(deal, SYSTEM) == 0
-    # Then each file is in the closed-deal retention class, GuardDuty's verdict kept, recorded once
+    # Then each file is in the closed-deal class, GuardDuty's verdict kept, and the queue is clear
     assert [tags_of(k)["retention"] for k in keys] == ["deal-closed", "deal-closed"]
     assert tags_of(keys[0])["GuardDutyMalwareScanStatus"] == "NO_THREATS_FOUND"
+    assert api.get("/v1/admin/review-queue", as_user=COORDINATOR).json["items"] == []
+    statuses = {doc_store.load_document(park, d["id"]).status for d in docs}  # type: ignore[union-attr]
+    assert statuses == {"withdrawn"}
+    # recorded once
     archived = [e for e in activity(api, park) if e["type"] == "documents.archived"]
-    assert len(archived) == 1 and archived[0]["data"] == {"retention": "deal-closed", "count": 2}
+    assert len(archived) == 1
+    assert archived[0]["data"]["count"] == 2
+    assert sorted(archived[0]["data"]["withdrawn"]) == sorted(d["id"] for d in docs)
 
 
 def test_no_route_deletes_a_document(api, park, storage):
