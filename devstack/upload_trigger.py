@@ -21,7 +21,8 @@ class UploadQueueTrigger:
     def __init__(self) -> None:
         self._sqs = boto3.client("sqs", region_name=settings().region)
         self._url = resources.upload_queue_url(settings())
-        self._arn = f"arn:aws:sqs:{settings().region}:000000000000:{settings().upload_queue_name}"
+        attributes = self._sqs.get_queue_attributes(QueueUrl=self._url, AttributeNames=["QueueArn"])
+        self._arn = attributes["Attributes"]["QueueArn"]
 
     def poll(self) -> int:
         from chalice.local import LambdaContext
