@@ -47,6 +47,7 @@ from chalicelib.services.document_requests import accepted_types
 from chalicelib.store import deals as deal_store
 from chalicelib.store import documents as doc_store
 from chalicelib.store import objects
+from chalicelib.store import reports as report_store
 from chalicelib.store.unit_of_work import UnitOfWork
 
 # S3 stamps an event with the time it accepted the file; a POST after its policy expired is refused by
@@ -158,6 +159,9 @@ def _accept(
         uow, form, dataclasses.replace(form, status=FormStatus.ACCEPTED, document_id=doc.document_id)
     )
     deal_store.touch(uow, found.deal, found.parties, now)
+    uploader = next((p for p in found.parties if p.user_id == form.uploaded_by), None)
+    if uploader is not None:
+        report_store.note_first_upload(uow, uploader, now)  # the activation funnel's "first upload"
     uow.record(
         deal_event(
             found.deal,

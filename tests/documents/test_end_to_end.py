@@ -136,3 +136,20 @@ def test_the_form_pins_key_type_size_and_encryption(api, park, storage):
     issued = datetime.fromisoformat(reply.json["expires_at"].replace("Z", "+00:00"))
     assert abs((expires - issued).total_seconds()) <= 1
     assert post_to_s3 is not None
+
+
+def test_a_clients_first_upload_counts_in_the_activation_funnel(api, park, storage):
+    def first_uploads() -> int:
+        reply = api.get("/v1/admin/reports/activation", as_user=COORDINATOR)
+        assert reply.status == 200
+        return int(reply.json["funnel"]["first_upload"])
+
+    before = first_uploads()
+    request = request_for_client(api, park)
+    client = Uploader(api, park, request["id"], CLIENT)
+    client.upload(PDF)
+    ingest()
+    assert first_uploads() == before + 1
+    client.upload(PDF + b"%again\n")  # a second upload is not a first one
+    ingest()
+    assert first_uploads() == before + 1
