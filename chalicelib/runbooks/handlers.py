@@ -54,8 +54,15 @@ def export_activity(event: Any, context: Any) -> dict[str, Any]:
     return EXPORT_ACTIVITY(event, context)
 
 
+def archive_deal_documents(event: Any, context: Any) -> dict[str, Any]:
+    from chalicelib.runbooks.documents import ARCHIVE_DEAL_DOCUMENTS
+
+    return ARCHIVE_DEAL_DOCUMENTS(event, context)
+
+
 # name of the Lambda function → handler (app.py registers each; `make runbook NAME=…` runs one locally)
 HANDLERS = {
+    "runbook_archive_deal_documents": archive_deal_documents,
     "runbook_deactivate_user": deactivate_user,
     "runbook_reactivate_user": reactivate_user,
     "runbook_change_staff_role": change_staff_role,

@@ -189,6 +189,24 @@ def _ops_org(caller: Caller, org_id: str | None) -> str:
 ARCHIVE_CHUNK = 90  # versions withdrawn per transaction (with its event), under DynamoDB's 100 items
 
 
+def archive_plan(deal: Deal) -> list[dict[str, str]]:
+    """What archiving the deal would still change: files not yet in the closed-deal retention class, and
+    versions still awaiting review (the archive runbook's dry run)."""
+    wanted = retention_tags(deal.org_id, deal.deal_id, Retention.DEAL_CLOSED)
+    steps = []
+    for doc in doc_store.deal_documents(deal.deal_id):
+        with objects.translated():
+            try:
+                current = objects.tags(doc.s3_key)
+            except objects.MissingObject:
+                continue
+        if any(current.get(k) != v for k, v in wanted.items()):
+            steps.append({"action": "tag the file deal-closed", "document_id": doc.document_id})
+        if doc.status == DocumentStatus.SUBMITTED:
+            steps.append({"action": "withdraw from the review queue", "document_id": doc.document_id})
+    return steps
+
+
 def archive_deal_documents(deal: Deal, actor: Actor) -> int:
     """Archive a closed deal's documents: every file is tagged with the `deal-closed` retention class, and
     versions still awaiting review leave the review queue as `withdrawn` (their requests were cancelled).

@@ -10,10 +10,10 @@ from chalicelib import clock, ids
 from chalicelib.domain import plan, progress, workflows
 from chalicelib.domain.access import Action, Caller, DealAccess
 from chalicelib.domain.entities import ActivityEvent, Deal, StageChange
-from chalicelib.domain.errors import PreconditionFailed
+from chalicelib.domain.errors import DomainError, PreconditionFailed
 from chalicelib.domain.events import EventType
 from chalicelib.domain.views import Workspace
-from chalicelib.observability import metrics
+from chalicelib.observability import logger, metrics
 from chalicelib.services.access import workspace_access
 from chalicelib.services.activity import deal_event
 from chalicelib.store import deals as deal_store
@@ -76,6 +76,8 @@ def transition(
         _stage_event(caller, before, after, change, decision, len(closed_tasks) + len(closed_requests))
     )
     uow.commit()
+    if target.terminal:
+        _archive_documents(after, caller)
     metrics.add_metric(name="StageChanges", unit="Count", value=1)
     if decision.override:
         metrics.add_metric(name="StageOverrides", unit="Count", value=1)
@@ -84,6 +86,21 @@ def transition(
     ws.tasks = plan.updated(ws.tasks, dated_tasks + closed_tasks)
     ws.document_requests = plan.updated(ws.document_requests, dated_requests + closed_requests)
     return ws, access
+
+
+def _archive_documents(deal: Deal, caller: Caller) -> None:
+    """A closed deal's files move to the closed-deal retention class. Object tags are not part of the
+    transaction, so this runs after it; it is idempotent, and a failure here is logged and counted for ops
+    (the archive runbook, or the next attempt, finishes it) rather than undoing a committed stage change."""
+    from chalicelib.services import documents  # S3 work only when a deal closes (cold start)
+
+    try:
+        documents.archive_deal_documents(deal, caller.actor)
+    except DomainError as error:
+        logger.error(
+            "archiving a closed deal's documents failed", extra={"deal_id": deal.deal_id, "code": error.code}
+        )
+        metrics.add_metric(name="ArchiveFailures", unit="Count", value=1)
 
 
 def _stage_event(

@@ -5,12 +5,17 @@ its parties (1 Query)."""
 
 from __future__ import annotations
 
+import pytest
+
 from chalicelib.config import settings
 from chalicelib.domain.entities import SYSTEM
+from chalicelib.domain.errors import Conflict, Unavailable
+from chalicelib.runbooks.handlers import HANDLERS
 from chalicelib.services import documents as document_service
 from chalicelib.services.ingest import ingest_upload
 from chalicelib.store import deals as deal_store
 from chalicelib.store import documents as doc_store
+from chalicelib.store import objects
 from tests.documents.helpers import CLIENT, COORDINATOR, activity, new_request, request_as
 from tests.support.uploads import PDF, Uploader, ingest, s3
 
@@ -92,7 +97,7 @@ def test_closing_a_deal_archives_its_files_once(api, park, storage):
     s3().put_object_tagging(
         Bucket=settings().documents_bucket, Key=keys[0], Tagging={"TagSet": [*current, verdict]}
     )
-    # When the deal is cancelled, and its transition archives the documents (and a retry runs again)
+    # When the deal is cancelled: its transition archives the documents (and a retry changes nothing)
     cancelled = api.post(
         f"/v1/deals/{park}/transitions",
         {"to": "cancelled", "reason": "Buyer walked away"},
@@ -101,7 +106,6 @@ def test_closing_a_deal_archives_its_files_once(api, park, storage):
     assert cancelled.status == 200, cancelled.json
     deal, _ = deal_store.load_header(park)
     assert deal is not None
-    assert document_service.archive_deal_documents(deal, SYSTEM) == 2
     assert document_service.archive_deal_documents(deal, SYSTEM) == 0
     # Then each file is in the closed-deal class, GuardDuty's verdict kept, and the queue is clear
     assert [tags_of(k)["retention"] for k in keys] == ["deal-closed", "deal-closed"]
@@ -124,3 +128,39 @@ def test_no_route_deletes_a_document(api, park, storage):
     ):
         assert api.delete(path, as_user=COORDINATOR).status in (403, 404, 405)
     assert request_as(api, park, doc_store.load_document(park, doc["id"]).request_id)["documents"]  # type: ignore[union-attr]
+
+
+def test_an_archive_that_failed_at_closing_is_finished_by_the_runbook(
+    api, seeded, park, storage, monkeypatch
+):
+    # Given a file on the deal, and S3 failing while the deal is closed
+    doc = one_version(api, park)
+    key = doc_store.load_document(park, doc["id"]).s3_key  # type: ignore[union-attr]
+
+    def s3_down(*_: object) -> bool:
+        raise Unavailable("S3 is busy", code="storage_unavailable")
+
+    monkeypatch.setattr(objects, "ensure_tags", s3_down)
+    closed = api.post(
+        f"/v1/deals/{park}/transitions", {"to": "cancelled", "reason": "Deal fell apart"}, as_user=COORDINATOR
+    )
+    assert closed.status == 200 and closed.json["stage"] == "cancelled"  # the stage change stands
+    monkeypatch.undo()
+    assert tags_of(key)["retention"] == "deal-open"
+    # When ops run the archive runbook: a dry run plans, a real run archives, a second run finds nothing
+    event = {"requested_by": "jane.ops@harbormain.example", "deal_id": park}
+    run = HANDLERS["runbook_archive_deal_documents"]
+    dry = run(event, None)
+    assert [s["action"] for s in dry["plan"]] == [
+        "tag the file deal-closed",
+        "withdraw from the review queue",
+    ]
+    assert tags_of(key)["retention"] == "deal-open"
+    real = run({**event, "dry_run": False}, None)
+    assert real["changed"] == [{"deal_id": park, "files_tagged": 1}]
+    assert tags_of(key)["retention"] == "deal-closed"
+    again = run({**event, "dry_run": False}, None)
+    assert again["plan"] == [] and again["changed"] == []
+    # an open deal's documents are not archived
+    with pytest.raises(Conflict, match="only a closed deal"):
+        run({**event, "deal_id": seeded.deals["quick_purchase"].deal_id}, None)
