@@ -15,7 +15,7 @@ from chalicelib.services import document_requests as request_service
 from chalicelib.services import documents as document_service
 
 if TYPE_CHECKING:
-    from chalicelib.domain.commands import NewDocumentRequest, NewUpload, Review
+    from chalicelib.domain.commands import DocumentCorrection, NewDocumentRequest, NewUpload, Review
 
 documents = Blueprint(__name__)
 
@@ -94,3 +94,18 @@ def review_queue(caller: Caller, request: Request) -> dict[str, Any]:
         caller, org_id=query_param(request, "org_id"), limit=limit, cursor=cursor
     )
     return page([review_queue_view(d) for d in docs], next_cursor)
+
+
+@route(
+    documents,
+    "/v1/admin/deals/{deal_id}/documents/{document_id}",
+    "PATCH",
+    summary="Correct a document's label or type, with a reason (admin, coordinator)",
+    body="DocumentCorrection",
+)
+def correct_document(
+    caller: Caller, deal_id: str, document_id: str, body: DocumentCorrection
+) -> dict[str, Any]:
+    from chalicelib.services import document_corrections
+
+    return document_view(document_corrections.correct_document(caller, deal_id, document_id, body))

@@ -258,3 +258,11 @@ class Review(Strict):
     decision: ReviewDecision
     reason_code: RejectionReason | None = None
     reason: Reason | None = None
+
+
+class DocumentCorrection(Strict):
+    """PATCH /v1/admin/deals/{id}/documents/{document_id}: ops correct a label or type, with a reason."""
+
+    label: Title | None = None
+    type: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,59}$")] | None = None
+    reason: Reason
