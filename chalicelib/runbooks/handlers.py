@@ -60,8 +60,15 @@ def archive_deal_documents(event: Any, context: Any) -> dict[str, Any]:
     return ARCHIVE_DEAL_DOCUMENTS(event, context)
 
 
+def override_stage(event: Any, context: Any) -> dict[str, Any]:
+    from chalicelib.runbooks.stages import OVERRIDE_STAGE
+
+    return OVERRIDE_STAGE(event, context)
+
+
 # name of the Lambda function → handler (app.py registers each; `make runbook NAME=…` runs one locally)
 HANDLERS = {
+    "runbook_override_stage": override_stage,
     "runbook_archive_deal_documents": archive_deal_documents,
     "runbook_deactivate_user": deactivate_user,
     "runbook_reactivate_user": reactivate_user,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib import clock, ids
 from chalicelib.domain import plan, progress, workflows
 from chalicelib.domain.access import Action, Caller, DealAccess
-from chalicelib.domain.entities import ActivityEvent, Deal, StageChange
+from chalicelib.domain.entities import ActivityEvent, Actor, Deal, StageChange
 from chalicelib.domain.errors import DomainError, PreconditionFailed
 from chalicelib.domain.events import EventType
 from chalicelib.domain.views import Workspace
@@ -30,22 +30,33 @@ def transition(
 ) -> tuple[Workspace, DealAccess]:
     ws, access = workspace_access(caller, deal_id)
     access.require(Action.ADVANCE_STAGE)
-    before = ws.deal
-    if expected_version is not None and expected_version != before.version:
+    if expected_version is not None and expected_version != ws.deal.version:
         raise PreconditionFailed(
-            f"the deal is at version {before.version}, not {expected_version}; reload it"
+            f"the deal is at version {ws.deal.version}, not {expected_version}; reload it"
         )
-    template = workflows.pinned(before.workflow, before.template_version)
-    decision = progress.decide(
+    change_stage(ws, caller.actor, command, may_override=access.allows(Action.OVERRIDE_STAGE))
+    return ws, access
+
+
+def plan_stage_change(ws: Workspace, command: TransitionIn, *, may_override: bool) -> progress.Decision:
+    """Whether the move is allowed and what it leaves undone (raises when it is not allowed)."""
+    template = workflows.pinned(ws.deal.workflow, ws.deal.template_version)
+    return progress.decide(
         template,
-        before.stage,
+        ws.deal.stage,
         command.to,
         reason=command.reason,
         override=command.override,
-        may_override=access.allows(Action.OVERRIDE_STAGE),
+        may_override=may_override,
         tasks=ws.tasks,
         requests=ws.document_requests,
     )
+
+
+def change_stage(ws: Workspace, actor: Actor, command: TransitionIn, *, may_override: bool) -> Workspace:
+    """Move the deal (the API for a caller, a runbook for a console principal); `ws` is updated."""
+    before = ws.deal
+    decision = plan_stage_change(ws, command, may_override=may_override)
     now = clock.now()
     target = decision.target
     after = dataclasses.replace(before, stage=target.key, stage_entered_at=now, version=before.version + 1)
@@ -54,8 +65,8 @@ def transition(
         change_id=ids.new_id("sc"),
         to_stage=target.key,
         at=now,
-        actor_user_id=caller.user_id,
-        actor_name=caller.label,
+        actor_user_id=actor.user_id,
+        actor_name=actor.label,
         from_stage=before.stage,
         reason=command.reason,
         override=decision.override,
@@ -72,12 +83,10 @@ def transition(
     plan_store.apply(uow, dated_tasks, dated_requests)
     plan_store.apply(uow, closed_tasks, closed_requests, follow_up=True)
     deal_store.touch(uow, after, ws.parties, now)
-    uow.record(
-        _stage_event(caller, before, after, change, decision, len(closed_tasks) + len(closed_requests))
-    )
+    uow.record(_stage_event(actor, before, after, change, decision, len(closed_tasks) + len(closed_requests)))
     uow.commit()
     if target.terminal:
-        _archive_documents(after, caller)
+        _archive_documents(after, actor)
     metrics.add_metric(name="StageChanges", unit="Count", value=1)
     if decision.override:
         metrics.add_metric(name="StageOverrides", unit="Count", value=1)
@@ -85,17 +94,17 @@ def transition(
     ws.stage_history.append(change)
     ws.tasks = plan.updated(ws.tasks, dated_tasks + closed_tasks)
     ws.document_requests = plan.updated(ws.document_requests, dated_requests + closed_requests)
-    return ws, access
+    return ws
 
 
-def _archive_documents(deal: Deal, caller: Caller) -> None:
+def _archive_documents(deal: Deal, actor: Actor) -> None:
     """A closed deal's files move to the closed-deal retention class. Object tags are not part of the
     transaction, so this runs after it; it is idempotent, and a failure here is logged and counted for ops
     (the archive runbook, or the next attempt, finishes it) rather than undoing a committed stage change."""
     from chalicelib.services import documents  # S3 work only when a deal closes (cold start)
 
     try:
-        documents.archive_deal_documents(deal, caller.actor)
+        documents.archive_deal_documents(deal, actor)
     except DomainError as error:
         logger.error(
             "archiving a closed deal's documents failed", extra={"deal_id": deal.deal_id, "code": error.code}
@@ -104,7 +113,7 @@ def _archive_documents(deal: Deal, caller: Caller) -> None:
 
 
 def _stage_event(
-    caller: Caller,
+    actor: Actor,
     before: Deal,
     after: Deal,
     change: StageChange,
@@ -133,9 +142,9 @@ def _stage_event(
         data["internal"] = internal  # staff only: why, and what was left undone
     return deal_event(
         after,
-        caller.actor,
+        actor,
         EventType.DEAL_STAGE_CHANGED,
-        f"{caller.label} moved the deal from {from_label} to {to_label}"
+        f"{actor.label} moved the deal from {from_label} to {to_label}"
         + (" (override)" if decision.override else ""),
         data=data,
         at=change.at,

@@ -218,3 +218,26 @@ def test_revoke_a_party(seeded, api, ids):
     [event] = _new_events(before, after)
     assert event["type"]["S"] == "party.revoked" and event["actor_user_id"]["S"] == CONSOLE
     assert event["data"]["M"]["reason"]["S"].startswith("Client asked")
+
+
+def test_override_a_stage(seeded, api, ids):
+    deal = seeded.deals["park_purchase"].deal_id  # in due diligence, its definition of done unmet
+    dry, real, _, before, after = _three_runs("runbook_override_stage", {**ids, "deal_id": deal})
+    [step] = dry["plan"]
+    assert (step["from"], step["to"]) == ("due_diligence", "financing")
+    assert {m.get("type") or m.get("key") for m in step["unmet"]} == {
+        "inspection_report",
+        "review_inspection",
+        "resolve_inspection",
+    }
+    assert real["changed"][0]["stage"] == "financing"
+    history = api.get(f"/v1/deals/{deal}", as_user=COORDINATOR).json["stage_history"][-1]
+    assert (history["override"], history["by"], history["reason"]) == (
+        True,
+        "arn:aws:sts::123456789012:assumed-role/ThresholdOps/jane.ops (console)",
+        "Buyer waived the inspection contingency in writing",
+    )
+    assert any(
+        e["type"]["S"] == "deal.stage_changed" and e["actor_user_id"]["S"] == CONSOLE
+        for e in _new_events(before, after)
+    )
