@@ -260,9 +260,12 @@ class Review(Strict):
     reason: Reason | None = None
 
 
+DocumentType = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,59}$")]
+
+
 class DocumentCorrection(Strict):
     """PATCH /v1/admin/deals/{id}/documents/{document_id}: ops correct a label or type, with a reason."""
 
     label: Title | None = None
-    type: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,59}$")] | None = None
+    type: DocumentType | None = None
     reason: Reason

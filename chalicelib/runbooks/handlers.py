@@ -66,8 +66,15 @@ def override_stage(event: Any, context: Any) -> dict[str, Any]:
     return OVERRIDE_STAGE(event, context)
 
 
+def correct_document(event: Any, context: Any) -> dict[str, Any]:
+    from chalicelib.runbooks.documents import CORRECT_DOCUMENT
+
+    return CORRECT_DOCUMENT(event, context)
+
+
 # name of the Lambda function → handler (app.py registers each; `make runbook NAME=…` runs one locally)
 HANDLERS = {
+    "runbook_correct_document": correct_document,
     "runbook_override_stage": override_stage,
     "runbook_archive_deal_documents": archive_deal_documents,
     "runbook_deactivate_user": deactivate_user,

@@ -3,6 +3,7 @@ definition of done counts the corrected type, and the log keeps who, why, and wh
 
 from __future__ import annotations
 
+from chalicelib.runbooks.handlers import HANDLERS
 from tests.documents.helpers import AGENT, CLIENT, COORDINATOR, activity, new_request, request_as
 from tests.support.uploads import PDF, Uploader, ingest
 
@@ -55,3 +56,33 @@ def test_corrections_are_for_admins_and_coordinators_of_the_org(api, park, stora
     nothing = _correct(api, park, doc, {"reason": "No change at all"})
     assert nothing.status == 422 and nothing.error_code == "nothing_to_correct"
     assert all(e["type"] != "document.corrected" for e in activity(api, park))  # nothing was written
+
+
+def test_the_correction_runbook_plans_corrects_once_and_then_finds_nothing_to_do(api, park, storage):
+    request, doc = _uploaded(api, park)
+    event = {
+        "requested_by": "jane.ops@harbormain.example",
+        "deal_id": park,
+        "document_id": doc["id"],
+        "type": "appraisal",
+        "reason": "Lender's appraisal filed as misc",
+    }
+    run = HANDLERS["runbook_correct_document"]
+    dry = run(event, None)
+    assert dry["plan"] == [
+        {
+            "action": "set the type",
+            "deal_id": park,
+            "document_id": doc["id"],
+            "from": "other_document",
+            "to": "appraisal",
+        }
+    ]
+    assert request_as(api, park, request["id"])["type"] == "other_document"  # a dry run changes nothing
+    real = run({**event, "dry_run": False}, None)
+    assert real["changed"][0]["type"] == "appraisal"
+    assert request_as(api, park, request["id"])["type"] == "appraisal"
+    again = run({**event, "dry_run": False}, None)
+    assert again["plan"] == [] and again["changed"] == []
+    [logged] = [e for e in activity(api, park) if e["type"] == "document.corrected"]
+    assert logged["actor"]["label"] == "jane.ops@harbormain.example (console)"
