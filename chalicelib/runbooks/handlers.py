@@ -60,6 +60,12 @@ def archive_deal_documents(event: Any, context: Any) -> dict[str, Any]:
     return ARCHIVE_DEAL_DOCUMENTS(event, context)
 
 
+def resend_notification(event: Any, context: Any) -> dict[str, Any]:
+    from chalicelib.runbooks.notifications import RESEND_NOTIFICATION
+
+    return RESEND_NOTIFICATION(event, context)
+
+
 # name of the Lambda function → handler (app.py registers each; `make runbook NAME=…` runs one locally)
 HANDLERS = {
     "runbook_archive_deal_documents": archive_deal_documents,
@@ -71,4 +77,5 @@ HANDLERS = {
     "runbook_revoke_invitation": revoke_invitation,
     "runbook_revoke_party": revoke_party,
     "runbook_export_activity": export_activity,
+    "runbook_resend_notification": resend_notification,
 }
