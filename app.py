@@ -60,6 +60,7 @@ app.lambda_function(name="runbook_export_activity")(runbooks.export_activity)
 app.lambda_function(name="runbook_archive_deal_documents")(runbooks.archive_deal_documents)
 app.lambda_function(name="runbook_override_stage")(runbooks.override_stage)
 app.lambda_function(name="runbook_correct_document")(runbooks.correct_document)
+app.lambda_function(name="runbook_resend_notification")(runbooks.resend_notification)
 
 
 @app.on_dynamodb_record(stream_arn=event_source("TABLE_STREAM_ARN"), name="outbox")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from chalice import Blueprint
 from chalice.app import Request
 
-from chalicelib.api.http import page, page_params, query_param, route
+from chalicelib.api.http import page, page_params, parse_body, query_param, route
 from chalicelib.clock import now
 from chalicelib.domain.access import Caller
 from chalicelib.domain.admin_views import managed_user_view, pipeline_item_view, staff_view
@@ -99,3 +99,22 @@ def reassign_tasks(caller: Caller, body: TaskReassign) -> dict[str, Any]:
         org_id=body.org_id,
     )
     return result.as_dict()
+
+
+@route(
+    admin,
+    "/v1/admin/notifications/{notification_id}/resend",
+    "POST",
+    summary="Send a notification again (a new notification; the original is unchanged)",
+    status=201,
+)
+def resend_notification(caller: Caller, notification_id: str, request: Request) -> dict[str, Any]:
+    """The body is optional: `{"reason"?}` or nothing at all."""
+    from chalicelib.domain import commands
+    from chalicelib.domain.notification_views import admin_notification_view
+    from chalicelib.services import notification_resend
+
+    raw = request.raw_body or b""
+    data = raw.encode() if isinstance(raw, str) else raw
+    reason = parse_body(data, commands.NotificationResendIn).reason if data.strip() else None
+    return admin_notification_view(notification_resend.resend(caller, notification_id, reason))

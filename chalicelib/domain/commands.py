@@ -153,6 +153,10 @@ class ReasonIn(Strict):
     reason: Reason
 
 
+class NotificationResendIn(Strict):
+    reason: Reason | None = None
+
+
 class StaffRoleChange(Strict):
     org_id: Id
     role: StaffRole

@@ -359,6 +359,8 @@ class Notification:
     provider_id: str | None = None
     reason: str | None = None
     attempts: int = 0
+    resent_from: str | None = None  # a resend: the notification it repeats (that one is never changed)
+    resend_count: int = 0  # how many times ops resent this one (a resend is keyed off the count it replaces)
 
 
 @dataclass

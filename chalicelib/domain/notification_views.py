@@ -25,6 +25,22 @@ def notification_view(n: Notification) -> dict[str, Any]:
     return out
 
 
+def admin_notification_view(n: Notification) -> dict[str, Any]:
+    """What ops sees of one notification (the admin resend answers it): who, how, and what became of it."""
+    out = notification_view(n)
+    out.update(
+        {
+            "user_id": n.user_id,
+            "channel": n.channel,
+            "state": n.state,
+            "reason": n.reason,
+            "resent_from": n.resent_from,
+            "sent_at": iso(n.sent_at) if n.sent_at else None,
+        }
+    )
+    return out
+
+
 def preferences_view(p: NotificationPreference | None) -> dict[str, Any]:
     """Effective preferences: channels not switched off are on; categories list only overrides."""
     channels = dict(p.channels) if p else {}

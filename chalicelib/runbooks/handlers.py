@@ -72,6 +72,12 @@ def correct_document(event: Any, context: Any) -> dict[str, Any]:
     return CORRECT_DOCUMENT(event, context)
 
 
+def resend_notification(event: Any, context: Any) -> dict[str, Any]:
+    from chalicelib.runbooks.notifications import RESEND_NOTIFICATION
+
+    return RESEND_NOTIFICATION(event, context)
+
+
 # name of the Lambda function → handler (app.py registers each; `make runbook NAME=…` runs one locally)
 HANDLERS = {
     "runbook_correct_document": correct_document,
@@ -85,4 +91,5 @@ HANDLERS = {
     "runbook_revoke_invitation": revoke_invitation,
     "runbook_revoke_party": revoke_party,
     "runbook_export_activity": export_activity,
+    "runbook_resend_notification": resend_notification,
 }

@@ -1,6 +1,7 @@
 """Items of notifications and reminders; keys declared once each (docs/DATA_MODEL.md lists them).
 
     USER#{user_id}#NOTIF   {channel}#{notification_id}      notifications (in_app# is the feed)
+      GSI1 NOTIF#{notification_id} NOTIF                    a notification by its id (ops' resend)
     USER#{user_id}         NOTIFY#PREFS                     preferences
     USER#{user_id}         CAP#{yyyy-mm-dd}                 the daily send counter (expires)
     EMAIL#{email}          SUPPRESSED                       an address SES bounced or complained about
@@ -37,6 +38,7 @@ SHARDS = 4
 DUE_INDEX = KeyFormat("DUE#{due_shard}", "{remind_at}#{deal_id}#{due_ref}")
 DUE_INDEX_DEPENDS = frozenset({"status", "due_at", "reminded"})
 SEND_QUEUE = KeyFormat("SENDQ#{queue_shard}", "{send_after}#{notification_id}")
+BY_ID = KeyFormat("NOTIF#{notification_id}", "NOTIF")
 
 
 def shard_of(identifier: str) -> int:
@@ -62,7 +64,7 @@ def _text(null: bool = True) -> UnicodeAttribute:
 
 class NotificationItem(TableItem, discriminator="Notification"):
     KEY = KeyFormat("USER#{user_id}#NOTIF", "{channel}#{notification_id}")
-    INDEXES = {schema.GSI3: SEND_QUEUE}
+    INDEXES = {schema.GSI1: BY_ID, schema.GSI3: SEND_QUEUE}
     INDEX_DEPENDS = {schema.GSI3: frozenset({"state"})}
     ENTITY = Notification
 
@@ -87,6 +89,8 @@ class NotificationItem(TableItem, discriminator="Notification"):
     provider_id = _text()
     reason = _text()
     attempts = NumberAttribute(null=True)
+    resent_from = _text()
+    resend_count = NumberAttribute(null=True)
 
     def key_values(self) -> dict[str, Any]:
         values = super().key_values()

@@ -350,3 +350,17 @@ def notification_by_key(user_id: str, channel: str, notification_id: str) -> Not
             return NotificationItem.get(pk, sk, consistent_read=True)
         except DoesNotExist:
             return None
+
+
+def notification_by_id(notification_id: str) -> NotificationItem | None:
+    """Any user's notification by its id alone (ops' resend): one Query of GSI1 `NOTIF#{id}` (eventually
+    consistent; every write that depends on it is conditional on the main item)."""
+    with translated():
+        page = query_page(
+            NotificationItem.INDEXES[schema.GSI1].partition_for(notification_id=notification_id),
+            index=schema.GSI1,
+            limit=1,
+            start_key=None,
+        )
+    found = [i for i in page.items if isinstance(i, NotificationItem)]
+    return found[0] if found else None

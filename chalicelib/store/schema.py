@@ -12,7 +12,7 @@ TTL_ATTRIBUTE = "expires_at"
 STREAM_VIEW = "NEW_AND_OLD_IMAGES"
 
 # Overloaded, sparse GSIs (all attributes projected). What each one serves is in docs/DATA_MODEL.md.
-GSI1 = "GSI1"  # feeds: a user's deals, an org's deals, user by id, org staff, org activity by month
+GSI1 = "GSI1"  # feeds: a user's deals, an org's deals, user and notification by id, org staff, org activity
 GSI2 = "GSI2"  # pipelines and queues: deals by workflow/stage, review queue, a vendor's work orders
 GSI3 = "GSI3"  # the due-date index swept for reminders (write-sharded)
 

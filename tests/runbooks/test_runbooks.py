@@ -23,6 +23,7 @@ CONSOLE = "console:arn:aws:sts::123456789012:assumed-role/ThresholdOps/jane.ops"
 AGENT = "alex.agent@harbormain.example"
 COORDINATOR = "cora.coord@harbormain.example"
 INVITEE = "new.title@example.com"
+CLIENT = "bianca.buyer@mail.example"
 
 
 def _table() -> list[dict[str, Any]]:
@@ -241,3 +242,52 @@ def test_override_a_stage(seeded, api, ids):
         e["type"]["S"] == "deal.stage_changed" and e["actor_user_id"]["S"] == CONSOLE
         for e in _new_events(before, after)
     )
+
+
+def _client_emailed(seeded) -> tuple[Mailbox, str]:
+    """Given the client was emailed about a stage change: the mailbox and that notification's id."""
+    from tests.support.notify import Outbox, notifications_of, stage_changed
+
+    mailbox = Mailbox()
+    events = boto3.client("events", region_name=settings().region)
+    if settings().event_bus_name not in {b["Name"] for b in events.list_event_buses()["EventBuses"]}:
+        events.create_event_bus(Name=settings().event_bus_name)
+    outbox = Outbox()
+    stage_changed(seeded.deals["park_purchase"].deal_id, AGENT)
+    outbox.run()
+    [original] = [n for n in notifications_of(CLIENT) if n.channel == "email"]
+    assert len(mailbox.to(CLIENT)) == 1
+    return mailbox, original.notification_id
+
+
+def test_resend_a_notification_sends_it_once_per_event(seeded, ids):
+    from tests.support.notify import notifications_of
+
+    mailbox, original = _client_emailed(seeded)
+
+    dry, real, _, before, after = _three_runs(
+        "runbook_resend_notification", {**ids, "notification_id": original}
+    )
+
+    # Then the client got it once more (not twice), as a new notification linked to the original, and the
+    # log names the console principal and the reason
+    assert dry["plan"][0]["notification_id"] == original and dry["plan"][0]["resend_count"] == 0
+    [changed] = real["changed"]
+    assert changed["resent_from"] == original and changed["state"] == "sent"
+    assert len(mailbox.to(CLIENT)) == 2
+    emails = sorted(n.notification_id for n in notifications_of(CLIENT) if n.channel == "email")
+    assert emails == sorted([original, changed["notification_id"]])
+    [resent] = [e for e in _new_events(before, after) if e["type"]["S"] == "notification.resent"]
+    assert resent["actor_user_id"]["S"] == CONSOLE
+    assert resent["data"]["M"]["reason"]["S"] == "The client says the email never arrived"
+
+
+def test_a_real_notification_resend_must_name_the_count_it_replaces(seeded, ids):
+    from chalicelib.domain.errors import Conflict
+
+    mailbox, original = _client_emailed(seeded)
+    event = _event("runbook_resend_notification", {**ids, "notification_id": original}, dry_run=False)
+    del event["resend_count"]
+    with pytest.raises(Conflict, match="resend_count: 0"):
+        HANDLERS["runbook_resend_notification"](event, None)
+    assert len(mailbox.to(CLIENT)) == 1
