@@ -15,7 +15,9 @@ def providers() -> None:
     boto3.client("sesv2", region_name=settings().region).create_email_identity(
         EmailIdentity=settings().sender_email
     )
-    boto3.client("events", region_name=settings().region).create_event_bus(Name=settings().event_bus_name)
+    events = boto3.client("events", region_name=settings().region)
+    if settings().event_bus_name not in {b["Name"] for b in events.list_event_buses()["EventBuses"]}:
+        events.create_event_bus(Name=settings().event_bus_name)  # other test modules may have made it
 
 
 @pytest.fixture
