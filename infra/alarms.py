@@ -75,7 +75,12 @@ class Alarms(Construct):
             period=FIVE_MINUTES,
             label="5xx rate",
         )
-        self._alarm("Api5xxRate", rate, f"more than {API_5XX_RATE:.0%} of API requests failed with a 5xx", API_5XX_RATE)
+        self._alarm(
+            "Api5xxRate",
+            rate,
+            f"more than {API_5XX_RATE:.0%} of API requests failed with a 5xx",
+            API_5XX_RATE,
+        )
 
     def _alarm(self, cid: str, metric: cloudwatch.IMetric, description: str, threshold: float = 1) -> None:
         alarm = cloudwatch.Alarm(

@@ -10,9 +10,10 @@ Two environments, one source:
 - the **packaging environment** is what `chalice package` (in this process) imports app.py with: app.py
   calls `settings()` at import and the event handlers' decorators read their sources from the environment.
   It is the function environment, except that the few values `chalicelib/config.py` validates by shape
-  (the Cognito issuer and its JWKS URL, the cursor secret's length, the region) are replaced by well-formed stand-ins: a token is not a
-  URL until deploy time. Event-source identifiers stay as they are, so the decorators write the real queue
-  name, topic name and stream ARN (a token CDK resolves when the SAM template is included) into the template.
+  (the Cognito issuer and its JWKS URL, the cursor secret's length, the region) are replaced by
+  well-formed stand-ins: a token is not a URL until deploy time. Event-source identifiers stay as they
+  are, so the decorators write the real queue name, topic name and stream ARN (a token CDK resolves when
+  the SAM template is included) into the template.
 """
 
 from __future__ import annotations

@@ -180,7 +180,9 @@ class ChaliceApp(Construct):
             statements += grant(resources)
         events = {event: spec["Type"] for event, spec in body["Properties"].get("Events", {}).items()}
         if ASYNC_EVENTS & set(events.values()):
-            resource.add_property_override("DeadLetterQueue", {"Type": "SQS", "TargetArn": async_dlq.queue_arn})
+            resource.add_property_override(
+                "DeadLetterQueue", {"Type": "SQS", "TargetArn": async_dlq.queue_arn}
+            )
             statements.append(_send_to("AsyncFailures", async_dlq))
         if "DynamoDB" in events.values():
             statements.append(_send_to("StreamFailures", stream_dlq))
@@ -210,7 +212,8 @@ class ChaliceApp(Construct):
             resource.add_property_override(f"{path}.BisectBatchOnFunctionError", True)
             resource.add_property_override(f"{path}.MaximumRetryAttempts", 10)
             resource.add_property_override(
-                f"{path}.DestinationConfig", {"OnFailure": {"Type": "SQS", "Destination": stream_dlq.queue_arn}}
+                f"{path}.DestinationConfig",
+                {"OnFailure": {"Type": "SQS", "Destination": stream_dlq.queue_arn}},
             )
 
     # -- the REST API ----------------------------------------------------------------------------------
@@ -264,7 +267,10 @@ COGNITO = "cognito"
 
 
 def with_cognito_authorizer(
-    definition: dict[str, Any], user_pool_arn: str, routes: Mapping[tuple[str, str], bool], config: StageConfig
+    definition: dict[str, Any],
+    user_pool_arn: str,
+    routes: Mapping[tuple[str, str], bool],
+    config: StageConfig,
 ) -> dict[str, Any]:
     """The API's swagger with API Gateway's Cognito authorizer on every operation that needs a caller.
 
@@ -315,4 +321,3 @@ def gateway_responses(config: StageConfig) -> dict[str, Any]:
         "THROTTLED": response(429, "throttled", "too many requests; retry shortly"),
         "DEFAULT_5XX": response(502, "unavailable", "the service is unavailable; retry shortly"),
     }
-

@@ -84,7 +84,9 @@ class Email(Construct):
             "ConfigurationSet",
             name=self.configuration_set_name,
             delivery_options=ses.CfnConfigurationSet.DeliveryOptionsProperty(tls_policy="REQUIRE"),
-            reputation_options=ses.CfnConfigurationSet.ReputationOptionsProperty(reputation_metrics_enabled=True),
+            reputation_options=ses.CfnConfigurationSet.ReputationOptionsProperty(
+                reputation_metrics_enabled=True
+            ),
             sending_options=ses.CfnConfigurationSet.SendingOptionsProperty(sending_enabled=True),
             suppression_options=ses.CfnConfigurationSet.SuppressionOptionsProperty(
                 suppressed_reasons=["BOUNCE", "COMPLAINT"]
@@ -119,7 +121,8 @@ class Email(Construct):
             f"arn:{Aws.PARTITION}:ses:{Aws.REGION}:{Aws.ACCOUNT_ID}:identity/{self.sender_domain}"
         )
         self.configuration_set_arn = (
-            f"arn:{Aws.PARTITION}:ses:{Aws.REGION}:{Aws.ACCOUNT_ID}:configuration-set/{self.configuration_set_name}"
+            f"arn:{Aws.PARTITION}:ses:{Aws.REGION}:{Aws.ACCOUNT_ID}"
+            f":configuration-set/{self.configuration_set_name}"
         )
 
 

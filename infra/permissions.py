@@ -18,7 +18,12 @@ from aws_cdk import aws_sqs as sqs
 from infra.storage import EXPORTS_PREFIX, QUARANTINE_PREFIX, UPLOAD_PREFIX
 
 TABLE_READ = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:DescribeTable"]
-TABLE_WRITE = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"]
+TABLE_WRITE = [
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:ConditionCheckItem",
+]
 STREAM_READ = [
     "dynamodb:DescribeStream",
     "dynamodb:GetRecords",
@@ -92,7 +97,10 @@ def documents_api(r: Resources) -> list[iam.PolicyStatement]:
 
 def exports(r: Resources) -> list[iam.PolicyStatement]:
     """Activity exports: written under exports/, handed back as presigned GETs."""
-    return [_statement("Exports", ["s3:PutObject", "s3:GetObject"], _objects(r, EXPORTS_PREFIX)), _key_via_s3(r)]
+    return [
+        _statement("Exports", ["s3:PutObject", "s3:GetObject"], _objects(r, EXPORTS_PREFIX)),
+        _key_via_s3(r),
+    ]
 
 
 def ingest(r: Resources) -> list[iam.PolicyStatement]:

@@ -40,7 +40,10 @@ def ssm_parameters(schema: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     for name, prop in schema.get("properties", {}).items():
         prop = _non_null(prop)
         kind = SSM_TYPES.get(str(prop.get("type")), "String")
-        param: dict[str, Any] = {"type": kind, "description": prop.get("description") or prop.get("title") or name}
+        param: dict[str, Any] = {
+            "type": kind,
+            "description": prop.get("description") or prop.get("title") or name,
+        }
         if "enum" in prop:
             param["allowedValues"] = [str(v) for v in prop["enum"]]
         if "pattern" in prop and kind == "String":
@@ -69,7 +72,7 @@ def payload(params: Mapping[str, Mapping[str, Any]]) -> str:
     """The Lambda event as an SSM template: strings quoted, typed values as they are."""
     fields = []
     for name, param in params.items():
-        value = "{{ %s }}" % name
+        value = "{{ " + name + " }}"
         fields.append(f'"{name}": ' + (json.dumps(value) if param["type"] in QUOTED else value))
     fields.append('"automation_execution_id": "{{ automation:EXECUTION_ID }}"')
     return "{" + ", ".join(fields) + "}"
@@ -158,6 +161,8 @@ class Runbooks(Construct):
                 iam.PolicyStatement(
                     sid="WhoStartedMe",
                     actions=["ssm:GetAutomationExecution"],
-                    resources=[f"arn:{Aws.PARTITION}:ssm:{Aws.REGION}:{Aws.ACCOUNT_ID}:automation-execution/*"],
+                    resources=[
+                        f"arn:{Aws.PARTITION}:ssm:{Aws.REGION}:{Aws.ACCOUNT_ID}:automation-execution/*"
+                    ],
                 )
             )

@@ -91,7 +91,9 @@ class ThresholdStack(Stack):
             for fn in self.app.functions
             if fn.name.startswith(runbooks.PREFIX)
         }
-        self.runbooks = runbooks.Runbooks(self, "Runbooks", config=config, functions=self.app.functions, schemas=schemas)
+        self.runbooks = runbooks.Runbooks(
+            self, "Runbooks", config=config, functions=self.app.functions, schemas=schemas
+        )
         self._api_gateway_logging()
         self.alarms = alarms.Alarms(
             self,

@@ -37,7 +37,7 @@ def removal(config: StageConfig) -> RemovalPolicy:
 
 
 class Table(Construct):
-    """The single table, shaped by chalicelib/store/schema.py (the same module the store and local mode use)."""
+    """The single table, shaped by chalicelib/store/schema.py (the module the store and local mode use)."""
 
     def __init__(self, scope: Construct, cid: str, *, config: StageConfig) -> None:
         super().__init__(scope, cid)
@@ -79,7 +79,7 @@ def encrypted_queue(scope: Construct, cid: str, name: str, **kwargs: object) -> 
 
 
 class Documents(Construct):
-    """The documents bucket (SSE-KMS with the stage's key), its access-log bucket, the upload queue and DLQ."""
+    """The documents bucket (SSE-KMS, the stage's key), its access-log bucket, the upload queue and DLQ."""
 
     def __init__(self, scope: Construct, cid: str, *, config: StageConfig, key: kms.IKey) -> None:
         super().__init__(scope, cid)

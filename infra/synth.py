@@ -74,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     findings = synthesize(args.outdir, args.stage)
     written = templates(args.outdir)
-    print(f"synthesized {', '.join(p.name for p in written)} in {time.monotonic() - started:.1f}s → {args.outdir}")
+    names = ", ".join(p.name for p in written)
+    print(f"synthesized {names} in {time.monotonic() - started:.1f}s → {args.outdir}")
     for f in findings:
         print(f"cdk-nag error: {f.stack} {f.path}: {f.message}")
     print(f"cdk-nag AwsSolutions: {len(findings)} unsuppressed error(s)")
