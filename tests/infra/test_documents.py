@@ -1,0 +1,97 @@
+"""The documents bucket: private, TLS only, encrypted with the stage's own key, versioned, uploads from
+the portal only, and every upload announced to the ingest queue (which has its dead-letter queue)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from infra.storage import QUARANTINE_PREFIX, RETENTION_CLASSES, RETENTION_TAG, UPLOAD_PREFIX
+from tests.infra.support import as_list, one, refers_to, resources
+
+BUCKET = "AWS::S3::Bucket"
+
+
+def documents_bucket(template: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    found = [(k, v) for k, v in resources(template, BUCKET).items() if k.startswith("DocumentsBucket")]
+    assert len(found) == 1
+    return found[0]
+
+
+def test_no_bucket_can_be_made_public(dev: dict[str, Any]) -> None:
+    buckets = resources(dev, BUCKET)
+    assert len(buckets) == 2  # the documents and their access logs
+    for body in buckets.values():
+        assert body["Properties"]["PublicAccessBlockConfiguration"] == {
+            "BlockPublicAcls": True,
+            "BlockPublicPolicy": True,
+            "IgnorePublicAcls": True,
+            "RestrictPublicBuckets": True,
+        }
+
+
+def test_documents_are_encrypted_with_the_stages_customer_key_and_versioned(dev: dict[str, Any]) -> None:
+    _, bucket = documents_bucket(dev)
+    key_id, key = one(dev, "AWS::KMS::Key")
+    (rule,) = bucket["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
+    assert refers_to(rule["ServerSideEncryptionByDefault"]["KMSMasterKeyID"], key_id)
+    assert key["Properties"]["EnableKeyRotation"] is True
+    assert bucket["Properties"]["VersioningConfiguration"] == {"Status": "Enabled"}
+
+
+def test_the_browser_may_only_post_uploads_and_only_from_the_portal(dev: dict[str, Any]) -> None:
+    _, bucket = documents_bucket(dev)
+    (cors,) = bucket["Properties"]["CorsConfiguration"]["CorsRules"]
+    assert cors["AllowedMethods"] == ["POST"]
+    assert cors["AllowedOrigins"] == ["https://dev.portal.threshold.example"]
+
+
+def test_every_bucket_refuses_requests_without_tls(dev: dict[str, Any]) -> None:
+    policies = resources(dev, "AWS::S3::BucketPolicy")
+    for bucket_id in resources(dev, BUCKET):
+        (policy,) = [p for p in policies.values() if refers_to(p["Properties"]["Bucket"], bucket_id)]
+        denies = [
+            s
+            for s in policy["Properties"]["PolicyDocument"]["Statement"]
+            if s["Effect"] == "Deny"
+            and s.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport") == "false"
+        ]
+        assert denies, f"{bucket_id} accepts plain HTTP"
+
+
+def test_quarantine_expires_and_retention_classes_follow_the_object_tag(dev: dict[str, Any]) -> None:
+    _, bucket = documents_bucket(dev)
+    rules = {r["Id"]: r for r in bucket["Properties"]["LifecycleConfiguration"]["Rules"]}
+    assert rules["expire-quarantine"]["Prefix"] == QUARANTINE_PREFIX
+    assert rules["expire-quarantine"]["ExpirationInDays"] > 0
+    for name in RETENTION_CLASSES:
+        assert rules[f"retention-{name}"]["TagFilters"] == [{"Key": RETENTION_TAG, "Value": name}]
+    assert rules["retention-transaction"]["ExpirationInDays"] == 7 * 365
+
+
+def test_uploads_and_only_uploads_reach_the_ingest_queue_which_has_a_dlq(dev: dict[str, Any]) -> None:
+    # Given the bucket's notification and the queues
+    _, bucket = documents_bucket(dev)
+    (target,) = bucket["Properties"]["NotificationConfiguration"]["QueueConfigurations"]
+    queues = resources(dev, "AWS::SQS::Queue")
+    (upload_id,) = [k for k, v in queues.items() if v["Properties"]["QueueName"] == "threshold-dev-uploads"]
+    (dlq_id,) = [k for k, v in queues.items() if v["Properties"]["QueueName"] == "threshold-dev-uploads-dlq"]
+
+    # Then objects created under the upload prefix go to the upload queue ...
+    assert target["Event"] == "s3:ObjectCreated:*"
+    assert target["Filter"]["S3Key"]["Rules"] == [{"Name": "prefix", "Value": UPLOAD_PREFIX}]
+    assert refers_to(target["Queue"], upload_id)
+    # ... and a message that keeps failing ends in its dead-letter queue
+    assert refers_to(queues[upload_id]["Properties"]["RedrivePolicy"]["deadLetterTargetArn"], dlq_id)
+    # ... and only this bucket, of this account, may send to the queue
+    (policy,) = [
+        p
+        for p in resources(dev, "AWS::SQS::QueuePolicy").values()
+        if any(refers_to(q, upload_id) for q in p["Properties"]["Queues"])
+    ]
+    (send,) = [
+        s for s in policy["Properties"]["PolicyDocument"]["Statement"] if s.get("Sid") == "S3ObjectCreated"
+    ]
+    assert send["Principal"] == {"Service": "s3.amazonaws.com"}
+    assert "threshold-dev-documents-" in str(send["Condition"]["ArnEquals"]["aws:SourceArn"])
+    assert as_list(send["Action"]) == ["sqs:SendMessage"]
