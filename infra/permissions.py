@@ -85,7 +85,8 @@ def _key_via_s3(r: Resources) -> iam.PolicyStatement:
 def documents_api(r: Resources) -> list[iam.PolicyStatement]:
     """Presigned POSTs for uploads and presigned GETs for downloads are signed with this role."""
     return [
-        _statement("SignUploads", ["s3:PutObject"], _objects(r, UPLOAD_PREFIX)),
+        # the upload form asks S3 to tag the object, which needs PutObjectTagging besides PutObject
+        _statement("SignUploads", ["s3:PutObject", "s3:PutObjectTagging"], _objects(r, UPLOAD_PREFIX)),
         _statement(
             "SignDownloads",
             ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTagging", "s3:GetObjectVersionTagging"],
@@ -160,7 +161,7 @@ class Profile:
 
 INGEST_TIMEOUT_SECONDS = 60  # the upload queue's visibility timeout is 6× this (storage.py)
 PROFILES: dict[str, Profile] = {
-    "api_handler": Profile((table, documents_api, exports)),
+    "api_handler": Profile((table, documents_api, exports, email)),  # invitations are emailed after commit
     "ingest_uploads": Profile((table, ingest), INGEST_TIMEOUT_SECONDS),
     "outbox": Profile((table, table_stream, domain_events, email, sms), 60),
     "reminder_sweep": Profile((table,), 120),
