@@ -72,6 +72,7 @@ def function_environment(config: StageConfig, values: StageValues) -> dict[str, 
         "CURSOR_SECRET": values.cursor_secret,
         "PORTAL_URL": config.portal_url,
         "PORTAL_ORIGINS": ",".join(config.portal_origins),
+        "MALWARE_SCANNING": config.malware_scanning,
         "POWERTOOLS_SERVICE_NAME": "threshold",
         "POWERTOOLS_LOG_LEVEL": "INFO",
     }

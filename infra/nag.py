@@ -15,6 +15,12 @@ def _regex(pattern: str) -> RegexAppliesTo:
     return RegexAppliesTo(regex=f"/{pattern}/g")
 
 
+DOCUMENT_PREFIXES = NagPackSuppression(
+    id="AwsSolutions-IAM5",
+    reason="objects under one prefix of the documents bucket (orgs/ uploads, quarantine/, exports/); "
+    "keys are server-generated per upload, so a prefix is the narrowest static grant",
+    applies_to=[_regex(r"^Resource::<DocumentsBucket[A-Za-z0-9]+\.Arn>\/(orgs|quarantine|exports)\/\*$")],
+)
 # Wildcards inside a named resource, each for a reason (IAM5 reports every `*` in a resource string).
 FUNCTION_WILDCARDS = [
     NagPackSuppression(
@@ -33,12 +39,7 @@ FUNCTION_WILDCARDS = [
         reason="the single table's own global secondary indexes (the access patterns in docs/DATA_MODEL.md)",
         applies_to=[_regex(r"^Resource::<DataTable[A-Za-z0-9]+\.Arn>\/index\/\*$")],
     ),
-    NagPackSuppression(
-        id="AwsSolutions-IAM5",
-        reason="objects under one prefix of the documents bucket (orgs/ uploads, quarantine/, exports/); "
-        "keys are server-generated per upload, so a prefix is the narrowest static grant",
-        applies_to=[_regex(r"^Resource::<DocumentsBucket[A-Za-z0-9]+\.Arn>\/(orgs|quarantine|exports)\/\*$")],
-    ),
+    DOCUMENT_PREFIXES,
     NagPackSuppression(
         id="AwsSolutions-IAM5",
         reason="a runbook reads its own automation execution (ExecutedBy) to record the console principal; "
@@ -54,6 +55,22 @@ def suppress(stack: ThresholdStack) -> None:
     NagSuppressions.add_resource_suppressions(stack.app.policies, FUNCTION_WILDCARDS)
     for fn in stack.app.functions:
         NagSuppressions.add_resource_suppressions(fn.role, FUNCTION_WILDCARDS, apply_to_children=True)
+    if stack.scanning is not None:
+        NagSuppressions.add_resource_suppressions(
+            stack.scanning.policy,
+            [
+                DOCUMENT_PREFIXES,
+                NagPackSuppression(
+                    id="AwsSolutions-IAM5",
+                    reason="GuardDuty names its managed EventBridge rule itself, under this fixed prefix; "
+                    "the ManagedBy condition limits the grant to rules GuardDuty manages",
+                    applies_to=[
+                        "Resource::arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:rule/"
+                        "DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3*"
+                    ],
+                ),
+            ],
+        )
     NagSuppressions.add_resource_suppressions(
         [stack.stream_dlq, stack.async_dlq],
         [

@@ -11,7 +11,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
-from infra import alarms, environment, messaging, nag, runbooks, storage
+from infra import alarms, environment, messaging, nag, runbooks, scanning, storage
 from infra.functions import ChaliceApp
 from infra.identity import Identity
 from infra.permissions import Resources
@@ -31,6 +31,11 @@ class ThresholdStack(Stack):
         key = messaging.stage_key(self, config)
         self.table = storage.Table(self, "Data", config=config).table
         self.documents = storage.Documents(self, "Documents", config=config, key=key)
+        self.scanning: scanning.MalwareScanning | None = None
+        if config.malware_scanning == "guardduty":
+            self.scanning = scanning.MalwareScanning(
+                self, "MalwareScanning", bucket=self.documents.bucket, key=key
+            )
         self.events = messaging.DomainEvents(self, "DomainEvents", config=config)
         self.email = messaging.Email(self, "Email", config=config, key=key)
         self.alarm_topic = messaging.Alarms(self, "AlarmTopic", config=config, key=key).topic

@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 
 STAGES = ("dev", "prod")
 APP_NAME = "threshold"
+MALWARE_SCANNING = ("guardduty", "off")  # the values chalicelib/config.py reads from MALWARE_SCANNING
 LOG_RETENTION_DAYS = (7, 14, 30, 90, 180, 365, 731)  # values CloudWatch Logs accepts (infra/functions.py)
 
 
@@ -28,6 +29,9 @@ class StageConfig:
     alarm_email: str  # subscribed to the alarm topic when not empty (confirmation mail on first deploy)
     log_retention_days: int
     retain_data: bool  # prod: deletion protection and RETAIN on the table, bucket, key and user pool
+    malware_scanning: (
+        str  # "guardduty": GuardDuty scans uploads and downloads wait for a clean verdict; "off"
+    )
 
     @property
     def prefix(self) -> str:
@@ -59,6 +63,7 @@ def from_context(name: str, raw: Mapping[str, Any]) -> StageConfig:
             alarm_email=str(raw.get("alarm_email") or ""),
             log_retention_days=int(raw["log_retention_days"]),
             retain_data=bool(raw["retain_data"]),
+            malware_scanning=str(raw.get("malware_scanning") or "off"),
         )
     except KeyError as missing:
         raise StageConfigError(f"stage {name!r}: context is missing {missing}") from None
@@ -77,6 +82,8 @@ def _problems(c: StageConfig) -> list[str]:
             problems.append(f"{origin!r} is not https (a deployed stage serves https portals only)")
     if c.log_retention_days not in LOG_RETENTION_DAYS:
         problems.append(f"log_retention_days must be one of {list(LOG_RETENTION_DAYS)}")
+    if c.malware_scanning not in MALWARE_SCANNING:
+        problems.append(f"malware_scanning must be one of {list(MALWARE_SCANNING)}")
     if "@" not in c.sender_email:
         problems.append("sender_email must be an email address")
     if c.name == "prod" and not c.retain_data:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from infra.storage import QUARANTINE_PREFIX, RETENTION_CLASSES, RETENTION_TAG, UPLOAD_PREFIX
-from tests.infra.support import as_list, one, refers_to, resources
+from tests.infra.support import as_list, functions, one, refers_to, resources
 
 BUCKET = "AWS::S3::Bucket"
 
@@ -95,3 +95,26 @@ def test_uploads_and_only_uploads_reach_the_ingest_queue_which_has_a_dlq(dev: di
     assert send["Principal"] == {"Service": "s3.amazonaws.com"}
     assert "threshold-dev-documents-" in str(send["Condition"]["ArnEquals"]["aws:SourceArn"])
     assert as_list(send["Action"]) == ["sqs:SendMessage"]
+
+
+def test_prod_scans_uploads_for_malware_and_tells_the_app(prod: dict[str, Any], dev: dict[str, Any]) -> None:
+    # Given prod's context says malware_scanning: guardduty
+    _, plan = one(prod, "AWS::GuardDuty::MalwareProtectionPlan")
+    bucket_id, bucket = documents_bucket(prod)
+    protected = plan["Properties"]["ProtectedResource"]["S3Bucket"]
+
+    # Then GuardDuty scans and tags what is uploaded under the upload prefix of the documents bucket
+    assert refers_to(protected["BucketName"], bucket_id)
+    assert protected["ObjectPrefixes"] == [UPLOAD_PREFIX]
+    assert plan["Properties"]["Actions"]["Tagging"]["Status"] == "ENABLED"
+    # And the bucket itself keeps the EventBridge notifications GuardDuty listens to
+    notifications = bucket["Properties"]["NotificationConfiguration"]
+    assert notifications["EventBridgeConfiguration"] == {"EventBridgeEnabled": True}
+    assert notifications["QueueConfigurations"]  # alongside the upload queue, not instead of it
+    # And every function is told downloads wait for a clean verdict
+    for fn in functions(prod).values():
+        assert fn["Properties"]["Environment"]["Variables"]["MALWARE_SCANNING"] == "guardduty"
+    # While dev (malware_scanning: off) has no plan, and says so to its functions
+    assert resources(dev, "AWS::GuardDuty::MalwareProtectionPlan") == {}
+    for fn in functions(dev).values():
+        assert fn["Properties"]["Environment"]["Variables"]["MALWARE_SCANNING"] == "off"
