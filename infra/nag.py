@@ -25,8 +25,8 @@ DOCUMENT_PREFIXES = NagPackSuppression(
 FUNCTION_WILDCARDS = [
     NagPackSuppression(
         id="AwsSolutions-IAM5",
-        reason="X-Ray (PutTraceSegments, PutTelemetryRecords) has no resource-level permissions; "
-        "sns:Publish to a phone number (SMS) has no ARN, and a deny statement takes every topic back out",
+        reason="X-Ray (PutTraceSegments, PutTelemetryRecords) and SNS's opt-out check have no resource-level "
+        "permissions; sns:Publish to a phone number (SMS) has no ARN, and a deny takes every topic back out",
         applies_to=["Resource::*"],
     ),
     NagPackSuppression(
@@ -87,8 +87,9 @@ def suppress(stack: ThresholdStack) -> None:
         [
             NagPackSuppression(
                 id="AwsSolutions-SMG4",
-                reason="the paging-cursor signing key is read at deploy time (a dynamic reference); rotating "
-                "it means a new value and a redeploy, and only invalidates cursors in flight "
+                reason="the signing key of paging cursors and unsubscribe links is read at deploy time (a "
+                "dynamic reference); rotating it is a deliberate act (new value, redeploy) because it "
+                "invalidates cursors in flight and the unsubscribe links of mail already sent "
                 "(docs/DEPLOY.md, Secrets)",
             )
         ],

@@ -141,9 +141,10 @@ def email(r: Resources) -> list[iam.PolicyStatement]:
 
 def sms(r: Resources) -> list[iam.PolicyStatement]:
     """SMS goes to phone numbers, which have no ARN: sns:Publish needs `*`, so a deny takes every topic
-    and platform endpoint back out — this role can text a phone and publish nowhere else."""
+    and platform endpoint back out — this role can text a phone and publish nowhere else. The opt-out
+    check (STOP replies) has no resource-level permission either."""
     return [
-        _statement("SendSms", ["sns:Publish"], ["*"]),
+        _statement("SendSms", ["sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut"], ["*"]),
         _statement(
             "OnlySmsNotTopics",
             ["sns:Publish"],
@@ -164,7 +165,7 @@ PROFILES: dict[str, Profile] = {
     "api_handler": Profile((table, documents_api, exports, email)),  # invitations are emailed after commit
     "ingest_uploads": Profile((table, ingest), INGEST_TIMEOUT_SECONDS),
     "outbox": Profile((table, table_stream, domain_events, email, sms), 60),
-    "reminder_sweep": Profile((table,), 120),
+    "reminder_sweep": Profile((table, email, sms), 120),  # also flushes digests that fell due
     "ses_feedback": Profile((table,), 30),
 }
 RUNBOOK_PROFILE = Profile((table, exports), 300)
