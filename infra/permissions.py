@@ -57,7 +57,7 @@ Grant = Callable[[Resources], list[iam.PolicyStatement]]
 
 
 def _statement(sid: str, actions: list[str], resources: list[str], **kw: object) -> iam.PolicyStatement:
-    return iam.PolicyStatement(sid=sid, actions=actions, resources=resources, **kw)  # type: ignore[arg-type]
+    return iam.PolicyStatement(sid=sid, actions=actions, resources=resources, **kw)
 
 
 def table(r: Resources) -> list[iam.PolicyStatement]:

@@ -25,7 +25,7 @@ class ThresholdStack(Stack):
             config.stack_name,
             stack_name=config.stack_name,
             description=f"Threshold {config.name}: real estate client portal backend",
-            **kwargs,  # type: ignore[arg-type]
+            **kwargs,
         )
         self.config = config
         key = messaging.stage_key(self, config)

@@ -74,7 +74,7 @@ def encrypted_queue(scope: Construct, cid: str, name: str, **kwargs: object) -> 
         queue_name=name,
         encryption=sqs.QueueEncryption.SQS_MANAGED,
         enforce_ssl=True,
-        **kwargs,  # type: ignore[arg-type]
+        **kwargs,
     )
 
 
