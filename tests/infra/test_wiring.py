@@ -24,7 +24,7 @@ CONFIG = from_context(
 
 
 def test_a_function_without_declared_permissions_stops_the_synthesis() -> None:
-    with pytest.raises(UndeclaredFunction, match="infra/permissions.py"):
+    with pytest.raises(UndeclaredFunction, match=r"infra/permissions\.py"):
         profile_for("mystery_handler")
     assert profile_for("runbook_reassign_tasks") is RUNBOOK_PROFILE
 
