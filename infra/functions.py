@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # chalice needs a role ARN when it does not manage roles; every function's Role is replaced below.
 UNSET_ROLE = "arn:aws:iam::000000000000:role/threshold-role-set-by-infra"
 SAM_FUNCTION = "AWS::Serverless::Function"
+FUNCTION_TAG = "threshold:function"  # the function's name in app.py, on the function (and in the console)
 ASYNC_EVENTS = frozenset({"SNS", "Schedule", "S3", "CloudWatchEvent", "EventBridgeRule"})
 ACCESS_LOG_FORMAT = json.dumps(
     {
@@ -122,6 +123,7 @@ class ChaliceApp(Construct):
                 stage_config={"manage_iam_role": False, "iam_role_arn": UNSET_ROLE, "autogen_policy": False},
             )
             self.routes = _routes_of_packaged_app()
+            self.names = _function_names_of_packaged_app()
         sam = json.loads((Path(self.chalice._sam_package_dir) / "sam.json").read_text())
         self.functions: list[Function] = []
         self.policies: list[iam.Policy] = []
@@ -148,8 +150,7 @@ class ChaliceApp(Construct):
         async_dlq: sqs.IQueue,
         stream_dlq: sqs.IQueue,
     ) -> Function:
-        handler = body["Properties"]["Handler"].split(".", 1)[1]
-        name = "api_handler" if handler == "app" else handler
+        name = self.names[logical_id]
         profile = profile_for(name)
         resource = self.chalice.get_resource(logical_id)
         log_group = logs.LogGroup(
@@ -195,6 +196,7 @@ class ChaliceApp(Construct):
         )
         for key, value in env.items():
             resource.add_property_override(f"Environment.Variables.{key}", value)
+        resource.add_property_override(f"Tags.{FUNCTION_TAG}", name)
         if profile.timeout_seconds is not None:
             resource.add_property_override("Timeout", profile.timeout_seconds)
         for event, kind in events.items():
@@ -254,6 +256,18 @@ class ChaliceApp(Construct):
 
 def _send_to(sid: str, queue: sqs.IQueue) -> iam.PolicyStatement:
     return iam.PolicyStatement(sid=sid, actions=["sqs:SendMessage"], resources=[queue.queue_arn])
+
+
+def _function_names_of_packaged_app() -> dict[str, str]:
+    """SAM logical id → the function's name in app.py (`name=` of its decorator; `api_handler` for the
+    REST API), from the app chalice just imported — the Handler property names the Python function."""
+    from chalice.utils import to_cfn_resource_name
+
+    chalice_app = sys.modules["app"].app
+    names = {"APIHandler": "api_handler"}
+    for declared in [*chalice_app.event_sources, *chalice_app.pure_lambda_functions]:
+        names[to_cfn_resource_name(declared.name)] = declared.name
+    return names
 
 
 def _routes_of_packaged_app() -> dict[tuple[str, str], bool]:

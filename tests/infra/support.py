@@ -8,6 +8,8 @@ from typing import Any
 
 from aws_cdk.assertions import Template
 
+from infra.functions import FUNCTION_TAG
+
 SAM_FUNCTION = "AWS::Serverless::Function"
 
 
@@ -32,18 +34,15 @@ def refers_to(value: Any, logical_id: str) -> bool:
 
 
 def functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The app's functions by handler name (`api_handler` for the REST API), as chalice names them."""
-    named = {}
-    for body in resources(template, SAM_FUNCTION).values():
-        handler = body["Properties"]["Handler"].split(".", 1)[1]
-        named["api_handler" if handler == "app" else handler] = body
-    return named
+    """The app's functions by their name in app.py (`api_handler` for the REST API), from infra's tag."""
+    return {
+        body["Properties"]["Tags"][FUNCTION_TAG]: body for body in resources(template, SAM_FUNCTION).values()
+    }
 
 
 def logical_id_of_function(template: dict[str, Any], name: str) -> str:
     for logical_id, body in resources(template, SAM_FUNCTION).items():
-        handler = body["Properties"]["Handler"].split(".", 1)[1]
-        if ("api_handler" if handler == "app" else handler) == name:
+        if body["Properties"]["Tags"][FUNCTION_TAG] == name:
             return logical_id
     raise KeyError(name)
 
