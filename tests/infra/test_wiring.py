@@ -34,7 +34,7 @@ def _operation() -> dict[str, Any]:
 
 
 def test_only_declared_public_routes_and_preflights_skip_the_authorizer() -> None:
-    definition = {
+    definition: dict[str, Any] = {
         "info": {"title": "threshold"},
         "paths": {
             "/v1/health": {"get": _operation(), "options": _operation()},
