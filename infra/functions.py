@@ -136,9 +136,6 @@ class ChaliceApp(Construct):
         if self.rest_api is not None:
             self._configure_api(sam["Resources"]["RestAPI"], user_pool)
 
-    def function(self, name: str) -> Function:
-        return next(f for f in self.functions if f.name == name)
-
     # -- functions -------------------------------------------------------------------------------------
 
     def _configure(
