@@ -23,7 +23,7 @@ from aws_cdk import aws_sqs as sqs
 from chalice.cdk import Chalice
 from constructs import Construct
 
-from infra import environment
+from infra import environment, runbooks
 from infra.permissions import Resources, profile_for
 from infra.stages import StageConfig
 
@@ -124,6 +124,7 @@ class ChaliceApp(Construct):
             )
             self.routes = _routes_of_packaged_app()
             self.names = _function_names_of_packaged_app()
+            self.runbook_schemas = runbooks.discover_schemas()
         sam = json.loads((Path(self.chalice._sam_package_dir) / "sam.json").read_text())
         self.functions: list[Function] = []
         self.policies: list[iam.Policy] = []

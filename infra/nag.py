@@ -40,14 +40,6 @@ FUNCTION_WILDCARDS = [
         applies_to=[_regex(r"^Resource::<DataTable[A-Za-z0-9]+\.Arn>\/index\/\*$")],
     ),
     DOCUMENT_PREFIXES,
-    NagPackSuppression(
-        id="AwsSolutions-IAM5",
-        reason="a runbook reads its own automation execution (ExecutedBy) to record the console principal; "
-        "execution ids are only known at run time",
-        applies_to=[
-            "Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:automation-execution/*"
-        ],
-    ),
 ]
 
 

@@ -168,7 +168,7 @@ PROFILES: dict[str, Profile] = {
     "reminder_sweep": Profile((table, email, sms), 120),  # also flushes digests that fell due
     "ses_feedback": Profile((table,), 30),
 }
-RUNBOOK_PROFILE = Profile((table, exports), 300)
+RUNBOOK_PROFILE = Profile((table, exports, email), 300)  # exports; invitations are emailed
 
 
 class UndeclaredFunction(LookupError):

@@ -91,13 +91,8 @@ class ThresholdStack(Stack):
             stream_dlq=self.stream_dlq,
             build_dir=build_dir,
         )
-        schemas = {
-            fn.name: runbooks.input_schema(fn.name)
-            for fn in self.app.functions
-            if fn.name.startswith(runbooks.PREFIX)
-        }
         self.runbooks = runbooks.Runbooks(
-            self, "Runbooks", config=config, functions=self.app.functions, schemas=schemas
+            self, "Runbooks", config=config, functions=self.app.functions, schemas=self.app.runbook_schemas
         )
         self._api_gateway_logging()
         self.alarms = alarms.Alarms(

@@ -1,77 +1,125 @@
-"""SSM Automation documents for runbooks: the console form is the runbook's input model, typed."""
+"""SSM Automation documents for runbooks: the console form is the runbook's input model, typed, and the
+document's step turns what the operator typed into the event the model accepts."""
 
 from __future__ import annotations
 
+import io
 import json
-from typing import Literal
+from types import SimpleNamespace
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+import pytest
+from pydantic import BaseModel, ConfigDict, Field
 
-from infra.runbooks import payload, ssm_parameters
+from infra.runbooks import SCRIPT, document_content, ssm_parameters
 
 
 class ReassignInput(BaseModel):
-    from_user_id: str = Field(description="whose open tasks move", pattern=r"^u_[a-z0-9]+$")
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    requested_by: str = Field(description="who is running it", pattern=r"^[\w+=,.@:/-]{3,200}$")
     to_user_id: str
-    deal_id: str | None = None
+    deal_id: str | None = Field(default=None, pattern=r"^d_[a-z0-9]+$")
     limit: int = 100
     notify: bool = False
     format: Literal["csv", "jsonl"] = "csv"
-    tags: list[str] = []
+    dry_run: bool = True
 
 
 def test_parameters_are_typed_from_the_input_model_and_dry_run_is_on_by_default() -> None:
     params = ssm_parameters(ReassignInput.model_json_schema())
 
-    assert params["from_user_id"] == {
+    assert params["requested_by"] == {
         "type": "String",
-        "description": "whose open tasks move",
-        "allowedPattern": r"^u_[a-z0-9]+$",
+        "description": "who is running it",
+        "allowedPattern": r"^[\w+=,.@:/-]{3,200}$",
     }
     assert "default" not in params["to_user_id"]  # required: the console insists on a value
-    assert params["deal_id"]["type"] == "String" and params["deal_id"]["default"] == ""
+    # optional: may stay empty, which its pattern then allows
+    assert params["deal_id"] == {
+        "type": "String",
+        "description": "Deal Id",
+        "allowedPattern": r"^$|^d_[a-z0-9]+$",
+        "default": "",
+    }
     assert params["limit"] == {"type": "Integer", "description": "Limit", "default": 100}
     assert params["notify"]["type"] == "Boolean"
     assert params["format"]["allowedValues"] == ["csv", "jsonl"]
-    assert params["tags"]["type"] == "StringList"
     assert params["dry_run"]["type"] == "Boolean" and params["dry_run"]["default"] is True
 
 
-def test_a_model_that_declares_dry_run_still_defaults_to_a_dry_run() -> None:
+def test_a_model_that_defaults_to_a_real_run_still_defaults_to_a_dry_run_in_the_console() -> None:
     class Risky(BaseModel):
         dry_run: bool = False
 
     assert ssm_parameters(Risky.model_json_schema())["dry_run"]["default"] is True
 
 
-def test_the_payload_quotes_strings_and_passes_typed_values_and_the_execution_id() -> None:
+class _Lambda:
+    def __init__(self, answer: Any, error: bool = False) -> None:
+        self.answer, self.error = answer, error
+        self.calls: list[tuple[str, Any]] = []
+
+    def invoke(self, FunctionName: str, Payload: bytes) -> dict[str, Any]:  # noqa: N803 - boto3's names
+        self.calls.append((FunctionName, json.loads(Payload)))
+        reply: dict[str, Any] = {"Payload": io.BytesIO(json.dumps(self.answer).encode())}
+        if self.error:
+            reply["FunctionError"] = "Unhandled"
+        return reply
+
+
+def _run_step(event: dict[str, Any], client: _Lambda) -> dict[str, Any]:
+    namespace: dict[str, Any] = {}
+    exec(compile(SCRIPT, "runbook-step", "exec"), namespace)  # noqa: S102 - the document's own script
+    namespace["boto3"] = SimpleNamespace(client=lambda service: client)
+    result: dict[str, Any] = namespace["run"](event, None)
+    return result
+
+
+def _step_input(substituted: dict[str, Any]) -> dict[str, Any]:
+    """The step's InputPayload as SSM hands it over, with the operator's values substituted."""
+    fn = SimpleNamespace(name="runbook_reassign_tasks", resource=SimpleNamespace(ref="fn-name"))
     params = ssm_parameters(ReassignInput.model_json_schema())
+    (step,) = document_content(fn, params, "role-arn")["mainSteps"]  # type: ignore[arg-type]
+    payload: dict[str, Any] = step["inputs"]["InputPayload"]
+    assert payload["parameters"] == {name: "{{ " + name + " }}" for name in params}
+    return {**payload, "parameters": substituted}
 
-    template = payload(params)
-    # SSM substitutes {{ name }}; with sample values substituted the payload is the Lambda event
-    filled = template
-    for name, value in {
-        "from_user_id": "u_1",
-        "to_user_id": "u_2",
-        "deal_id": "",
-        "limit": "5",
-        "notify": "true",
-        "format": "csv",
-        "tags": '["a"]',
-        "dry_run": "true",
-        "automation:EXECUTION_ID": "exec-1",
-    }.items():
-        filled = filled.replace("{{ " + name + " }}", value)
-    event = json.loads(filled)
 
-    assert event == {
-        "from_user_id": "u_1",
+def test_the_step_sends_the_event_the_strict_model_accepts() -> None:
+    # Given what an operator typed in the console (SSM may hand typed values over as strings)
+    event = _step_input(
+        {
+            "requested_by": "jane.ops",
+            "to_user_id": "u_2",
+            "deal_id": "",
+            "limit": "5",
+            "notify": "true",
+            "format": "csv",
+            "dry_run": True,
+        }
+    )
+    client = _Lambda({"runbook": "runbook_reassign_tasks", "plan": []})
+
+    # When the step runs
+    result = _run_step(event, client)
+
+    # Then the function got typed values without the empty optional field, and the model accepts them
+    ((function, sent),) = client.calls
+    assert function == "fn-name"
+    assert sent == {
+        "requested_by": "jane.ops",
         "to_user_id": "u_2",
-        "deal_id": "",
         "limit": 5,
         "notify": True,
         "format": "csv",
-        "tags": ["a"],
         "dry_run": True,
-        "automation_execution_id": "exec-1",
     }
+    ReassignInput.model_validate_json(json.dumps(sent))
+    assert json.loads(result["answer"]) == {"runbook": "runbook_reassign_tasks", "plan": []}
+
+
+def test_a_failed_run_fails_the_step() -> None:
+    event = _step_input({"requested_by": "jane.ops", "to_user_id": "u_2", "dry_run": True})
+    with pytest.raises(RuntimeError, match="invalid input"):
+        _run_step(event, _Lambda({"errorMessage": "runbook_reassign_tasks: invalid input"}, error=True))
