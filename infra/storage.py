@@ -20,16 +20,15 @@ QUARANTINE_PREFIX = "quarantine/"
 EXPORTS_PREFIX = "exports/"
 QUARANTINE_DAYS = 30
 EXPORT_DAYS = 7
-NONCURRENT_VERSION_DAYS = 90
 
-# Retention classes: the object tag `retention` (set by the ingest handler) picks the lifecycle.
+# Retention classes: the object tag `retention` the documents code sets (docs/DOCUMENTS.md, Retention).
+# `deal-open` files never move or expire. `deal-closed` files cool down (infrequent access after 90 days,
+# Glacier Instant Retrieval after a year: same millisecond reads, cheaper to keep) and are NOT expired by
+# the lifecycle: S3 counts days from an object's upload, not from its deal's closing, so a rule could
+# delete a lease's files before seven years after the lease ended. `quarantine` files go with their prefix.
 RETENTION_TAG = "retention"
-RETENTION_CLASSES: dict[str, tuple[int | None, int | None]] = {
-    # class: (days before Glacier Instant Retrieval, days before expiry); None = never
-    "transaction": (365, 7 * 365),  # closed-deal records: kept seven years, cold after one
-    "supporting": (90, 3 * 365),
-    "temporary": (None, 30),
-}
+DEAL_CLOSED = "deal-closed"
+COOL_DOWN = ((90, "STANDARD_IA"), (365, "GLACIER_IR"))
 
 
 def removal(config: StageConfig) -> RemovalPolicy:
@@ -134,7 +133,28 @@ class Documents(Construct):
             lifecycle_rules=lifecycle_rules(),
             removal_policy=removal(config),
         )
+        self._require_the_stage_key(key)
         self._notify_upload_queue()
+
+    def _require_the_stage_key(self, key: kms.IKey) -> None:
+        """Objects are encrypted with the stage's key (the bucket default). A write that asks for another
+        encryption (e.g. an upload form's `x-amz-server-side-encryption: AES256`) or another key is refused,
+        rather than stored under weaker or foreign encryption."""
+        objects = self.bucket.arn_for_objects("*")
+        for sid, condition in (
+            ("OnlyKmsEncryption", {"s3:x-amz-server-side-encryption": "aws:kms"}),
+            ("OnlyTheStageKey", {"s3:x-amz-server-side-encryption-aws-kms-key-id": key.key_arn}),
+        ):
+            self.bucket.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid=sid,
+                    effect=iam.Effect.DENY,
+                    principals=[iam.AnyPrincipal()],
+                    actions=["s3:PutObject"],
+                    resources=[objects],
+                    conditions={"StringNotEqualsIfExists": condition},
+                )
+            )
 
     def _notify_upload_queue(self) -> None:
         """ObjectCreated under `orgs/` → the upload queue, declared on the bucket itself (no custom resource).
@@ -175,35 +195,35 @@ class Documents(Construct):
 
 
 def lifecycle_rules() -> list[s3.LifecycleRule]:
-    rules = [
+    """Noncurrent versions under `orgs/` never expire: a recorded document version can be a noncurrent S3
+    version (its form was POSTed twice), and nothing may delete a recorded version."""
+    classes = {
+        "STANDARD_IA": s3.StorageClass.INFREQUENT_ACCESS,
+        "GLACIER_IR": s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
+    }
+    return [
         s3.LifecycleRule(
             id="abort-incomplete-uploads", abort_incomplete_multipart_upload_after=Duration.days(1)
         ),
         s3.LifecycleRule(
-            id="expire-noncurrent-versions",
-            noncurrent_version_expiration=Duration.days(NONCURRENT_VERSION_DAYS),
-            expired_object_delete_marker=True,
+            id="expire-quarantine",
+            prefix=QUARANTINE_PREFIX,
+            expiration=Duration.days(QUARANTINE_DAYS),
+            noncurrent_version_expiration=Duration.days(1),
         ),
         s3.LifecycleRule(
-            id="expire-quarantine", prefix=QUARANTINE_PREFIX, expiration=Duration.days(QUARANTINE_DAYS)
+            id="expire-exports",
+            prefix=EXPORTS_PREFIX,
+            expiration=Duration.days(EXPORT_DAYS),
+            noncurrent_version_expiration=Duration.days(1),
         ),
-        s3.LifecycleRule(id="expire-exports", prefix=EXPORTS_PREFIX, expiration=Duration.days(EXPORT_DAYS)),
+        s3.LifecycleRule(
+            id=f"retention-{DEAL_CLOSED}",
+            prefix=UPLOAD_PREFIX,
+            tag_filters={RETENTION_TAG: DEAL_CLOSED},
+            transitions=[
+                s3.Transition(storage_class=classes[name], transition_after=Duration.days(days))
+                for days, name in COOL_DOWN
+            ],
+        ),
     ]
-    for name, (cold_after, expire_after) in RETENTION_CLASSES.items():
-        transitions = []
-        if cold_after is not None:
-            transitions.append(
-                s3.Transition(
-                    storage_class=s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
-                    transition_after=Duration.days(cold_after),
-                )
-            )
-        rules.append(
-            s3.LifecycleRule(
-                id=f"retention-{name}",
-                tag_filters={RETENTION_TAG: name},
-                transitions=transitions or None,
-                expiration=Duration.days(expire_after) if expire_after is not None else None,
-            )
-        )
-    return rules

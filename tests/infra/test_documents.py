@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from infra.storage import QUARANTINE_PREFIX, RETENTION_CLASSES, RETENTION_TAG, UPLOAD_PREFIX
+from infra.storage import EXPORTS_PREFIX, QUARANTINE_PREFIX, RETENTION_TAG, UPLOAD_PREFIX
 from tests.infra.support import as_list, functions, one, refers_to, resources
 
 BUCKET = "AWS::S3::Bucket"
@@ -59,14 +59,21 @@ def test_every_bucket_refuses_requests_without_tls(dev: dict[str, Any]) -> None:
         assert denies, f"{bucket_id} accepts plain HTTP"
 
 
-def test_quarantine_expires_and_retention_classes_follow_the_object_tag(dev: dict[str, Any]) -> None:
+def test_quarantine_and_exports_expire_and_closed_deals_cool_down_but_are_kept(dev: dict[str, Any]) -> None:
     _, bucket = documents_bucket(dev)
     rules = {r["Id"]: r for r in bucket["Properties"]["LifecycleConfiguration"]["Rules"]}
+    # refused files and exports go away, with their old versions
     assert rules["expire-quarantine"]["Prefix"] == QUARANTINE_PREFIX
-    assert rules["expire-quarantine"]["ExpirationInDays"] > 0
-    for name in RETENTION_CLASSES:
-        assert rules[f"retention-{name}"]["TagFilters"] == [{"Key": RETENTION_TAG, "Value": name}]
-    assert rules["retention-transaction"]["ExpirationInDays"] == 7 * 365
+    assert rules["expire-quarantine"]["ExpirationInDays"] == 30
+    assert rules["expire-exports"]["Prefix"] == EXPORTS_PREFIX
+    assert rules["expire-exports"]["ExpirationInDays"] == 7
+    # a closed deal's files move to cheaper storage by their tag, and no rule ever deletes them
+    closed = rules["retention-deal-closed"]
+    assert closed["TagFilters"] == [{"Key": RETENTION_TAG, "Value": "deal-closed"}]
+    assert [t["StorageClass"] for t in closed["Transitions"]] == ["STANDARD_IA", "GLACIER_IR"]
+    for rule in rules.values():
+        if rule.get("Prefix") not in (QUARANTINE_PREFIX, EXPORTS_PREFIX):
+            assert not {"ExpirationInDays", "NoncurrentVersionExpiration"} & set(rule), rule["Id"]
 
 
 def test_uploads_and_only_uploads_reach_the_ingest_queue_which_has_a_dlq(dev: dict[str, Any]) -> None:
@@ -118,3 +125,20 @@ def test_prod_scans_uploads_for_malware_and_tells_the_app(prod: dict[str, Any], 
     assert resources(dev, "AWS::GuardDuty::MalwareProtectionPlan") == {}
     for fn in functions(dev).values():
         assert fn["Properties"]["Environment"]["Variables"]["MALWARE_SCANNING"] == "off"
+
+
+def test_a_write_asking_for_other_encryption_or_another_key_is_refused(dev: dict[str, Any]) -> None:
+    bucket_id, _ = documents_bucket(dev)
+    key_id, _ = one(dev, "AWS::KMS::Key")
+    (policy,) = [
+        p
+        for p in resources(dev, "AWS::S3::BucketPolicy").values()
+        if refers_to(p["Properties"]["Bucket"], bucket_id)
+    ]
+    denies = {
+        s["Sid"]: s["Condition"]["StringNotEqualsIfExists"]
+        for s in policy["Properties"]["PolicyDocument"]["Statement"]
+        if s["Effect"] == "Deny" and s["Action"] == "s3:PutObject"
+    }
+    assert denies["OnlyKmsEncryption"] == {"s3:x-amz-server-side-encryption": "aws:kms"}
+    assert refers_to(denies["OnlyTheStageKey"]["s3:x-amz-server-side-encryption-aws-kms-key-id"], key_id)
