@@ -12,6 +12,7 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
 from infra.runbooks import SCRIPT, document_content, ssm_parameters
+from tests.infra.support import as_list, functions, logical_id_of_function, refers_to, resources, statements
 
 
 class ReassignInput(BaseModel):
@@ -123,3 +124,30 @@ def test_a_failed_run_fails_the_step() -> None:
     event = _step_input({"requested_by": "jane.ops", "to_user_id": "u_2", "dry_run": True})
     with pytest.raises(RuntimeError, match="invalid input"):
         _run_step(event, _Lambda({"errorMessage": "runbook_reassign_tasks: invalid input"}, error=True))
+
+
+def test_each_runbook_has_a_console_document_with_its_typed_parameters(prod: dict[str, Any]) -> None:
+    runbooks = {n for n in functions(prod) if n.startswith("runbook_")}
+    documents = {v["Properties"]["Name"]: v for v in resources(prod, "AWS::SSM::Document").values()}
+    assert runbooks and len(documents) == len(runbooks)
+    for name in runbooks:
+        doc = documents[f"threshold-prod-{name.removeprefix('runbook_').replace('_', '-')}"]["Properties"]
+        params = doc["Content"]["parameters"]
+        assert doc["DocumentType"] == "Automation"
+        assert params["dry_run"] == {**params["dry_run"], "type": "Boolean", "default": True}
+        assert "default" not in params["requested_by"]  # who runs it: the operator must say
+        (step,) = doc["Content"]["mainSteps"]
+        assert step["inputs"]["InputPayload"]["function"] == {"Ref": logical_id_of_function(prod, name)}
+    # the automation role may invoke the runbooks and nothing else
+    (role_id,) = [
+        k for k, v in resources(prod, "AWS::IAM::Role").items() if "ssm.amazonaws.com" in json.dumps(v)
+    ]
+    policies = {
+        pid
+        for pid, body in resources(prod, "AWS::IAM::Policy").items()
+        if any(refers_to(r, role_id) for r in body["Properties"]["Roles"])
+    }
+    granted = [s for pid, s in statements(prod) if pid in policies]
+    assert [as_list(s["Action"]) for s in granted] == [["lambda:InvokeFunction"]]
+    invoked = {r["Fn::GetAtt"][0] for r in as_list(granted[0]["Resource"])}
+    assert invoked == {logical_id_of_function(prod, name) for name in runbooks}
