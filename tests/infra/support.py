@@ -64,3 +64,20 @@ def statements(template: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]
 
 def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
+
+
+def allowed_actions(template: dict[str, Any], name: str) -> set[str]:
+    """What a function's role may do: the Allow statements of the policies attached to it."""
+    (role_id, _) = functions(template)[name]["Properties"]["Role"]["Fn::GetAtt"]
+    policies = {
+        pid
+        for pid, body in resources(template, "AWS::IAM::Policy").items()
+        if any(refers_to(r, role_id) for r in body["Properties"]["Roles"])
+    }
+    assert policies, f"no policy is attached to the role of {name}"
+    return {
+        a
+        for pid, s in statements(template)
+        if pid in policies and s["Effect"] == "Allow"
+        for a in as_list(s["Action"])
+    }

@@ -11,13 +11,12 @@ import pytest
 from infra.permissions import PROFILES
 from tests.infra.conftest import Synth
 from tests.infra.support import (
-    as_list,
+    allowed_actions,
     functions,
     logical_id_of_function,
     one,
     refers_to,
     resources,
-    statements,
 )
 
 STAGES = ["dev", "prod"]
@@ -34,27 +33,10 @@ def test_each_function_has_its_own_role_and_no_placeholder_remains(synth: Synth,
     }
 
 
-def _actions_of(template: dict[str, Any], name: str) -> set[str]:
-    """What the function's role may do: the Allow statements of the policies attached to it."""
-    (role_id, _) = functions(template)[name]["Properties"]["Role"]["Fn::GetAtt"]
-    policies = {
-        pid
-        for pid, body in resources(template, "AWS::IAM::Policy").items()
-        if any(refers_to(r, role_id) for r in body["Properties"]["Roles"])
-    }
-    assert policies, f"no policy is attached to the role of {name}"
-    return {
-        a
-        for pid, s in statements(template)
-        if pid in policies and s["Effect"] == "Allow"
-        for a in as_list(s["Action"])
-    }
-
-
 def test_the_api_may_read_and_write_items_sign_uploads_and_email_but_not_read_the_stream(
     dev: dict[str, Any],
 ) -> None:
-    actions = _actions_of(dev, "api_handler")
+    actions = allowed_actions(dev, "api_handler")
     assert {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"} <= actions
     assert {"s3:PutObject", "s3:GetObject", "ses:SendEmail"} <= actions
     assert not {"dynamodb:GetRecords", "sqs:ReceiveMessage", "sns:Publish", "events:PutEvents"} & actions
