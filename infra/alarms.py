@@ -1,5 +1,5 @@
 """CloudWatch alarms, all to the alarm topic: every DLQ's depth, every function's errors and throttles,
-and the API's 5xx rate."""
+how far a stream consumer (the outbox) lags behind the table, and the API's 5xx rate."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from infra.stages import StageConfig
 FIVE_MINUTES = Duration.minutes(5)
 API_5XX_RATE = 0.05  # 5% of requests in five minutes ...
 API_MIN_REQUESTS = 20  # ... once there is enough traffic to call it a rate
+STREAM_LAG = Duration.minutes(5)  # notifications more than five minutes behind the writes they announce
 
 
 class Alarms(Construct):
@@ -55,6 +56,19 @@ class Alarms(Construct):
                         period=FIVE_MINUTES,
                     ),
                     f"the {fn.name} function reported {metric.lower()}",
+                )
+            if "DynamoDB" in fn.events.values():
+                self._alarm(
+                    f"{fn.logical_id}StreamLag",
+                    cloudwatch.Metric(
+                        namespace="AWS/Lambda",
+                        metric_name="IteratorAge",
+                        dimensions_map=dims,
+                        statistic="Maximum",
+                        period=FIVE_MINUTES,
+                    ),
+                    f"the {fn.name} function is more than {STREAM_LAG.to_minutes()} minutes behind the table",
+                    STREAM_LAG.to_milliseconds(),
                 )
         if api_name is not None:
             self._api_5xx(api_name)

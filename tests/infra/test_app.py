@@ -90,8 +90,10 @@ def test_alarms_watch_every_dlq_and_function_and_the_api_and_notify_the_alarm_to
     fns = functions(template)
     # Given three dead-letter queues (uploads, outbox stream, asynchronous invocations)
     assert len(dlqs) == 3
-    # Then: one alarm per DLQ, errors and throttles per function, and the API's 5xx rate
-    assert len(alarms) == len(dlqs) + 2 * len(fns) + 1
+    streams = [n for n, fn in fns.items() if "DynamoDB" in json.dumps(fn["Properties"].get("Events", {}))]
+    # Then: one alarm per DLQ, errors and throttles per function, the lag of each stream consumer, and
+    # the API's 5xx rate
+    assert len(alarms) == len(dlqs) + 2 * len(fns) + len(streams) + 1
     for logical_id, alarm in alarms.items():
         assert any(refers_to(a, topic_id) for a in alarm["Properties"]["AlarmActions"]), logical_id
     for dlq in dlqs:
@@ -99,7 +101,8 @@ def test_alarms_watch_every_dlq_and_function_and_the_api_and_notify_the_alarm_to
     for name in fns:
         fn_id = logical_id_of_function(template, name)
         watched = [a for a in alarms.values() if refers_to(a["Properties"].get("Dimensions", []), fn_id)]
-        assert sorted(a["Properties"]["MetricName"] for a in watched) == ["Errors", "Throttles"], name
+        expected = ["Errors", "IteratorAge", "Throttles"] if name in streams else ["Errors", "Throttles"]
+        assert sorted(a["Properties"]["MetricName"] for a in watched) == expected, name
     (rate,) = [a for a in alarms.values() if "Metrics" in a["Properties"]]
     assert "5XXError" in json.dumps(rate) and rate["Properties"]["Threshold"] == 0.05
 
