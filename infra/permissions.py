@@ -117,6 +117,7 @@ def ingest(r: Resources) -> list[iam.PolicyStatement]:
                 "s3:PutObjectTagging",
                 "s3:PutObject",
                 "s3:DeleteObject",
+                "s3:DeleteObjectVersion",  # the quarantine move deletes the exact version it copied
             ],
             _objects(r, UPLOAD_PREFIX, QUARANTINE_PREFIX),
         ),

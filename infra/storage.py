@@ -137,13 +137,15 @@ class Documents(Construct):
         self._notify_upload_queue()
 
     def _require_the_stage_key(self, key: kms.IKey) -> None:
-        """Objects are encrypted with the stage's key (the bucket default). A write that asks for another
-        encryption (e.g. an upload form's `x-amz-server-side-encryption: AES256`) or another key is refused,
-        rather than stored under weaker or foreign encryption."""
+        """Objects are encrypted with the stage's key: the bucket default, which a write gets by naming no
+        encryption at all. A write that names another encryption (e.g. `x-amz-server-side-encryption:
+        AES256`) or another key is refused, rather than stored under weaker or foreign encryption. (Each
+        deny needs its header present — `Null: false` — since a negated condition on an absent header is
+        true, which would refuse the writes that rely on the default.)"""
         objects = self.bucket.arn_for_objects("*")
-        for sid, condition in (
-            ("OnlyKmsEncryption", {"s3:x-amz-server-side-encryption": "aws:kms"}),
-            ("OnlyTheStageKey", {"s3:x-amz-server-side-encryption-aws-kms-key-id": key.key_arn}),
+        for sid, header, wanted in (
+            ("OnlyKmsEncryption", "s3:x-amz-server-side-encryption", "aws:kms"),
+            ("OnlyTheStageKey", "s3:x-amz-server-side-encryption-aws-kms-key-id", key.key_arn),
         ):
             self.bucket.add_to_resource_policy(
                 iam.PolicyStatement(
@@ -152,7 +154,7 @@ class Documents(Construct):
                     principals=[iam.AnyPrincipal()],
                     actions=["s3:PutObject"],
                     resources=[objects],
-                    conditions={"StringNotEqualsIfExists": condition},
+                    conditions={"StringNotEquals": {header: wanted}, "Null": {header: "false"}},
                 )
             )
 

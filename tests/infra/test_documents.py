@@ -136,9 +136,14 @@ def test_a_write_asking_for_other_encryption_or_another_key_is_refused(dev: dict
         if refers_to(p["Properties"]["Bucket"], bucket_id)
     ]
     denies = {
-        s["Sid"]: s["Condition"]["StringNotEqualsIfExists"]
+        s["Sid"]: s["Condition"]
         for s in policy["Properties"]["PolicyDocument"]["Statement"]
         if s["Effect"] == "Deny" and s["Action"] == "s3:PutObject"
     }
-    assert denies["OnlyKmsEncryption"] == {"s3:x-amz-server-side-encryption": "aws:kms"}
-    assert refers_to(denies["OnlyTheStageKey"]["s3:x-amz-server-side-encryption-aws-kms-key-id"], key_id)
+    header = "s3:x-amz-server-side-encryption"
+    # a write naming another encryption is refused ...
+    assert denies["OnlyKmsEncryption"]["StringNotEquals"] == {header: "aws:kms"}
+    assert refers_to(denies["OnlyTheStageKey"]["StringNotEquals"][f"{header}-aws-kms-key-id"], key_id)
+    # ... but only when it names one: a write naming none gets the bucket's default (the stage key)
+    assert denies["OnlyKmsEncryption"]["Null"] == {header: "false"}
+    assert denies["OnlyTheStageKey"]["Null"] == {f"{header}-aws-kms-key-id": "false"}
