@@ -10,11 +10,13 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from chalicelib.domain.documents import RETENTION_TAG, Retention
 from chalicelib.store import schema
 from infra.stages import StageConfig
 
-# Object prefixes of the documents bucket. Uploads land under `orgs/` (the presigned POST key, PRODUCT.md §5);
-# only those notify the upload queue, so quarantining or exporting an object cannot feed the ingest loop.
+# Object prefixes of the documents bucket, as chalicelib/store/objects.py and store/exports.py write them.
+# Uploads land under `orgs/` (the presigned POST key, PRODUCT.md §5); only those notify the upload queue,
+# so quarantining or exporting an object cannot feed the ingest loop.
 UPLOAD_PREFIX = "orgs/"
 QUARANTINE_PREFIX = "quarantine/"
 EXPORTS_PREFIX = "exports/"
@@ -26,8 +28,7 @@ EXPORT_DAYS = 7
 # Glacier Instant Retrieval after a year: same millisecond reads, cheaper to keep) and are NOT expired by
 # the lifecycle: S3 counts days from an object's upload, not from its deal's closing, so a rule could
 # delete a lease's files before seven years after the lease ended. `quarantine` files go with their prefix.
-RETENTION_TAG = "retention"
-DEAL_CLOSED = "deal-closed"
+DEAL_CLOSED = Retention.DEAL_CLOSED.value
 COOL_DOWN = ((90, "STANDARD_IA"), (365, "GLACIER_IR"))
 
 

@@ -147,3 +147,11 @@ def test_a_write_asking_for_other_encryption_or_another_key_is_refused(dev: dict
     # ... but only when it names one: a write naming none gets the bucket's default (the stage key)
     assert denies["OnlyKmsEncryption"]["Null"] == {header: "false"}
     assert denies["OnlyTheStageKey"]["Null"] == {f"{header}-aws-kms-key-id": "false"}
+
+
+def test_the_bucket_prefixes_are_the_ones_the_app_writes() -> None:
+    from chalicelib.store import exports, objects
+
+    assert objects.UPLOAD_KEY.startswith(UPLOAD_PREFIX)
+    assert objects.QUARANTINE_PREFIX == QUARANTINE_PREFIX
+    assert exports.PREFIX == EXPORTS_PREFIX

@@ -15,7 +15,7 @@ from tests.infra.support import (
     resources,
 )
 
-HANDLERS = {"api_handler", "outbox", "reminder_sweep", "ses_feedback"}
+HANDLERS = {"api_handler", "ingest_uploads", "outbox", "reminder_sweep", "ses_feedback"}
 
 
 def _event(template: dict[str, Any], name: str) -> dict[str, Any]:
@@ -32,6 +32,17 @@ def _queue_id(template: dict[str, Any], name: str) -> str:
 
 def test_every_handler_of_the_interface_is_deployed(dev: dict[str, Any]) -> None:
     assert set(functions(dev)) >= HANDLERS
+
+
+def test_uploads_are_ingested_from_the_upload_queue_with_partial_batch_failures(dev: dict[str, Any]) -> None:
+    event = _event(dev, "ingest_uploads")
+    assert event["Type"] == "SQS"
+    assert "threshold-dev-uploads" in json.dumps(event["Properties"]["Queue"])
+    assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    # the queue hides a message 6× longer than the function may run, as Lambda advises
+    timeout = functions(dev)["ingest_uploads"]["Properties"]["Timeout"]
+    queue = resources(dev, "AWS::SQS::Queue")[_queue_id(dev, "threshold-dev-uploads")]
+    assert queue["Properties"]["VisibilityTimeout"] >= 6 * timeout
 
 
 def test_the_outbox_reads_the_table_stream_from_its_start_and_parks_what_keeps_failing(
@@ -67,6 +78,11 @@ def test_the_reminder_sweep_runs_every_15_minutes_and_failures_are_kept(dev: dic
 
 
 def test_each_handler_may_do_its_work_and_not_its_neighbours(dev: dict[str, Any]) -> None:
+    ingest = allowed_actions(dev, "ingest_uploads")
+    assert {"sqs:ReceiveMessage", "sqs:DeleteMessage", "s3:GetObject", "s3:PutObjectTagging"} <= ingest
+    assert "s3:DeleteObjectVersion" in ingest  # the quarantine move deletes the exact version it copied
+    assert not {"dynamodb:GetRecords", "ses:SendEmail", "sns:Publish", "events:PutEvents"} & ingest
+
     outbox = allowed_actions(dev, "outbox")
     assert {"dynamodb:GetRecords", "dynamodb:GetShardIterator", "events:PutEvents", "ses:SendEmail"} <= outbox
     assert {"sns:Publish", "sqs:SendMessage"} <= outbox  # SMS; the stream's failure destination
