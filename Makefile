@@ -56,5 +56,10 @@ sweep: venv
 bench: venv
 	$(BIN)/python -m scripts.bench
 
+## make synth — every stage's CloudFormation template in infra/cdk.out, offline; cdk-nag and cfn-lint checks.
+.PHONY: synth
+synth: venv
+	$(BIN)/python -m infra.synth
+
 clean:
-	rm -rf $(VENV) .local .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .local .mypy_cache .pytest_cache .ruff_cache infra/cdk.out

@@ -1,0 +1,187 @@
+"""Least privilege, per function: what each Lambda function of the app may do, and nothing else.
+
+Every function the app declares must be listed here (or be a `runbook_*`): synthesis fails on an unknown
+one rather than hand it a broad role. Grants name their resources; no statement allows `*` actions, and
+no function may Scan the table (PRODUCT.md: no Scan anywhere) — IAM enforces what the code promises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from aws_cdk import Aws
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sqs as sqs
+
+from infra.storage import EXPORTS_PREFIX, QUARANTINE_PREFIX, UPLOAD_PREFIX
+
+TABLE_READ = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:DescribeTable"]
+TABLE_WRITE = [
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:ConditionCheckItem",
+]
+STREAM_READ = [
+    "dynamodb:DescribeStream",
+    "dynamodb:GetRecords",
+    "dynamodb:GetShardIterator",
+    "dynamodb:ListStreams",
+]
+QUEUE_CONSUME = [
+    "sqs:ReceiveMessage",
+    "sqs:DeleteMessage",
+    "sqs:ChangeMessageVisibility",
+    "sqs:GetQueueAttributes",
+]
+
+
+@dataclass(frozen=True)
+class Resources:
+    """The stack's resources a grant can name."""
+
+    table_arn: str
+    table_stream_arn: str
+    bucket_arn: str
+    key: kms.IKey
+    upload_queue: sqs.IQueue
+    event_bus_arn: str
+    ses_identity_arn: str
+    ses_configuration_set_arn: str
+    sender_email: str
+
+
+Grant = Callable[[Resources], list[iam.PolicyStatement]]
+
+
+def _statement(sid: str, actions: list[str], resources: list[str], **kw: object) -> iam.PolicyStatement:
+    return iam.PolicyStatement(sid=sid, actions=actions, resources=resources, **kw)
+
+
+def table(r: Resources) -> list[iam.PolicyStatement]:
+    items = [r.table_arn, f"{r.table_arn}/index/*"]
+    return [_statement("TableItems", TABLE_READ + TABLE_WRITE, items)]
+
+
+def table_stream(r: Resources) -> list[iam.PolicyStatement]:
+    return [_statement("TableStream", STREAM_READ, [r.table_stream_arn])]
+
+
+def _objects(r: Resources, *prefixes: str) -> list[str]:
+    return [f"{r.bucket_arn}/{prefix}*" for prefix in prefixes]
+
+
+def _key_via_s3(r: Resources) -> iam.PolicyStatement:
+    return _statement(
+        "DocumentsKey",
+        ["kms:Decrypt", "kms:GenerateDataKey"],
+        [r.key.key_arn],
+        conditions={"StringEquals": {"kms:ViaService": f"s3.{Aws.REGION}.amazonaws.com"}},
+    )
+
+
+def documents_api(r: Resources) -> list[iam.PolicyStatement]:
+    """Presigned POSTs for uploads and presigned GETs for downloads are signed with this role."""
+    return [
+        # the upload form asks S3 to tag the object, which needs PutObjectTagging besides PutObject
+        _statement("SignUploads", ["s3:PutObject", "s3:PutObjectTagging"], _objects(r, UPLOAD_PREFIX)),
+        _statement(
+            "SignDownloads",
+            ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTagging", "s3:GetObjectVersionTagging"],
+            _objects(r, UPLOAD_PREFIX),
+        ),
+        _key_via_s3(r),
+    ]
+
+
+def exports(r: Resources) -> list[iam.PolicyStatement]:
+    """Activity exports: written under exports/, handed back as presigned GETs."""
+    return [
+        _statement("Exports", ["s3:PutObject", "s3:GetObject"], _objects(r, EXPORTS_PREFIX)),
+        _key_via_s3(r),
+    ]
+
+
+def ingest(r: Resources) -> list[iam.PolicyStatement]:
+    """Re-validate an upload, tag it, or move it to quarantine."""
+    return [
+        _statement("UploadQueue", QUEUE_CONSUME, [r.upload_queue.queue_arn]),
+        _statement(
+            "Uploads",
+            [
+                "s3:GetObject",
+                "s3:GetObjectVersion",
+                "s3:GetObjectTagging",
+                "s3:PutObjectTagging",
+                "s3:PutObject",
+                "s3:DeleteObject",
+                "s3:DeleteObjectVersion",  # the quarantine move deletes the exact version it copied
+            ],
+            _objects(r, UPLOAD_PREFIX, QUARANTINE_PREFIX),
+        ),
+        _key_via_s3(r),
+    ]
+
+
+def domain_events(r: Resources) -> list[iam.PolicyStatement]:
+    return [_statement("DomainEvents", ["events:PutEvents"], [r.event_bus_arn])]
+
+
+def email(r: Resources) -> list[iam.PolicyStatement]:
+    return [
+        _statement(
+            "SendEmail",
+            ["ses:SendEmail", "ses:SendRawEmail"],
+            [r.ses_identity_arn, r.ses_configuration_set_arn],
+            conditions={"StringEquals": {"ses:FromAddress": r.sender_email}},
+        )
+    ]
+
+
+def sms(r: Resources) -> list[iam.PolicyStatement]:
+    """SMS goes to phone numbers, which have no ARN: sns:Publish needs `*`, so a deny takes every topic
+    and platform endpoint back out — this role can text a phone and publish nowhere else. The opt-out
+    check (STOP replies) has no resource-level permission either."""
+    return [
+        _statement("SendSms", ["sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut"], ["*"]),
+        _statement(
+            "OnlySmsNotTopics",
+            ["sns:Publish"],
+            [f"arn:{Aws.PARTITION}:sns:*:*:*"],
+            effect=iam.Effect.DENY,
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class Profile:
+    grants: tuple[Grant, ...]
+    timeout_seconds: int | None = None  # None: the stage's default from .chalice/config.json
+
+
+INGEST_TIMEOUT_SECONDS = 60  # the upload queue's visibility timeout is 6× this (storage.py)
+PROFILES: dict[str, Profile] = {
+    "api_handler": Profile((table, documents_api, exports, email)),  # invitations are emailed after commit
+    "ingest_uploads": Profile((table, ingest), INGEST_TIMEOUT_SECONDS),
+    "outbox": Profile((table, table_stream, domain_events, email, sms), 60),
+    "reminder_sweep": Profile((table, email, sms), 120),  # also flushes digests that fell due
+    "ses_feedback": Profile((table,), 30),
+}
+RUNBOOK_PROFILE = Profile((table, exports, email), 300)  # exports; invitations are emailed
+
+
+class UndeclaredFunction(LookupError):
+    """The app declares a Lambda function whose permissions infra/permissions.py does not list."""
+
+
+def profile_for(function_name: str) -> Profile:
+    if function_name in PROFILES:
+        return PROFILES[function_name]
+    if function_name.startswith("runbook_"):
+        return RUNBOOK_PROFILE
+    raise UndeclaredFunction(
+        f"app.py declares the Lambda function {function_name!r}, but infra/permissions.py does not say "
+        "what it may do: add it to PROFILES with the grants it needs"
+    )

@@ -1,0 +1,100 @@
+"""The event handlers of app.py as deployed: each wired to its source, with its failure path and only the
+permissions its work needs."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tests.infra.support import (
+    allowed_actions,
+    functions,
+    logical_id_of_function,
+    one,
+    refers_to,
+    resources,
+)
+
+HANDLERS = {"api_handler", "ingest_uploads", "outbox", "reminder_sweep", "ses_feedback"}
+
+
+def _event(template: dict[str, Any], name: str) -> dict[str, Any]:
+    (event,) = functions(template)[name]["Properties"]["Events"].values()
+    return event
+
+
+def _queue_id(template: dict[str, Any], name: str) -> str:
+    (queue_id,) = [
+        k for k, v in resources(template, "AWS::SQS::Queue").items() if v["Properties"]["QueueName"] == name
+    ]
+    return queue_id
+
+
+def test_every_handler_of_the_interface_is_deployed(dev: dict[str, Any]) -> None:
+    assert set(functions(dev)) >= HANDLERS
+
+
+def test_uploads_are_ingested_from_the_upload_queue_with_partial_batch_failures(dev: dict[str, Any]) -> None:
+    event = _event(dev, "ingest_uploads")
+    assert event["Type"] == "SQS"
+    assert "threshold-dev-uploads" in json.dumps(event["Properties"]["Queue"])
+    assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    # the queue hides a message 6× longer than the function may run, as Lambda advises
+    timeout = functions(dev)["ingest_uploads"]["Properties"]["Timeout"]
+    queue = resources(dev, "AWS::SQS::Queue")[_queue_id(dev, "threshold-dev-uploads")]
+    assert queue["Properties"]["VisibilityTimeout"] >= 6 * timeout
+
+
+def test_the_outbox_reads_the_table_stream_from_its_start_and_parks_what_keeps_failing(
+    dev: dict[str, Any],
+) -> None:
+    table_id, _ = one(dev, "AWS::DynamoDB::Table")
+    props = _event(dev, "outbox")["Properties"]
+    assert props["Stream"] == {"Fn::GetAtt": [table_id, "StreamArn"]}
+    assert props["StartingPosition"] == "TRIM_HORIZON"
+    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert props["BisectBatchOnFunctionError"] is True
+    assert refers_to(
+        props["DestinationConfig"]["OnFailure"]["Destination"], _queue_id(dev, "threshold-dev-outbox-dlq")
+    )
+
+
+def test_ses_feedback_is_subscribed_to_the_feedback_topic_and_failures_are_kept(dev: dict[str, Any]) -> None:
+    fn = functions(dev)["ses_feedback"]
+    event = _event(dev, "ses_feedback")
+    assert event["Type"] == "SNS"
+    assert "threshold-dev-ses-feedback" in json.dumps(event["Properties"]["Topic"])
+    assert refers_to(
+        fn["Properties"]["DeadLetterQueue"]["TargetArn"], _queue_id(dev, "threshold-dev-async-dlq")
+    )
+
+
+def test_the_reminder_sweep_runs_every_15_minutes_and_failures_are_kept(dev: dict[str, Any]) -> None:
+    fn = functions(dev)["reminder_sweep"]
+    assert _event(dev, "reminder_sweep")["Properties"]["Schedule"] == "rate(15 minutes)"
+    assert refers_to(
+        fn["Properties"]["DeadLetterQueue"]["TargetArn"], _queue_id(dev, "threshold-dev-async-dlq")
+    )
+
+
+def test_each_handler_may_do_its_work_and_not_its_neighbours(dev: dict[str, Any]) -> None:
+    ingest = allowed_actions(dev, "ingest_uploads")
+    assert {"sqs:ReceiveMessage", "sqs:DeleteMessage", "s3:GetObject", "s3:PutObjectTagging"} <= ingest
+    assert "s3:DeleteObjectVersion" in ingest  # the quarantine move deletes the exact version it copied
+    assert not {"dynamodb:GetRecords", "ses:SendEmail", "sns:Publish", "events:PutEvents"} & ingest
+
+    outbox = allowed_actions(dev, "outbox")
+    assert {"dynamodb:GetRecords", "dynamodb:GetShardIterator", "events:PutEvents", "ses:SendEmail"} <= outbox
+    assert {"sns:Publish", "sqs:SendMessage"} <= outbox  # SMS; the stream's failure destination
+    assert not {"s3:GetObject", "sqs:ReceiveMessage"} & outbox
+
+    feedback = allowed_actions(dev, "ses_feedback")
+    assert "dynamodb:UpdateItem" in feedback
+    assert not {"ses:SendEmail", "sns:Publish", "s3:GetObject", "events:PutEvents"} & feedback
+
+
+def test_every_handler_is_alarmed(dev: dict[str, Any]) -> None:
+    alarms = resources(dev, "AWS::CloudWatch::Alarm").values()
+    for name in HANDLERS:
+        fn_id = logical_id_of_function(dev, name)
+        assert any(refers_to(a["Properties"].get("Dimensions", []), fn_id) for a in alarms), name
