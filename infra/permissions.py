@@ -96,6 +96,24 @@ def documents_api(r: Resources) -> list[iam.PolicyStatement]:
     ]
 
 
+def archive(r: Resources) -> list[iam.PolicyStatement]:
+    """A closed deal's files change retention class: read and rewrite their tags (runbooks that close or
+    archive a deal; the API's transition has the same through documents_api)."""
+    return [
+        _statement(
+            "ArchiveTags",
+            [
+                "s3:GetObjectTagging",
+                "s3:GetObjectVersionTagging",
+                "s3:PutObjectTagging",
+                "s3:PutObjectVersionTagging",
+            ],
+            _objects(r, UPLOAD_PREFIX),
+        ),
+        _key_via_s3(r),
+    ]
+
+
 def exports(r: Resources) -> list[iam.PolicyStatement]:
     """Activity exports: written under exports/, handed back as presigned GETs."""
     return [
@@ -168,6 +186,10 @@ PROFILES: dict[str, Profile] = {
     "outbox": Profile((table, table_stream, domain_events, email, sms), 60),
     "reminder_sweep": Profile((table, email, sms), 120),  # also flushes digests that fell due
     "ses_feedback": Profile((table,), 30),
+    # runbooks beyond the common profile: closing or archiving a deal re-tags its files; a resend may text
+    "runbook_archive_deal_documents": Profile((table, archive), 300),
+    "runbook_override_stage": Profile((table, archive), 300),
+    "runbook_resend_notification": Profile((table, email, sms), 300),
 }
 RUNBOOK_PROFILE = Profile((table, exports, email), 300)  # exports; invitations are emailed
 
