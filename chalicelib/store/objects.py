@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from botocore.config import Config
@@ -33,7 +33,8 @@ _UPLOAD_KEY = re.compile(
     r"/(?P<upload_id>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
 )
 QUARANTINE_PREFIX = "quarantine/"
-ENCRYPTION: Final = "AES256"  # SSE-S3; a bucket default of SSE-KMS (infra) still applies on top
+# Writes name no encryption: the bucket's default applies (the stage's KMS key in AWS, infra/; SSE-S3 in
+# local mode). Naming AES256 here would override that key, and the bucket policy refuses such writes.
 SCAN_TAG = "GuardDutyMalwareScanStatus"
 SCAN_CLEAN = "NO_THREATS_FOUND"
 _CHUNK = 1024 * 1024
@@ -125,11 +126,10 @@ def presigned_post(
     tags: dict[str, str],
     expires_in: int,
 ) -> dict[str, Any]:
-    """A browser form bound to one key, one content type, a size range and server-side encryption.
+    """A browser form bound to one key, one content type and a size range (the bucket encrypts by default).
     Every field the browser sends is pinned by a policy condition (S3 refuses any other value)."""
     fields = {
         "Content-Type": content_type,
-        "x-amz-server-side-encryption": ENCRYPTION,
         "x-amz-meta-original-name": quote(file_name, safe=""),
         "x-amz-meta-upload-id": upload_id,
         "tagging": _tagging_xml(tags),
@@ -204,7 +204,6 @@ def quarantine(key: str, reason: str) -> str | None:
             Bucket=bucket(),
             Key=target,
             CopySource={"Bucket": bucket(), "Key": key},
-            ServerSideEncryption=ENCRYPTION,
             TaggingDirective="REPLACE",
             Tagging=f"{RETENTION_TAG}={Retention.QUARANTINE.value}&reason={quote(reason, safe='')}",
         )
