@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -34,6 +35,9 @@ from devstack.localauth import LocalSigner
 
 if TYPE_CHECKING:
     from devstack.triggers import TriggerRunner
+
+
+STOP_GRACE_SECONDS = 20
 
 
 def main() -> int:
@@ -63,6 +67,11 @@ def main() -> int:
         print("\nstopping Threshold local mode…")
         return 0
     finally:
+        # Stopping must never hang on a trigger or an emulator request in flight: whatever is still
+        # running after the grace period goes with the process (its sockets close with it).
+        watchdog = threading.Timer(STOP_GRACE_SECONDS, os._exit, args=(0,))
+        watchdog.daemon = True
+        watchdog.start()
         if runner is not None:
             runner.stop()
         if api is not None and api.poll() is None:
