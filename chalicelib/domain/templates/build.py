@@ -70,3 +70,15 @@ def document(
     return DocumentTemplate(
         key, key, label, stage, required, uploaders, visibility, viewers, types, max_mb * MB, when
     )
+
+
+def closing_photo_id(stage: str) -> DocumentTemplate:
+    """The client's ID, shown only to staff and to title and the attorney who verify it at closing."""
+    return document(
+        "photo_id",
+        "Government-issued photo ID",
+        stage,
+        when=after_entry(5),
+        visibility=RESTRICTED,
+        viewers=("title", "attorney"),
+    )

@@ -8,6 +8,7 @@ from chalicelib.domain.templates.build import (
     PDF,
     RESTRICTED,
     after_entry,
+    closing_photo_id,
     document,
     due,
     key_date,
@@ -231,14 +232,7 @@ PURCHASE_V1 = WorkflowTemplate(
             when=after_entry(3),
             types=PDF,
         ),
-        document(
-            "photo_id",
-            "Government-issued photo ID",
-            "intake",
-            when=after_entry(5),
-            visibility=RESTRICTED,
-            viewers=("title", "attorney"),
-        ),
+        closing_photo_id("intake"),
         document(
             "pre_approval_letter",
             "Pre-approval letter",
