@@ -269,7 +269,7 @@ def close_out(
     return _changes(tasks, cancelled), _changes(requests, cancelled)
 
 
-def updated(records: list[R], changes: Iterable[Change[R]]) -> list[R]:
+def updated[R: (Task, DocumentRequest)](records: list[R], changes: Iterable[Change[R]]) -> list[R]:
     """The records as they stand after `changes` (a record changed twice keeps both changes)."""
     newest: dict[int, R] = {}
     for before, after in changes:
@@ -279,7 +279,7 @@ def updated(records: list[R], changes: Iterable[Change[R]]) -> list[R]:
     return [newest.get(id(r), r) for r in records]
 
 
-def _changes(records: list[R], change: Any) -> list[Change[R]]:
+def _changes[R: (Task, DocumentRequest)](records: list[R], change: Any) -> list[Change[R]]:
     out: list[Change[R]] = []
     for record in records:
         after = change(record)

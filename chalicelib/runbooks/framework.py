@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
@@ -58,7 +58,7 @@ def console_actor(requested_by: str) -> Actor:
 
 
 @dataclass(frozen=True)
-class Runbook(Generic[I]):
+class Runbook[I: RunbookInput]:
     name: str
     input_model: type[I]
     plan: Callable[[I], list[Step]]
