@@ -26,10 +26,12 @@ from chalicelib.domain.errors import (
     Invalid,
     PayloadTooLarge,
     PreconditionRequired,
+    Unavailable,
 )
 from chalicelib.observability import logger
 from chalicelib.services.principals import caller_for
 from chalicelib.store import idempotency
+from chalicelib.store.errors import AWS_ERRORS, retryable
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -83,6 +85,11 @@ def route(
                 return _handle(spec, view, wants, request, path_params)
             except DomainError as error:
                 return error_response(error)
+            except AWS_ERRORS as exc:  # a fault no store call translated: throttled or no answer → 503
+                fault = retryable(exc)
+                if fault is None:
+                    raise
+                return error_response(fault)
             finally:
                 idempotency.discard_claim()
 
@@ -218,7 +225,10 @@ def _idempotent(request: Request, caller: Caller, raw: bytes, produce: Callable[
     except idempotency.Replay:
         return _replay(idempotency.lookup(scope), fingerprint)
     if idempotency.claim_committed() and 200 <= response.status_code < 300:
-        idempotency.store_answer(scope, response.status_code, json.dumps(response.body))
+        try:
+            idempotency.store_answer(scope, response.status_code, json.dumps(response.body))
+        except Unavailable:  # the change is written: answer it; a repeat learns the answer was lost
+            logger.warning("the answer to an idempotent request was not stored")
     return response
 
 
@@ -228,7 +238,7 @@ def _replay(stored: Any, fingerprint: str) -> Response:
             "this Idempotency-Key was already used for a different request", code="idempotency_key_reused"
         )
     if stored.status_code is None:
-        raise idempotency.InProgress()
+        raise idempotency.unanswered(stored)
     return Response(
         body=json.loads(stored.body or "null"),
         status_code=int(stored.status_code),

@@ -4,6 +4,13 @@ The API layer opens a claim before the view runs; the UnitOfWork adds it to its 
 the condition that no claim with the same key exists. So the change and the claim land together or not
 at all, and a retry (or a concurrent twin) can never write the change twice. After the commit the
 rendered answer is stored on the claim, and every later request with the key replays it.
+
+A claim without an answer means its change landed but the answer is not stored. While the first request
+may still be running (`IN_FLIGHT`, longer than the API function's timeout) a repeat is told to retry
+shortly (409 `idempotency_in_progress`). After that, the first request is over and its answer was lost
+(DynamoDB stopped answering between the commit and storing the answer): a repeat is told the change was
+applied (409 `idempotency_answer_lost`) instead of "in progress" for the claim's 24 hours, and never
+applies the change a second time.
 """
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ from chalicelib.store.errors import translated
 from chalicelib.store.models import IdempotencyItem
 
 RETENTION = timedelta(hours=24)
+# The longest a request can still be running: the API function's timeout is 10 s, API Gateway's 29 s.
+IN_FLIGHT = timedelta(seconds=30)
 
 _pending: ContextVar[IdempotencyItem | None] = ContextVar("idempotency_claim", default=None)
 _taken: ContextVar[bool] = ContextVar("idempotency_claim_taken", default=False)
@@ -43,6 +52,24 @@ class InProgress(Conflict):
         super().__init__(
             "the first request with this Idempotency-Key is still being processed; retry shortly"
         )
+
+
+class AnswerLost(Conflict):
+    """The first request with this key applied its change, but ended before storing its answer."""
+
+    code = "idempotency_answer_lost"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the first request with this Idempotency-Key was applied, but its answer was lost; "
+            "read the record to see the result (sending it again would not apply it twice)"
+        )
+
+
+def unanswered(claim: IdempotencyItem) -> Conflict:
+    """What a repeat of a request whose claim holds no answer is told."""
+    started = clock.parse_iso(claim.created_at)
+    return InProgress() if clock.now() - started < IN_FLIGHT else AnswerLost()
 
 
 def scope_for(user_id: str, key: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -106,7 +107,12 @@ def write_plan(event_id: str, notifications: list[Notification], now: datetime) 
                 marker.save(condition=TableItem.pk.does_not_exist())
             elif len(puts) <= MAX_TRANSACTION_ITEMS:
                 connection().connection.transact_write_items(
-                    condition_check_items=[], delete_items=[], put_items=puts, update_items=[]
+                    condition_check_items=[],
+                    delete_items=[],
+                    put_items=puts,
+                    update_items=[],
+                    # botocore's retry of a plan that landed must not read as "already planned"
+                    client_request_token=str(uuid.uuid4()),
                 )
             else:  # a very large deal: one by one (ids are derived: a retry finds what was written)
                 for item in items:

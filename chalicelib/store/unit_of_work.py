@@ -6,11 +6,18 @@ a cancelled transaction becomes the right 404/409/412 and nothing is half-writte
 
 DynamoDB refuses two operations on one item in a transaction, so operations are staged by item key and
 merged: a service may update a deal and also "touch" it for the activity feed; both land as one write.
+
+Every TransactWriteItems carries a ClientRequestToken derived from its unit of work (the unit's id and
+the transaction's rank in it). When a commit lands but its answer is lost (a timeout, a reset
+connection), botocore resends the very same request; DynamoDB recognises the token and answers success
+without applying it again, instead of the retry failing its own conditions (409/412 for a change that
+was made). The token holds for 10 minutes after the first attempt completed, far beyond any retry here.
 """
 
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +29,7 @@ from chalicelib.domain.entities import ActivityEvent, changed_fields
 from chalicelib.domain.errors import Conflict, DomainError
 from chalicelib.observability import logger, metrics
 from chalicelib.store import idempotency
-from chalicelib.store.errors import THROTTLING, unavailable, write_conflict
+from chalicelib.store.errors import THROTTLING, error_code, retryable, unavailable, write_conflict
 from chalicelib.store.models import ActivityItem
 from chalicelib.store.table import TableItem, connection, to_item_value
 
@@ -57,6 +64,14 @@ class UnitOfWork:
         self._activity = 0
         self._after_commit: list[Callable[[], None]] = []
         self.committed = False
+        self.id = uuid.uuid4()
+        self._transactions = 0
+
+    def client_request_token(self) -> str:
+        """A token per transaction this unit sends (≤ 36 characters, as DynamoDB requires); botocore's
+        own retries resend the request as it was, token included."""
+        self._transactions += 1
+        return str(uuid.uuid5(self.id, str(self._transactions)))
 
     def __len__(self) -> int:
         return len(self._staged)
@@ -158,11 +173,11 @@ class UnitOfWork:
             self.create(claim, on_exists=idempotency.Replay())
         ahead, main, behind = self._split()
         for chunk in _chunks(ahead):
-            _transact(chunk)
-        _transact(main)
+            _transact(chunk, self.client_request_token())
+        _transact(main, self.client_request_token())
         self.committed = True
         for chunk in _chunks(behind):
-            _follow_up(chunk)
+            _follow_up(chunk, self.client_request_token)
         for action in self._after_commit:
             action()
 
@@ -192,7 +207,7 @@ def _ordered(staged: list[_Staged]) -> list[_Staged]:
     return sorted(staged, key=lambda s: rank[s.kind])
 
 
-def _send(ordered: list[_Staged]) -> None:
+def _send(ordered: list[_Staged], token: str) -> None:
     requests = [_request(s) for s in ordered]
 
     def of_kind(kind: str) -> list[dict[str, Any]]:
@@ -203,13 +218,14 @@ def _send(ordered: list[_Staged]) -> None:
         delete_items=[],
         put_items=of_kind("put"),
         update_items=of_kind("update"),
+        client_request_token=token,
     )
 
 
-def _transact(staged: list[_Staged]) -> None:
+def _transact(staged: list[_Staged], token: str) -> None:
     ordered = _ordered(staged)
     try:
-        _send(ordered)
+        _send(ordered, token)
     except TransactWriteError as exc:
         raise _translate(exc, ordered) from exc
 
@@ -217,7 +233,7 @@ def _transact(staged: list[_Staged]) -> None:
 FOLLOW_UP_ATTEMPTS = 4
 
 
-def _follow_up(staged: list[_Staged]) -> None:
+def _follow_up(staged: list[_Staged], token: Callable[[], str]) -> None:
     """Apply late consequences: those whose condition no longer holds are dropped (someone got there
     first); throttling and conflicts are retried with backoff. What still fails is logged and counted."""
     pending = _ordered(staged)
@@ -225,7 +241,7 @@ def _follow_up(staged: list[_Staged]) -> None:
         if not pending:
             return
         try:
-            _send(pending)
+            _send(pending, token())  # each attempt sends other items: a token of its own
             return
         except TransactWriteError as exc:
             codes = _reason_codes(exc)
@@ -240,7 +256,7 @@ def _follow_up(staged: list[_Staged]) -> None:
 
 
 def _reason_codes(exc: TransactWriteError) -> list[str | None]:
-    if exc.cause_response_code != "TransactionCanceledException":
+    if error_code(exc) != "TransactionCanceledException":
         return []
     return [r.code if r is not None else None for r in exc.cancellation_reasons]
 
@@ -280,15 +296,16 @@ def _and(left: Condition | None, right: Condition | None) -> Condition | None:
 
 
 def _translate(exc: TransactWriteError, ordered: list[_Staged]) -> DomainError:
-    if exc.cause_response_code in THROTTLING:
-        return unavailable()
+    fault = retryable(exc)  # throttled, no answer in time, token refused: 503
+    if fault is not None:
+        return fault
     codes = _reason_codes(exc)
     for staged, code in zip(ordered, codes, strict=False):
         if code == "ConditionalCheckFailed":
             return staged.on_fail
     if any(code in THROTTLING for code in codes):
         return unavailable()
-    if "TransactionConflict" in codes or exc.cause_response_code == "TransactionInProgressException":
+    if "TransactionConflict" in codes:
         return write_conflict()
     raise exc
 

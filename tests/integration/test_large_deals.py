@@ -54,11 +54,11 @@ def test_when_the_deal_item_fails_to_land_nothing_is_reachable(seeded, api, monk
     real = unit_of_work._transact
     calls = []
 
-    def fail_on_the_deal(staged):
+    def fail_on_the_deal(staged, token):
         calls.append(len(staged))
         if any(s.item is not None and type(s.item).__name__ == "DealItem" for s in staged):
             raise Unavailable("the database is busy", code="retry_later")
-        real(staged)
+        real(staged, token)
 
     monkeypatch.setattr(unit_of_work, "_transact", fail_on_the_deal)
     reply = api.post(
