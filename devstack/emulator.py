@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import threading
 import urllib.request
 
 from moto.server import ThreadedMotoServer
@@ -43,5 +44,12 @@ class Emulator:
         # moto answers its own dashboard once the server thread is serving
         urllib.request.urlopen(f"{self.endpoint}/moto-api/", timeout=10).close()  # noqa: S310
 
-    def stop(self) -> None:
-        self._server.stop()
+    def alive(self) -> bool:
+        thread = self._server._thread
+        return thread is not None and thread.is_alive()
+
+    def stop(self, timeout: float) -> None:
+        """Stop serving; a request still being answered after `timeout` seconds goes with the process."""
+        stopping = threading.Thread(target=self._server.stop, daemon=True)
+        stopping.start()
+        stopping.join(timeout)

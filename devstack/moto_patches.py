@@ -1,6 +1,6 @@
 """Make moto's DynamoDB keep the guarantees the product relies on (local mode and tests; never deployed).
 
-moto 5 falls short of DynamoDB in four ways that matter here:
+moto 5 falls short of DynamoDB in five ways that matter here:
 
 1. **Nothing is serialised.** Its server answers requests on parallel threads, and a transaction checks
    its conditions item by item while other requests write: 30 parallel PATCHes with one If-Match could
@@ -18,6 +18,11 @@ moto 5 falls short of DynamoDB in four ways that matter here:
 4. **Stream records and shard iterators are kept forever.** DynamoDB keeps records 24 hours and an
    iterator lives 15 minutes; here iterators expire after 15 minutes and a shard keeps its newest
    `STREAM_RECORDS_KEPT` records (local mode's consumer reads every second, far behind that horizon).
+5. **Every model object ever created stays alive**: moto's `BaseModel.__new__` appends each instance to a
+   class-wide list for its dashboard, including every DynamoDB item, every copy moto makes of one on each
+   update, every stream record and every whole-table snapshot of a transaction — about 15 MB per write
+   in local mode, until the kernel killed it. DynamoDB's models are no longer tracked (nothing but the
+   dashboard reads that list for them; S3 still uses it to close its files).
 """
 
 from __future__ import annotations
@@ -57,6 +62,7 @@ def apply() -> None:
         responses.DynamoHandler.transact_write_items
     )
     _expire_shard_iterators(stream_models.DynamoDBStreamsBackend)
+    _stop_tracking_dynamodb_models()
     _applied = True
 
 
@@ -308,3 +314,20 @@ class _ExpiringIterators(dict[str, Any]):
                 self.pop(old, None)
         self._born[key] = now
         super().__setitem__(key, value)
+
+
+# -- 5. no immortal copies -----------------------------------------------------------------------------
+
+UNTRACKED_MODULES = ("moto.dynamodb.", "moto.dynamodbstreams.")
+
+
+def _stop_tracking_dynamodb_models() -> None:
+    from moto.core.common_models import BaseModel
+
+    def __new__(cls: type, *args: Any, **kwargs: Any) -> Any:  # noqa: N807  (replaces BaseModel.__new__)
+        instance: Any = object.__new__(cls)
+        if not cls.__module__.startswith(UNTRACKED_MODULES):
+            cls.instances_tracked.append(instance)  # type: ignore[attr-defined]
+        return instance
+
+    BaseModel.__new__ = __new__  # type: ignore[method-assign]

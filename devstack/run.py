@@ -13,7 +13,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -37,10 +36,15 @@ if TYPE_CHECKING:
     from devstack.triggers import TriggerRunner
 
 
-STOP_GRACE_SECONDS = 20
+# Ctrl-C (or SIGTERM) stops everything within this, even under load: what is still running after it
+# goes with the process.
+STOP_SECONDS = 8
+SUPERVISE_SECONDS = 0.5
 
 
 def main() -> int:
+    signal.signal(signal.SIGINT, _raise_interrupt)  # even when started in the background (SIGINT ignored)
+    signal.signal(signal.SIGTERM, _raise_interrupt)
     signer = LocalSigner(LOCAL_DIR / "auth")
     emulator = Emulator(EMULATOR_HOST, EMULATOR_PORT)
     os.environ.update(local_environment(signer.jwks_url, endpoint=emulator.endpoint))
@@ -52,35 +56,50 @@ def main() -> int:
         return 1
     api: subprocess.Popen[bytes] | None = None
     runner = None
-    signal.signal(signal.SIGTERM, _raise_interrupt)
+    code = 0
     try:
         created = _create_resources()
         demo = _seed(signer)
         api = _start_api()
         runner = _start_triggers()
         _banner(created, demo, [t.name for t in runner.triggers])
-        while api.poll() is None:
-            time.sleep(0.5)
-        print(f"the API stopped (exit {api.returncode})", file=sys.stderr)
-        return api.returncode or 1
+        code = _supervise(api, emulator)
     except KeyboardInterrupt:
-        print("\nstopping Threshold local mode…")
-        return 0
-    finally:
-        # Stopping must never hang on a trigger or an emulator request in flight: whatever is still
-        # running after the grace period goes with the process (its sockets close with it).
-        watchdog = threading.Timer(STOP_GRACE_SECONDS, os._exit, args=(0,))
-        watchdog.daemon = True
-        watchdog.start()
-        if runner is not None:
-            runner.stop()
-        if api is not None and api.poll() is None:
-            api.terminate()
-            try:
-                api.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                api.kill()
-        emulator.stop()
+        print("\nstopping Threshold local mode…", flush=True)
+    _stop(runner, api, emulator)
+    return code
+
+
+def _supervise(api: subprocess.Popen[bytes], emulator: Emulator) -> int:
+    """Run until Ctrl-C; if the API or the emulator dies, stop the whole stack and say why."""
+    while True:
+        if api.poll() is not None:
+            print(f"the API (`chalice local`) stopped (exit {api.returncode}): stopping", file=sys.stderr)
+            return api.returncode or 1
+        if not emulator.alive():
+            print("the AWS emulator stopped: stopping", file=sys.stderr)
+            return 1
+        time.sleep(SUPERVISE_SECONDS)
+
+
+def _stop(runner: TriggerRunner | None, api: subprocess.Popen[bytes] | None, emulator: Emulator) -> None:
+    """Everything stops within STOP_SECONDS. Then the process leaves without tearing down the emulator's
+    objects one by one (seconds of garbage collection that nobody needs: state is in memory anyway)."""
+    deadline = time.monotonic() + STOP_SECONDS
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the stop short
+    if api is not None and api.poll() is None:
+        api.terminate()
+    if runner is not None:
+        runner.stop(timeout=max(0.0, deadline - time.monotonic() - 3))
+    if api is not None:
+        try:
+            api.wait(timeout=max(0.1, deadline - time.monotonic() - 2))
+        except subprocess.TimeoutExpired:
+            api.kill()
+            api.wait(timeout=1)
+    emulator.stop(timeout=max(0.1, deadline - time.monotonic()))
+    sys.stdout.flush()
+    sys.stderr.flush()
 
 
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
@@ -134,18 +153,8 @@ def _start_triggers() -> TriggerRunner:
 
 
 def _start_api() -> subprocess.Popen[bytes]:
-    chalice = Path(sys.executable).parent / "chalice"
-    command = [
-        str(chalice),
-        "local",
-        "--stage",
-        "local",
-        "--host",
-        API_HOST,
-        "--port",
-        str(API_PORT),
-        "--no-autoreload",
-    ]
+    # `chalice local`, which exits by itself if this process dies unexpectedly (devstack/api_process.py)
+    command = [sys.executable, "-m", "devstack.api_process", "--host", API_HOST, "--port", str(API_PORT)]
     api = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy())
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -190,4 +199,5 @@ def _shown(path: Path) -> Path:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    exit_code = main()
+    os._exit(exit_code)  # see _stop: nothing is left to clean up

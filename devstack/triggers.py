@@ -9,6 +9,7 @@ once the emulator and resources exist).
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Protocol
 
@@ -71,7 +72,10 @@ class TriggerRunner:
                 logger.exception("local trigger round failed", extra={"trigger": trigger.name})
             self._stop.wait(trigger.interval)
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 5.0) -> None:
+        """Ask every trigger to stop; a round still running after `timeout` seconds is abandoned (its
+        thread is a daemon: it ends with the process)."""
         self._stop.set()
+        deadline = time.monotonic() + timeout
         for thread in self._threads:
-            thread.join(timeout=5)
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))

@@ -139,3 +139,14 @@ def _stream_length() -> int:
     backend = dynamodb_backends["123456789012"][settings().region]
     shard = backend.tables[TABLE].stream_shard
     return len(shard.items) if shard is not None else 0
+
+
+def test_items_written_and_replaced_are_not_kept_alive_by_the_emulator(ddb):
+    from moto.dynamodb.models.dynamo_type import Item
+    from moto.dynamodb.models.table import Table
+
+    tracked_before = len(Item.instances_tracked) + len(Table.instances_tracked)
+    ddb.transact_write_items(TransactItems=[put("A")])
+    for version in range(1, 51):
+        ddb.transact_write_items(TransactItems=[bump("A", expected=version)])
+    assert len(Item.instances_tracked) + len(Table.instances_tracked) == tracked_before

@@ -1,0 +1,36 @@
+"""`chalice local`, bound to the `make run` that started it.
+
+When that process dies however it dies (Ctrl-C, a crash, SIGKILL, the kernel's out-of-memory killer), the
+API notices within half a second that its parent is gone and exits, so it never holds its port as an
+orphan. Usage (devstack/run.py): `python -m devstack.api_process --host H --port P`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+
+PARENT_CHECK_SECONDS = 0.5
+ORPHANED_EXIT_CODE = 3
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    print("`make run` is gone: the API stops too", file=sys.stderr, flush=True)
+    os._exit(ORPHANED_EXIT_CODE)
+
+
+def main(argv: list[str]) -> int:
+    threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
+    from chalice.cli import main as chalice
+
+    sys.argv = ["chalice", "local", "--stage", "local", "--no-autoreload", *argv]
+    result: int = chalice()
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
