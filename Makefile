@@ -53,6 +53,11 @@ import: venv
 sweep: venv
 	@$(BIN)/python -m devstack.sweep
 
+## make smoke [STACK=threshold-dev] — walk the main journey against `make run`, or a deployed stage's stack.
+.PHONY: smoke
+smoke: venv
+	@$(BIN)/python -m scripts.smoke $(if $(STACK),--stack "$(STACK)")
+
 ## make bench — request budgets and cold-import timings as a table.
 bench: venv
 	$(BIN)/python -m scripts.bench
