@@ -11,7 +11,7 @@ when every step passed.
 
 Where the two targets differ (scripts/smoke_targets.py): local mode signs people in with the local key
 pair (`make token`) and reads the invitation email from the emulator's SES outbox; a deployed stage signs
-in through Cognito and takes the invitation link from the invitee's real mailbox (docs/DEPLOY.md).
+in through Cognito and takes the invitation link from the invitee's real mailbox (docs/DEVELOPING.md).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The two differ in three things only — how a person signs in, where the invitation email is read, and the
 addresses used — so each target is these few functions. The AWS sign-in is kept here, apart, so it can
-follow the stage's Cognito set-up (docs/DEPLOY.md) without touching the journey.
+follow the stage's Cognito set-up (docs/DEVELOPING.md, "The smoke test") without touching the journey.
 """
 
 from __future__ import annotations
@@ -140,5 +140,5 @@ def aws_target(stack: str, region: str | None) -> AwsTarget:
 def _required(name: str) -> str:
     value = os.environ.get(name)
     if not value:
-        raise SystemExit(f"set {name} (docs/DEPLOY.md, the smoke test)")
+        raise SystemExit(f"set {name} (docs/DEVELOPING.md, 'The smoke test')")
     return value
