@@ -139,6 +139,7 @@ def load(environ: Mapping[str, str]) -> Settings:
         sender_email=values["sender_email"],
         upload_queue_name=values["upload_queue_name"],
         max_body_bytes=max_body,
+        dynamodb_timeout_seconds=float(env.get("DYNAMODB_TIMEOUT_SECONDS", 3.0)),
         notification_daily_cap=_integer(env, "NOTIFICATION_DAILY_CAP", 25),
         reminder_escalation_hours=_integer(env, "REMINDER_ESCALATION_HOURS", 48),
         malware_scanning=MALWARE_SCANNING[scanning],

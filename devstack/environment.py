@@ -30,6 +30,9 @@ def local_environment(jwks_url: str, *, endpoint: str | None = None) -> dict[str
         "SENDER_EMAIL": "portal@threshold.example",
         "UPLOAD_QUEUE_NAME": "threshold-local-uploads",
         "MALWARE_SCANNING": "off",
+        # The emulator answers one DynamoDB request at a time (devstack/moto_patches.py) and far slower than
+        # DynamoDB: under a burst, a request may wait its turn longer than the deployed 3 s read timeout.
+        "DYNAMODB_TIMEOUT_SECONDS": "30",
         "JWKS_URL": jwks_url,
         "TOKEN_ISSUER": ISSUER,
         "TOKEN_AUDIENCE": AUDIENCE,

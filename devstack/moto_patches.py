@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import inspect
 import json
 import threading
 import time
@@ -70,17 +71,27 @@ def apply() -> None:
 
 
 def _serialise(handler: Any) -> None:
-    original = handler.call_action
+    """Each action runs under the lock; rendering its answer (moto's slowest part) happens outside it, from
+    the plain data the action returned."""
+    for name, member in list(vars(handler).items()):
+        if name.startswith("_") or name in NOT_ACTIONS or not inspect.isfunction(member):
+            continue
+        setattr(handler, name, _locked(member))
 
-    @functools.wraps(original)
-    def call_action(self: Any) -> Any:
+
+NOT_ACTIONS = frozenset({"call_action", "get_endpoint_name", "setup_class"})
+
+
+def _locked(action: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(action)
+    def locked(self: Any, *args: Any, **kwargs: Any) -> Any:
         with LOCK:
             try:
-                return original(self)
+                return action(self, *args, **kwargs)
             finally:
                 _trim_streams(self)
 
-    handler.call_action = call_action
+    return locked
 
 
 # -- 2. transactions: all conditions first, then every write, undone item by item if one fails --------
