@@ -25,6 +25,12 @@ moto_patches.apply()
 _MOCK = mock_aws()
 _MOCK.start()
 
+from devstack.resources import create_user_pool  # noqa: E402
+
+# Invitees get a Cognito user (store/accounts.py); the pool's id is a setting, so it exists first.
+USER_POOL = create_user_pool(os.environ["AWS_REGION"])
+os.environ["USER_POOL_ID"] = USER_POOL.pool_id
+
 import pytest  # noqa: E402
 
 from chalicelib import clock  # noqa: E402

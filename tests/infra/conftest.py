@@ -38,7 +38,7 @@ class Synth:
 
 def _child_environment() -> dict[str, str]:
     """This process's environment without what the test suite set for local mode."""
-    ours = set(local_environment("file:///unused")) | {"AWS_ENDPOINT_URL"}
+    ours = set(local_environment("file:///unused")) | {"AWS_ENDPOINT_URL", "USER_POOL_ID"}
     return {k: v for k, v in os.environ.items() if k not in ours and not k.startswith("THRESHOLD_")}
 
 
