@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from devstack.environment import local_environment
+from tests.support.iam.plugin import note_synthesized
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,6 +59,7 @@ def synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
     seconds = time.monotonic() - started
     if done.returncode != 0:
         pytest.fail(f"make synth failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    note_synthesized(outdir)  # the session's end checks every recorded AWS call against these
     return Synth(outdir, seconds, done.stdout)
 
 
