@@ -110,7 +110,7 @@ def _code_of(handler: Any) -> CodeType:
     """The user's function inside chalice's wrappers (EventSourceHandler.func, PureLambdaWrapper)."""
     while not hasattr(handler, "__code__"):
         handler = getattr(handler, "func", None) or handler._original_func
-    return handler.__code__  # type: ignore[no-any-return]
+    return handler.__code__
 
 
 def _plain(value: Any) -> Any:
