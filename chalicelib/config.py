@@ -37,6 +37,9 @@ class Settings:
     event_bus_name: str
     sender_email: str
     upload_queue_name: str  # S3 ObjectCreated events of the documents bucket (the DLQ is `<name>-dlq`)
+    # The Cognito user pool invitees get a user in (store/accounts.py). Deployed: the issuer's own pool;
+    # local mode and tests: the emulator's pool, created by devstack/resources.py.
+    user_pool_id: str = ""
     max_body_bytes: int = 64 * 1024
     dynamodb_timeout_seconds: float = 3.0
     # Notifications (docs/NOTIFICATIONS.md): emails + SMS one user may receive per UTC day, and how long
@@ -74,6 +77,8 @@ def _stage_problems(s: Settings) -> list[str]:
         problems.append("a deployed stage must trust a Cognito user pool issuer")
     elif s.jwks_url != f"{s.token_issuer}/.well-known/jwks.json":
         problems.append("JWKS_URL must be the issuer's own /.well-known/jwks.json")
+    elif s.token_issuer.rsplit("/", 1)[-1] != s.user_pool_id:
+        problems.append("USER_POOL_ID must be the pool of the token issuer (invitees sign in there)")
     if any(urlparse(o).scheme != "https" for o in s.portal_origins):
         problems.append("portal origins of a deployed stage must be https")
     return problems
@@ -138,6 +143,7 @@ def load(environ: Mapping[str, str]) -> Settings:
         event_bus_name=values["event_bus_name"],
         sender_email=values["sender_email"],
         upload_queue_name=values["upload_queue_name"],
+        user_pool_id=env.get("USER_POOL_ID", "").strip(),
         max_body_bytes=max_body,
         dynamodb_timeout_seconds=float(env.get("DYNAMODB_TIMEOUT_SECONDS", 3.0)),
         notification_daily_cap=_integer(env, "NOTIFICATION_DAILY_CAP", 25),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
@@ -135,6 +136,58 @@ def _queue_arn(sqs: Any, url: str) -> str:
     return str(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"])
 
 
+USER_POOL_NAME = "threshold-local"
+LOCAL_CLIENT_NAME = "threshold-local-portal"
+
+
+@dataclass(frozen=True)
+class UserPool:
+    pool_id: str
+    client_id: str
+    region: str
+
+    @property
+    def issuer(self) -> str:
+        return f"https://cognito-idp.{self.region}.amazonaws.com/{self.pool_id}"
+
+
+def create_user_pool(region: str) -> UserPool:
+    """The user pool invitees get a user in, shaped like the deployed one (infra/identity.py): invitation
+    only, the email is the username, the same password policy and 7-day temporary passwords. Created
+    before the app reads its settings, which carry its id (USER_POOL_ID).
+
+    The local client also allows USER_PASSWORD_AUTH besides SRP: the emulator does not check SRP
+    proofs, so only a password flow shows that the temporary password, then the chosen one, is what
+    signs the invitee in. The deployed client allows SRP only."""
+    cognito = boto3.client("cognito-idp", region_name=region)
+    pool = cognito.create_user_pool(
+        PoolName=USER_POOL_NAME,
+        UsernameAttributes=["email"],
+        UsernameConfiguration={"CaseSensitive": False},
+        AutoVerifiedAttributes=["email"],
+        AdminCreateUserConfig={"AllowAdminCreateUserOnly": True},
+        Policies={
+            "PasswordPolicy": {
+                "MinimumLength": 12,
+                "RequireUppercase": True,
+                "RequireLowercase": True,
+                "RequireNumbers": True,
+                "RequireSymbols": True,
+                "TemporaryPasswordValidityDays": 7,
+            }
+        },
+    )["UserPool"]
+    client = cognito.create_user_pool_client(
+        UserPoolId=pool["Id"],
+        ClientName=LOCAL_CLIENT_NAME,
+        GenerateSecret=False,
+        ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        ReadAttributes=["email", "email_verified", "name"],
+        PreventUserExistenceErrors="ENABLED",
+    )["UserPoolClient"]
+    return UserPool(pool["Id"], client["ClientId"], region)
+
+
 def create_all(config: Settings) -> list[str]:
     """Create everything; returns a line per resource for the local-mode banner."""
     create_table(config)
@@ -151,4 +204,5 @@ def create_all(config: Settings) -> list[str]:
         f"EventBridge bus {config.event_bus_name}",
         f"SES identity    {config.sender_email}",
         f"SNS topic       {feedback_topic} (SES bounces and complaints → ses_feedback)",
+        f"Cognito pool    {config.user_pool_id} (invitees get a user here; docs/DEPLOY.md, Invitees)",
     ]

@@ -111,6 +111,8 @@ def _create_resources() -> list[str]:
     from chalicelib.config import settings
     from devstack import resources
 
+    pool = resources.create_user_pool(os.environ["AWS_REGION"])  # its id is a setting: before settings()
+    os.environ.update({"USER_POOL_ID": pool.pool_id, "USER_POOL_CLIENT_ID": pool.client_id})
     return resources.create_all(settings())
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from aws_cdk import App, Environment
 
 from infra.build import build
+from infra.stages import StageConfigError
 
 
 def main() -> None:
@@ -19,7 +20,10 @@ def main() -> None:
     account, region = os.environ.get("CDK_DEFAULT_ACCOUNT"), os.environ.get("CDK_DEFAULT_REGION")
     env = Environment(account=account, region=region) if account and region else None
     with tempfile.TemporaryDirectory(prefix="threshold-chalice-") as work:
-        build(app, Path(work), env)
+        try:
+            build(app, Path(work), env)
+        except StageConfigError as refused:
+            raise SystemExit(f"cdk.json describes no deployable stage: {refused}") from None
         app.synth()
 
 

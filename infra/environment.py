@@ -10,7 +10,7 @@ Two environments, one source:
 - the **packaging environment** is what `chalice package` (in this process) imports app.py with: app.py
   calls `settings()` at import and the event handlers' decorators read their sources from the environment.
   It is the function environment, except that the few values `chalicelib/config.py` validates by shape
-  (the Cognito issuer and its JWKS URL, the cursor secret's length, the region) are replaced by
+  (the Cognito issuer, its JWKS URL and pool id, the cursor secret's length, the region) are replaced by
   well-formed stand-ins: a token is not a URL until deploy time. Event-source identifiers stay as they
   are, so the decorators write the real queue name, topic name and stream ARN (a token CDK resolves when
   the SAM template is included) into the template.
@@ -35,6 +35,7 @@ STAND_INS = {
     "AWS_REGION": PACKAGING_REGION,
     "AWS_DEFAULT_REGION": PACKAGING_REGION,
     "CURSOR_SECRET": "packaging-only-stand-in-never-deployed-0123456789",
+    "USER_POOL_ID": f"{PACKAGING_REGION}_Packaging",
 }
 # Import-time event sources (docs/DEPLOY.md, "How configuration reaches the functions").
 EVENT_SOURCES = ("UPLOAD_QUEUE_NAME", "TABLE_STREAM_ARN", "SES_FEEDBACK_TOPIC_NAME")
@@ -51,6 +52,7 @@ class StageValues:
     token_issuer: str
     jwks_url: str
     token_audience: str
+    user_pool_id: str
     cursor_secret: str  # a dynamic reference, never the secret itself
     ses_configuration_set: str
 
@@ -69,6 +71,7 @@ def function_environment(config: StageConfig, values: StageValues) -> dict[str, 
         "JWKS_URL": values.jwks_url,
         "TOKEN_ISSUER": values.token_issuer,
         "TOKEN_AUDIENCE": values.token_audience,
+        "USER_POOL_ID": values.user_pool_id,
         "CURSOR_SECRET": values.cursor_secret,
         "PORTAL_URL": config.portal_url,
         "PORTAL_ORIGINS": ",".join(config.portal_origins),

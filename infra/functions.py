@@ -197,9 +197,28 @@ class ChaliceApp(Construct):
         resource.add_property_override(f"Tags.{FUNCTION_TAG}", name)
         if profile.timeout_seconds is not None:
             resource.add_property_override("Timeout", profile.timeout_seconds)
+        sources = {
+            self.config.upload_queue_name: resources.upload_queue.queue_arn,
+            self.config.ses_feedback_topic_name: resources.feedback_topic_arn,
+        }
         for event, kind in events.items():
             self._configure_event(resource, event, kind, stream_dlq)
+            self._reference_source(resource, event, body["Properties"]["Events"][event], sources)
         return Function(name, logical_id, resource, role, events)
+
+    @staticmethod
+    def _reference_source(
+        resource: Any, event: str, spec: dict[str, Any], sources: Mapping[str, str]
+    ) -> None:
+        """chalice writes an SQS or SNS source as an ARN built from its name (`Fn::Sub ...:name`), which
+        CloudFormation does not see as a dependency: the subscription or mapping could be created before
+        the topic or queue. Reference the stack's resource instead."""
+        for prop in ("Queue", "Topic"):
+            built = spec["Properties"].get(prop)
+            text = json.dumps(built) if built is not None else ""
+            for name, arn in sources.items():
+                if text.endswith(f':{name}"}}'):
+                    resource.add_property_override(f"Events.{event}.Properties.{prop}", arn)
 
     def _configure_event(self, resource: Any, event: str, kind: str, stream_dlq: sqs.IQueue) -> None:
         path = f"Events.{event}.Properties"

@@ -1,17 +1,54 @@
-"""Who signs in: the Cognito user pool (invitation only) and the portal's app client."""
+"""Who signs in: the Cognito user pool (invitation only) and the portal's app client.
+
+Invitees get their user when they are invited (chalicelib/store/accounts.py: AdminCreateUser with a
+verified email); Cognito mails them a temporary password, through the stage's SES identity, with the
+message below. docs/DEPLOY.md ("Invitees") walks a first-time invitee from the email to the workspace.
+"""
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cognito as cognito
 from constructs import Construct
 
 from infra.stages import StageConfig
 
+INVITATION_SUBJECT = "Your Threshold sign-in"
+INVITATION_BODY = (
+    "You have been invited to a deal on Threshold.<br><br>"
+    "Sign in with this email address ({username}) and the temporary password {####} from the "
+    "invitation link you received, or at {portal}. You will choose your own password at once. "
+    "The temporary password works for 7 days; after that, ask for a new invitation."
+)
+
 
 class Identity(Construct):
-    def __init__(self, scope: Construct, cid: str, *, config: StageConfig) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        cid: str,
+        *,
+        config: StageConfig,
+        sender_domain: str,
+        configuration_set_name: str,
+        ses_identity: Construct,
+    ) -> None:
         super().__init__(scope, cid)
+        # Cognito's mail (temporary passwords, recovery codes) goes through the stage's SES identity
+        # (DEVELOPER): its sending limits, reputation, configuration set and feedback, rather than
+        # Cognito's default sender (50 mails a day). `cognito_email: cognito` is for a first deploy
+        # whose SES domain is not verified yet (docs/DEPLOY.md).
+        email = (
+            cognito.UserPoolEmail.with_ses(
+                from_email=config.sender_email,
+                from_name="Threshold",
+                configuration_set_name=configuration_set_name,
+                ses_verified_domain=sender_domain,
+                ses_region=Stack.of(self).region,  # the stack's own: SES is in the pool's region
+            )
+            if config.cognito_email == "ses"
+            else cognito.UserPoolEmail.with_cognito()
+        )
         self.user_pool = cognito.UserPool(
             self,
             "UserPool",
@@ -38,7 +75,19 @@ class Identity(Construct):
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
             deletion_protection=config.retain_data,
             removal_policy=RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY,
+            email=email,
+            user_invitation=cognito.UserInvitationConfig(
+                email_subject=INVITATION_SUBJECT,
+                email_body=INVITATION_BODY.replace("{portal}", config.portal_url),
+                sms_message="Threshold: your username is {username} and temporary password is {####}",
+            ),
         )
+        if config.cognito_email == "ses":
+            self.user_pool.node.add_dependency(ses_identity)  # Cognito checks the identity it sends from
+        if config.cognito_domain:
+            self.domain = self.user_pool.add_domain(
+                "Domain", cognito_domain=cognito.CognitoDomainOptions(domain_prefix=config.cognito_domain)
+            )
         self.client = self.user_pool.add_client(
             "PortalClient",
             user_pool_client_name=f"{config.prefix}-portal",

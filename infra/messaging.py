@@ -117,13 +117,22 @@ class Email(Construct):
             ),
         )
         self.identity.node.add_dependency(configuration_set)
-        self.identity_arn = (
-            f"arn:{Aws.PARTITION}:ses:{Aws.REGION}:{Aws.ACCOUNT_ID}:identity/{self.sender_domain}"
-        )
+        self.identity_arn = _identity_arn(self.sender_domain)
+        # In the SES sandbox, SES authorizes a send against each recipient's identity too, and delivers
+        # only to verified ones: the stage lists them, they are declared here (SES mails each address a
+        # verification link on the first deploy) and the send policy names them (infra/permissions.py).
+        self.recipient_identity_arns: list[str] = []
+        for n, recipient in enumerate(config.ses_sandbox_recipients if config.ses_mode == "sandbox" else ()):
+            ses.CfnEmailIdentity(self, f"SandboxRecipient{n}", email_identity=recipient)
+            self.recipient_identity_arns.append(_identity_arn(recipient))
         self.configuration_set_arn = (
             f"arn:{Aws.PARTITION}:ses:{Aws.REGION}:{Aws.ACCOUNT_ID}"
             f":configuration-set/{self.configuration_set_name}"
         )
+
+
+def _identity_arn(identity: str) -> str:
+    return f"arn:{Aws.PARTITION}:ses:{Aws.REGION}:{Aws.ACCOUNT_ID}:identity/{identity}"
 
 
 class Alarms(Construct):
@@ -132,5 +141,20 @@ class Alarms(Construct):
     def __init__(self, scope: Construct, cid: str, *, config: StageConfig, key: kms.IKey) -> None:
         super().__init__(scope, cid)
         self.topic = encrypted_topic(self, "Topic", f"{config.prefix}-alarms", key)
+        alarms = f"arn:{Aws.PARTITION}:cloudwatch:{Aws.REGION}:{Aws.ACCOUNT_ID}:alarm:*"
+        # A topic policy replaces SNS's default one (which let the account publish): without this
+        # statement CloudWatch could not publish, and no alarm would notify anyone.
+        self.topic.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudWatchPublishesAlarms",
+                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                actions=["sns:Publish"],
+                resources=[self.topic.topic_arn],
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID},
+                    "ArnLike": {"aws:SourceArn": alarms},
+                },
+            )
+        )
         if config.alarm_email:
             self.topic.add_subscription(subscriptions.EmailSubscription(config.alarm_email))

@@ -51,6 +51,9 @@ class Resources:
     ses_identity_arn: str
     ses_configuration_set_arn: str
     sender_email: str
+    user_pool_arn: str
+    feedback_topic_arn: str
+    ses_recipient_identity_arns: tuple[str, ...] = ()  # the SES sandbox's verified recipients
 
 
 Grant = Callable[[Resources], list[iam.PolicyStatement]]
@@ -115,9 +118,12 @@ def archive(r: Resources) -> list[iam.PolicyStatement]:
 
 
 def exports(r: Resources) -> list[iam.PolicyStatement]:
-    """Activity exports: written under exports/, handed back as presigned GETs."""
+    """Activity exports: written under exports/ with a tag (so PutObjectTagging too), handed back as
+    presigned GETs."""
     return [
-        _statement("Exports", ["s3:PutObject", "s3:GetObject"], _objects(r, EXPORTS_PREFIX)),
+        _statement(
+            "Exports", ["s3:PutObject", "s3:PutObjectTagging", "s3:GetObject"], _objects(r, EXPORTS_PREFIX)
+        ),
         _key_via_s3(r),
     ]
 
@@ -148,12 +154,24 @@ def domain_events(r: Resources) -> list[iam.PolicyStatement]:
 
 
 def email(r: Resources) -> list[iam.PolicyStatement]:
+    """SES authorizes a send against the sender's identity and the configuration set, and in the sandbox
+    against each recipient's identity too (only verified recipients exist there)."""
     return [
         _statement(
             "SendEmail",
             ["ses:SendEmail", "ses:SendRawEmail"],
-            [r.ses_identity_arn, r.ses_configuration_set_arn],
+            [r.ses_identity_arn, r.ses_configuration_set_arn, *r.ses_recipient_identity_arns],
             conditions={"StringEquals": {"ses:FromAddress": r.sender_email}},
+        )
+    ]
+
+
+def invitees(r: Resources) -> list[iam.PolicyStatement]:
+    """An invitation creates (or finds) the invitee's Cognito user, whose first sign-in mail Cognito sends
+    (chalicelib/store/accounts.py, docs/DEPLOY.md "Invitees")."""
+    return [
+        _statement(
+            "InviteeAccounts", ["cognito-idp:AdminCreateUser", "cognito-idp:AdminGetUser"], [r.user_pool_arn]
         )
     ]
 
@@ -181,7 +199,7 @@ class Profile:
 
 INGEST_TIMEOUT_SECONDS = 60  # the upload queue's visibility timeout is 6× this (storage.py)
 PROFILES: dict[str, Profile] = {
-    "api_handler": Profile((table, documents_api, exports, email)),  # invitations are emailed after commit
+    "api_handler": Profile((table, documents_api, exports, email, invitees)),  # invitations: after commit
     "ingest_uploads": Profile((table, ingest), INGEST_TIMEOUT_SECONDS),
     "outbox": Profile((table, table_stream, domain_events, email, sms), 60),
     "reminder_sweep": Profile((table, email, sms), 120),  # also flushes digests that fell due
@@ -190,6 +208,7 @@ PROFILES: dict[str, Profile] = {
     "runbook_archive_deal_documents": Profile((table, archive), 300),
     "runbook_override_stage": Profile((table, archive), 300),
     "runbook_resend_notification": Profile((table, email, sms), 300),
+    "runbook_resend_invitation": Profile((table, email, invitees), 300),  # a lapsed first-sign-in mail too
 }
 RUNBOOK_PROFILE = Profile((table, exports, email), 300)  # exports; invitations are emailed
 

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 PREFIX = "runbook_"
 RUNBOOKS_PACKAGE = "chalicelib.runbooks"
+# The newest Python aws:executeScript supports (AWS Systems Manager guide, "aws:executeScript – Run a
+# script": python3.11; the functions themselves run python3.13, which the action does not offer).
+SCRIPT_RUNTIME = "python3.11"
 SSM_TYPES = {"string": "String", "integer": "Integer", "boolean": "Boolean", "array": "StringList"}
 DRY_RUN = {
     "type": "Boolean",
@@ -66,13 +69,31 @@ def run(event, context):
 """
 
 
+# An optional Integer or Boolean with no default cannot be left empty in SSM: SSM validates a parameter's
+# default against its type when the document is created, and "" is not an Integer (the stack would roll
+# back). Such a field is a String that is empty or well-formed; the step gives it its type (SCRIPT).
+EMPTY_OR = {"Integer": r"^$|^-?[0-9]+$", "Boolean": r"^$|^(true|false)$"}
+
+
 def ssm_parameters(schema: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """SSM Automation parameters from a JSON schema object (a pydantic model's)."""
+    return _parameters(schema)[0]
+
+
+def value_types(schema: Mapping[str, Any]) -> dict[str, str]:
+    """The type each parameter's value has in the function's event (SSM's type, except for an optional
+    Integer or Boolean that SSM carries as a String: see EMPTY_OR)."""
+    return _parameters(schema)[1]
+
+
+def _parameters(schema: Mapping[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     required = set(schema.get("required", ()))
     params: dict[str, dict[str, Any]] = {}
+    types: dict[str, str] = {}
     for name, prop in schema.get("properties", {}).items():
         prop = _non_null(prop)
         kind = SSM_TYPES.get(str(prop.get("type")), "String")
+        types[name] = kind
         param: dict[str, Any] = {
             "type": kind,
             "description": prop.get("description") or prop.get("title") or name,
@@ -80,10 +101,14 @@ def ssm_parameters(schema: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         if "enum" in prop:
             param["allowedValues"] = [str(v) for v in prop["enum"]]
         optional = name not in required
+        has_default = "default" in prop and prop["default"] is not None
+        if optional and not has_default and kind in EMPTY_OR:
+            param["type"] = "String"
+            param["allowedPattern"] = EMPTY_OR[kind]
         if "pattern" in prop and kind == "String":
             # SSM checks the default too: an optional field may stay empty
             param["allowedPattern"] = f"^$|{prop['pattern']}" if optional else prop["pattern"]
-        if "default" in prop and prop["default"] is not None:
+        if has_default:
             param["default"] = prop["default"]
         elif optional:
             param["default"] = [] if kind == "StringList" else ""
@@ -92,7 +117,8 @@ def ssm_parameters(schema: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         params["dry_run"] = {**params["dry_run"], "type": "Boolean", "default": True}
     else:
         params["dry_run"] = dict(DRY_RUN)
-    return params
+    types["dry_run"] = "Boolean"
+    return params, types
 
 
 def _non_null(prop: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -132,8 +158,14 @@ def _try_import(name: str) -> Any:
         return None
 
 
-def document_content(fn: Function, params: Mapping[str, Mapping[str, Any]], role_arn: str) -> dict[str, Any]:
+def document_content(
+    fn: Function,
+    params: Mapping[str, Mapping[str, Any]],
+    role_arn: str,
+    types: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     runbook = fn.name.removeprefix(PREFIX)
+    types = types or {name: p["type"] for name, p in params.items()}
     return {
         "schemaVersion": "0.3",
         "description": f"# Threshold runbook: {runbook}\n\nRuns the `{fn.name}` function "
@@ -147,12 +179,12 @@ def document_content(fn: Function, params: Mapping[str, Mapping[str, Any]], role
                 "action": "aws:executeScript",
                 "isEnd": True,
                 "inputs": {
-                    "Runtime": "python3.11",
+                    "Runtime": SCRIPT_RUNTIME,
                     "Handler": "run",
                     "Script": SCRIPT,
                     "InputPayload": {
                         "function": fn.resource.ref,
-                        "types": {name: p["type"] for name, p in params.items()},
+                        "types": dict(types),
                         "parameters": {name: "{{ " + name + " }}" for name in params},
                     },
                 },
@@ -194,7 +226,8 @@ class Runbooks(Construct):
             )
         )
         for fn in runbooks:
-            params = ssm_parameters(schemas.get(fn.name, {}))
+            schema = schemas.get(fn.name, {})
+            params, types = _parameters(schema)
             self.documents[fn.name] = ssm.CfnDocument(
                 self,
                 fn.logical_id,
@@ -202,5 +235,5 @@ class Runbooks(Construct):
                 document_type="Automation",
                 document_format="JSON",
                 update_method="NewVersion",
-                content=document_content(fn, params, self.role.role_arn),
+                content=document_content(fn, params, self.role.role_arn, types),
             )

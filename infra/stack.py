@@ -39,7 +39,14 @@ class ThresholdStack(Stack):
         self.events = messaging.DomainEvents(self, "DomainEvents", config=config)
         self.email = messaging.Email(self, "Email", config=config, key=key)
         self.alarm_topic = messaging.Alarms(self, "AlarmTopic", config=config, key=key).topic
-        self.identity = Identity(self, "Identity", config=config)
+        self.identity = Identity(
+            self,
+            "Identity",
+            config=config,
+            sender_domain=self.email.sender_domain,
+            configuration_set_name=self.email.configuration_set_name,
+            ses_identity=self.email.identity,
+        )
         self.stream_dlq = storage.encrypted_queue(
             self, "OutboxDlq", f"{config.prefix}-outbox-dlq", retention_period=Duration.days(14)
         )
@@ -66,6 +73,7 @@ class ThresholdStack(Stack):
                 token_issuer=self.identity.issuer,
                 jwks_url=self.identity.jwks_url,
                 token_audience=self.identity.client.user_pool_client_id,
+                user_pool_id=self.identity.user_pool.user_pool_id,
                 cursor_secret=cursor_secret.secret_value.unsafe_unwrap(),  # {{resolve:...}}, not the value
                 ses_configuration_set=self.email.configuration_set_name,
             ),
@@ -85,6 +93,9 @@ class ThresholdStack(Stack):
                 ses_identity_arn=self.email.identity_arn,
                 ses_configuration_set_arn=self.email.configuration_set_arn,
                 sender_email=config.sender_email,
+                user_pool_arn=self.identity.user_pool.user_pool_arn,
+                ses_recipient_identity_arns=tuple(self.email.recipient_identity_arns),
+                feedback_topic_arn=self.email.feedback_topic.topic_arn,
             ),
             user_pool=self.identity.user_pool,
             async_dlq=self.async_dlq,

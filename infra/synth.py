@@ -72,7 +72,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-lint", action="store_true", help="skip cfn-lint")
     args = parser.parse_args(argv)
     started = time.monotonic()
-    findings = synthesize(args.outdir, args.stage)
+    from infra.stages import StageConfigError
+
+    try:
+        findings = synthesize(args.outdir, args.stage)
+    except StageConfigError as refused:
+        print(f"cdk.json describes no deployable stage: {refused}", file=sys.stderr)
+        return 2
     written = templates(args.outdir)
     names = ", ".join(p.name for p in written)
     print(f"synthesized {names} in {time.monotonic() - started:.1f}s → {args.outdir}")

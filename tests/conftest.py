@@ -8,8 +8,12 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from devstack.environment import local_environment
-from devstack.localauth import LocalSigner
+from tests.support.iam import record as iam_calls
+
+iam_calls.install()  # every AWS call a deployed function makes is checked against its role (plugin.py)
+
+from devstack.environment import local_environment  # noqa: E402
+from devstack.localauth import LocalSigner  # noqa: E402
 
 _AUTH_DIR = Path(tempfile.mkdtemp(prefix="threshold-test-auth-"))
 SIGNER = LocalSigner(_AUTH_DIR)
@@ -25,6 +29,12 @@ moto_patches.apply()
 _MOCK = mock_aws()
 _MOCK.start()
 
+from devstack.resources import create_user_pool  # noqa: E402
+
+# Invitees get a Cognito user (store/accounts.py); the pool's id is a setting, so it exists first.
+USER_POOL = create_user_pool(os.environ["AWS_REGION"])
+os.environ["USER_POOL_ID"] = USER_POOL.pool_id
+
 import pytest  # noqa: E402
 
 from chalicelib import clock  # noqa: E402
@@ -32,6 +42,7 @@ from chalicelib.config import settings  # noqa: E402
 from devstack import resources  # noqa: E402
 from devstack.metering import DynamoCalls  # noqa: E402
 from tests.support.api import Api  # noqa: E402
+from tests.support.iam.plugin import pytest_sessionfinish, pytest_terminal_summary  # noqa: E402, F401
 from tests.support.snapshots import DemoSnapshot  # noqa: E402
 
 

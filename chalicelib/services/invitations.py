@@ -4,6 +4,10 @@ The invitation email is sent by this service, straight through SES, after the tr
 that is the only moment the raw token exists (only its hash is stored, and no activity event carries
 it), so no later reader — the outbox stream, a log, a table export — could render the link. A failed
 send loses nothing: the invitation stands and ops resend it (docs/INVITATIONS.md).
+
+Just before that email, the invitee's Cognito user is created or found (store/accounts.py), so they can
+sign in: Cognito mails them a temporary password. After the commit too, so a refused invitation never
+leaves a user behind; a failure is logged and the resend, which ensures the user again, repairs it.
 """
 
 from __future__ import annotations
@@ -69,11 +73,12 @@ def issue(uow: UnitOfWork, deal: Deal, party: Party, invited_by: str) -> Party:
     )
     invitation_store.add(uow, invitation)
     if _emails_on.get():
-        uow.after_commit(lambda: _send(invitation, deal.title, token))
+        uow.after_commit(lambda: _send(invitation, deal.title, token, party.name))
     return dataclasses.replace(party, invitation_id=invitation.invitation_id)
 
 
-def _send(invitation: Invitation, deal_title: str, token: str) -> None:
+def _send(invitation: Invitation, deal_title: str, token: str, name: str | None = None) -> None:
+    _ensure_account(invitation, name)
     url = rules.link(settings().portal_url, token)
     subject, text = rules.email_content(deal_title, invitation.role.value, url, invitation.valid_until)
     try:
@@ -87,6 +92,24 @@ def _send(invitation: Invitation, deal_title: str, token: str) -> None:
         metrics.add_metric(name="InvitationEmailFailed", unit="Count", value=1)
         return
     metrics.add_metric(name="InvitationEmailSent", unit="Count", value=1)
+
+
+def _ensure_account(invitation: Invitation, name: str | None) -> None:
+    from chalicelib.store import accounts
+
+    try:
+        account = accounts.ensure_invitee(invitation.email, name)
+    except (BotoCoreError, ClientError, accounts.NoUserPool) as exc:
+        # The invitation stands; its resend creates the user (never the address in a log line).
+        logger.warning(
+            "invitee sign-in account not created",
+            extra={"invitation_id": invitation.invitation_id, "error": type(exc).__name__},
+        )
+        metrics.add_metric(name="InviteeAccountFailed", unit="Count", value=1)
+        return
+    logger.info(
+        "invitee sign-in account", extra={"invitation_id": invitation.invitation_id, "account": account.value}
+    )
 
 
 # -- the invitee's view and accept --------------------------------------------------------------------
@@ -222,7 +245,7 @@ def resend_as(actor: Actor, invitation: Invitation) -> Invitation:
             at=now,
         )
     )
-    uow.after_commit(lambda: _send(renewed, deal.title, token))
+    uow.after_commit(lambda: _send(renewed, deal.title, token, party.name))
     uow.commit()
     return renewed
 

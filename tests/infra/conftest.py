@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from devstack.environment import local_environment
+from tests.support.iam.plugin import note_synthesized
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,7 +39,7 @@ class Synth:
 
 def _child_environment() -> dict[str, str]:
     """This process's environment without what the test suite set for local mode."""
-    ours = set(local_environment("file:///unused")) | {"AWS_ENDPOINT_URL"}
+    ours = set(local_environment("file:///unused")) | {"AWS_ENDPOINT_URL", "USER_POOL_ID"}
     return {k: v for k, v in os.environ.items() if k not in ours and not k.startswith("THRESHOLD_")}
 
 
@@ -58,6 +59,7 @@ def synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
     seconds = time.monotonic() - started
     if done.returncode != 0:
         pytest.fail(f"make synth failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    note_synthesized(outdir)  # the session's end checks every recorded AWS call against these
     return Synth(outdir, seconds, done.stdout)
 
 

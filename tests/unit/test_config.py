@@ -24,6 +24,7 @@ def deployed(**overrides: str) -> dict[str, str]:
         "EVENT_BUS_NAME": "threshold-prod",
         "SENDER_EMAIL": "portal@example.com",
         "UPLOAD_QUEUE_NAME": "threshold-prod-uploads",
+        "USER_POOL_ID": "us-east-1_AbCdEf123",
     }
     env.update(overrides)
     return env
@@ -31,6 +32,12 @@ def deployed(**overrides: str) -> dict[str, str]:
 
 def test_a_cognito_configuration_is_accepted():
     assert load(deployed()).stage == "prod"
+
+
+@pytest.mark.parametrize("pool", ["", "us-east-1_Another1"])
+def test_invitees_are_created_in_the_pool_that_signs_the_tokens(pool):
+    with pytest.raises(ConfigError, match="USER_POOL_ID must be the pool of the token issuer"):
+        load(deployed(USER_POOL_ID=pool))
 
 
 @pytest.mark.parametrize("stage", ["dev", "prod"])
