@@ -134,18 +134,8 @@ def _start_triggers() -> TriggerRunner:
 
 
 def _start_api() -> subprocess.Popen[bytes]:
-    chalice = Path(sys.executable).parent / "chalice"
-    command = [
-        str(chalice),
-        "local",
-        "--stage",
-        "local",
-        "--host",
-        API_HOST,
-        "--port",
-        str(API_PORT),
-        "--no-autoreload",
-    ]
+    # `chalice local`'s server, with unknown routes and the access log brought in line (devstack/local_api.py)
+    command = [sys.executable, "-m", "devstack.local_api", "--host", API_HOST, "--port", str(API_PORT)]
     api = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy())
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

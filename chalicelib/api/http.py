@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
 _IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+_LIMIT = re.compile(r"[0-9]{1,3}")
+_VERSION = re.compile(r"[0-9]{1,12}")
 
 
 @dataclass(frozen=True)
@@ -166,8 +168,9 @@ def page_params(request: Request) -> tuple[int, str | None]:
     raw_limit = query.get("limit")
     limit = DEFAULT_LIMIT
     if raw_limit is not None:
-        if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
-            raise Invalid(f"limit must be a whole number from 1 to {MAX_LIMIT}", code="invalid_limit")
+        # ASCII digits only: str.isdigit() also accepts "²" or "١", which int() then refuses (a 500).
+        if not _LIMIT.fullmatch(raw_limit) or not 1 <= int(raw_limit) <= MAX_LIMIT:
+            raise BadRequest(f"limit must be a whole number from 1 to {MAX_LIMIT}", code="invalid_limit")
         limit = int(raw_limit)
     return limit, query.get("cursor") or None
 
@@ -192,7 +195,7 @@ def expected_version(request: Request) -> int:
     if value is None:
         raise PreconditionRequired("send If-Match with the version you last read", code="if_match_required")
     text = value.strip().removeprefix("W/").strip('"')
-    if not text.isdigit():
+    if not _VERSION.fullmatch(text):
         raise BadRequest('If-Match must carry the record\'s version, e.g. "3"', code="invalid_if_match")
     return int(text)
 
