@@ -138,6 +138,7 @@ def parse_body(raw: bytes, model: type[BaseModel]) -> Any:
 
     if not raw.strip():
         raise BadRequest("this request needs a JSON body", code="missing_body")
+    _refuse_duplicate_keys(raw)
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
@@ -155,6 +156,29 @@ def parse_body(raw: bytes, model: type[BaseModel]) -> Any:
         raise Invalid(
             "some fields are missing, unknown or of the wrong type", code="invalid_fields", details=details
         ) from None
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        raise _DuplicateKey
+    return found
+
+
+def _refuse_duplicate_keys(raw: bytes) -> None:
+    """`{"role": "client", "role": "admin"}` would silently mean the last one (pydantic's parser, like
+    most, keeps it; another reader of the same bytes may keep the first): refused as ambiguous. Any
+    other JSON problem is left to the model's parser, which names it."""
+    try:
+        json.loads(raw, object_pairs_hook=_unique_keys)
+    except _DuplicateKey:
+        raise BadRequest("a JSON object names the same key twice", code="duplicate_json_keys") from None
+    except (ValueError, RecursionError):
+        return
 
 
 def as_response(result: Any, status: int = 200) -> Response:
