@@ -6,6 +6,7 @@ validated request model), `request` (the Chalice request), plus its path paramet
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import json
 import re
@@ -210,18 +211,48 @@ def page(items: list[dict[str, Any]], next_cursor: str | None) -> dict[str, Any]
 
 
 def etag(version: int) -> str:
+    """A record's own ETag (a task, a document request): its `version`, the value If-Match takes."""
     return f'"{version}"'
 
 
-def expected_version(request: Request) -> int:
-    """The version named by If-Match: `"3"`, `3` or `W/"3"`."""
+def workspace_etag(version: int, body: Mapping[str, Any]) -> str:
+    """The deal workspace's ETag: the deal's version, then a digest of everything this caller sees
+    (tasks, requests, versions, parties, history...), so it changes whenever any of it does and
+    `If-None-Match` can answer 304. If-Match on the deal reads only the version part (docs/API.md)."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str).encode()
+    return f'"{version}.{hashlib.sha256(canonical).hexdigest()[:20]}"'
+
+
+def not_modified(request: Request, tag: str) -> bool:
+    """If-None-Match (`*`, or a list of tags, weak or strong) names the current representation."""
+    header = request.headers.get("if-none-match")
+    if not header:
+        return False
+    wanted = {t.strip().removeprefix("W/") for t in header.split(",")}
+    return "*" in wanted or tag in wanted
+
+
+def not_modified_response(tag: str) -> Response:
+    return Response(body="", status_code=304, headers={"ETag": tag})
+
+
+def expected_version(request: Request, *, workspace: bool = False) -> int:
+    """The version named by If-Match: `"3"`, `3` or `W/"3"`; on the deal (`workspace=True`) also the
+    workspace ETag `"3.<digest>"`, whose version part is what a write of the deal checks."""
     value = request.headers.get("if-match")
     if value is None:
         raise PreconditionRequired("send If-Match with the version you last read", code="if_match_required")
     text = value.strip().removeprefix("W/").strip('"')
-    if not _VERSION.fullmatch(text):
+    version, dot, _ = text.partition(".")
+    if dot and not workspace:
+        raise BadRequest(
+            "If-Match carries a deal workspace's ETag: send this record's own version (its `version` "
+            "field, or the ETag of its own answer)",
+            code="if_match_of_another_record",
+        )
+    if not _VERSION.fullmatch(version):
         raise BadRequest('If-Match must carry the record\'s version, e.g. "3"', code="invalid_if_match")
-    return int(text)
+    return int(version)
 
 
 def _idempotent(request: Request, caller: Caller, raw: bytes, produce: Callable[[], Response]) -> Response:

@@ -271,7 +271,25 @@ class NotificationRulesIn(Strict):
 # -- documents (PRODUCT.md §5) --------------------------------------------------------------------
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
-ContentType = Annotated[str, StringConstraints(pattern=r"^[a-z]+/[a-z0-9.+-]{1,100}$")]
+def _content_type(value: str) -> str:
+    from chalicelib.domain import filetypes
+
+    return filetypes.canonical(value)
+
+
+ContentType = Annotated[
+    str,
+    StringConstraints(max_length=120),
+    AfterValidator(_content_type),
+    StringConstraints(pattern=r"^[a-z]+/[a-z0-9.+-]{1,100}$"),
+]
+# What a browser reports for the file being uploaded: as ContentType, or "" (judged by the extension)
+DeclaredType = Annotated[
+    str,
+    StringConstraints(max_length=120),
+    AfterValidator(_content_type),
+    StringConstraints(pattern=r"^([a-z]+/[a-z0-9.+-]{1,100})?$"),
+]
 DocType = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,59}$")]
 Label = Annotated[str, _line(1, 200), Line]
 
@@ -310,7 +328,7 @@ class NewUpload(Strict):
     """The file the browser is about to send: its name (metadata only), type and, if known, size."""
 
     file_name: FileName
-    content_type: ContentType
+    content_type: DeclaredType = ""
     size: Annotated[int, Field(ge=0, le=10 * MAX_UPLOAD_BYTES)] | None = None
 
 

@@ -202,7 +202,13 @@ def _refuse(deal: Deal, request: DocumentRequest, form: UploadForm, refusal: Ref
     """Record the refusal where the uploader sees it (the request, the form, the activity log), then
     move the file to quarantine. A redelivered event finds the form refused and only re-tries the move."""
     now = clock.now()
-    shown = refusal_view(refusal, file_name=form.file_name, at=clock.iso(now), uploaded_by=form.uploaded_by)
+    shown = refusal_view(
+        refusal,
+        file_name=form.file_name,
+        at=clock.iso(now),
+        uploaded_by=form.uploaded_by,
+        upload_id=form.upload_id,
+    )
     uow = UnitOfWork()
     doc_store.close_form(uow, form, dataclasses.replace(form, status=FormStatus.REFUSED, refusal=shown))
     doc_store.change_request(
