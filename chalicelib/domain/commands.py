@@ -271,6 +271,8 @@ class NotificationRulesIn(Strict):
 # -- documents (PRODUCT.md §5) --------------------------------------------------------------------
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+
+
 def _content_type(value: str) -> str:
     from chalicelib.domain import filetypes
 

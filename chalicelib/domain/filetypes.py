@@ -65,6 +65,8 @@ def from_file_name(file_name: str) -> str | None:
     """The type a file's extension names, for a browser that declared none; None if unknown."""
     stem, dot, extension = file_name.rpartition(".")
     return EXTENSIONS.get(extension.lower()) if dot and stem else None
+
+
 HEAD_BYTES = 512  # enough for every signature below
 
 _HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1")

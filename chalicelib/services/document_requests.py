@@ -46,6 +46,8 @@ class UploadState(StrEnum):
     ACCEPTED = "accepted"
     REFUSED = "refused"
     EXPIRED = "expired"
+
+
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 REQUEST_ID_PREFIX = "rq"
 
