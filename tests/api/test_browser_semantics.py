@@ -70,3 +70,17 @@ def test_other_origins_stay_refused(demo, api, origin):
         "OPTIONS", "/v1/deals", headers={"Origin": origin, "Access-Control-Request-Method": "POST"}
     )
     assert preflight.status == 403
+
+
+def test_framework_refusals_do_not_echo_what_was_sent(demo, api):
+    reply = api.request(
+        "POST",
+        "/v1/deals",
+        as_user=AGENT,
+        body=b"a=b",
+        headers={"Content-Type": "text/x-<script>", "Origin": PORTAL},
+    )
+    assert reply.status == 415
+    assert reply.json["error"]["code"] == "unsupported_media_type"
+    assert "script" not in reply.raw.decode()
+    assert reply.headers["Access-Control-Allow-Origin"] == PORTAL
