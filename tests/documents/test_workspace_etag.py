@@ -105,3 +105,12 @@ def test_the_deal_carries_its_time_zone_and_due_times_are_utc_instants(api, park
     assert deal["time_zone"] == "America/New_York"
     due = [t["due_at"] for t in deal["tasks"] if t["due_at"]]
     assert due and all(d.endswith("Z") for d in due)
+
+
+def test_a_created_tasks_location_is_a_get_route_with_its_own_etag(api, park):
+    created = api.post(f"/v1/deals/{park}/tasks", {"title": "Order the survey"}, as_user=AGENT)
+    assert created.status == 201
+    fetched = api.get(created.headers["Location"], as_user=AGENT)
+    assert fetched.status == 200 and fetched.json == created.json
+    assert fetched.headers["ETag"] == created.headers["ETag"] == f'"{created.json["version"]}"'
+    assert api.get(created.headers["Location"], as_user="rory.coord@rivalrealty.example").status == 404
