@@ -81,3 +81,12 @@ def test_an_empty_type_is_judged_by_the_extension_then_by_the_bytes(api, park, s
     fake = client.upload(b"MZ not a pdf", file_name="notes.pdf", content_type="")
     ingest()
     assert _status(api, park, fake["upload_id"]).json["refusal"]["code"] == "wrong_type"
+
+
+def test_following_an_upload_costs_three_reads(api, park, storage, ddb_calls):
+    request = new_request(api, park)
+    form = Uploader(api, park, request["id"], CLIENT).form().json
+    ddb_calls.reset()
+    assert _status(api, park, form["upload_id"]).status == 200
+    # the caller, the deal with its parties, the form
+    assert ddb_calls.by_operation() == {"Query": 2, "GetItem": 1}
