@@ -87,7 +87,12 @@ def main(argv: list[str] | None = None) -> int:
         config.chalice_app, config, args.host, args.port, handler_cls=MaskedRequestHandler
     )
     print(json.dumps({"message": "local API listening", "port": args.port}), flush=True)
-    server.serve_forever()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:  # Ctrl-C reaches the whole process group: `make run` is stopping us
+        pass
+    finally:
+        server.server.server_close()
     return 0
 
 
