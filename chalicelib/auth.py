@@ -107,8 +107,22 @@ def _identity(claims: dict[str, Any]) -> Identity:
         raise Unauthenticated("the email address is not verified", code="email_not_verified")
     name = claims.get("name")
     return Identity(
-        subject=str(claims["sub"]), email=email.strip().lower(), name=name if isinstance(name, str) else None
+        subject=str(claims["sub"]), email=identity_email(email), name=name if isinstance(name, str) else None
     )
+
+
+def identity_email(email: str) -> str:
+    """The user an address names. Only ASCII addresses are accepted: lowercasing is then exact, where
+    Unicode case folding is not (U+212A KELVIN SIGN lowercases to an ASCII "k", so a token for
+    "\u212aim@x.example" would act as kim@x.example). Request bodies refuse such addresses too
+    (domain/commands.py: Email), so no user can be invited under one either."""
+    normalized = email.strip()
+    if not normalized.isascii() or not normalized.isprintable() or " " in normalized:
+        raise Unauthenticated(
+            "the token's email address has characters this service does not accept",
+            code="unsupported_email",
+        )
+    return normalized.lower()
 
 
 def bearer_token(authorization: str | None) -> str:

@@ -56,6 +56,21 @@ class Settings:
     def is_local(self) -> bool:
         return self.stage in LOCAL_STAGES
 
+    def origin_allowed(self, origin: str) -> bool:
+        """Is `origin` one of the portal origins? Local mode may also list `scheme://host:*` (any port of
+        that host, e.g. a dev server on :5173); a deployed stage lists exact origins only (docs/API.md)."""
+        origin = origin.rstrip("/")
+        if origin in self.portal_origins:
+            return True
+        if not self.is_local:
+            return False
+        parsed = urlparse(origin)
+        try:
+            parsed.port  # noqa: B018 - raises on a malformed port
+        except ValueError:
+            return False
+        return f"{parsed.scheme}://{parsed.hostname}:*" in self.portal_origins
+
     def validate(self) -> Settings:
         problems = list(_stage_problems(self)) + list(_value_problems(self))
         if problems:
@@ -81,6 +96,8 @@ def _stage_problems(s: Settings) -> list[str]:
         problems.append("USER_POOL_ID must be the pool of the token issuer (invitees sign in there)")
     if any(urlparse(o).scheme != "https" for o in s.portal_origins):
         problems.append("portal origins of a deployed stage must be https")
+    if any("*" in o for o in s.portal_origins):
+        problems.append("portal origins of a deployed stage must be exact (no `*`: local mode only)")
     return problems
 
 

@@ -1,8 +1,8 @@
-"""`chalice local`, bound to the `make run` that started it.
+"""Binds the local API to the `make run` that started it.
 
 When that process dies however it dies (Ctrl-C, a crash, SIGKILL, the kernel's out-of-memory killer), the
 API notices within half a second that its parent is gone and exits, so it never holds its port as an
-orphan. Usage (devstack/run.py): `python -m devstack.api_process --host H --port P`.
+orphan. `devstack/local_api.py` starts `watch_parent()` before it serves.
 """
 
 from __future__ import annotations
@@ -23,14 +23,5 @@ def _exit_when_orphaned(parent: int) -> None:
     os._exit(ORPHANED_EXIT_CODE)
 
 
-def main(argv: list[str]) -> int:
+def watch_parent() -> None:
     threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
-    from chalice.cli import main as chalice
-
-    sys.argv = ["chalice", "local", "--stage", "local", "--no-autoreload", *argv]
-    result: int = chalice()
-    return result
-
-
-if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))

@@ -15,6 +15,9 @@ EMULATOR_PORT = int(os.environ.get("THRESHOLD_EMULATOR_PORT", "4566"))
 API_HOST = "127.0.0.1"
 API_PORT = int(os.environ.get("THRESHOLD_API_PORT", "8000"))
 PORTAL_ORIGIN = "http://localhost:3000"
+# Any port of localhost and 127.0.0.1 (a portal on :3000, a dev server on :5173...), local mode only;
+# THRESHOLD_PORTAL_ORIGINS replaces the list (comma-separated; `http://host:*` means any port of host).
+PORTAL_ORIGINS = os.environ.get("THRESHOLD_PORTAL_ORIGINS", "http://localhost:*,http://127.0.0.1:*")
 
 
 def local_environment(jwks_url: str, *, endpoint: str | None = None) -> dict[str, str]:
@@ -38,7 +41,7 @@ def local_environment(jwks_url: str, *, endpoint: str | None = None) -> dict[str
         "TOKEN_AUDIENCE": AUDIENCE,
         "CURSOR_SECRET": "local-only-cursor-secret-not-for-production-use",
         "PORTAL_URL": PORTAL_ORIGIN,
-        "PORTAL_ORIGINS": PORTAL_ORIGIN,
+        "PORTAL_ORIGINS": PORTAL_ORIGINS,
         "POWERTOOLS_SERVICE_NAME": "threshold",
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_DISABLED": "true",

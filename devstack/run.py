@@ -155,8 +155,9 @@ def _start_triggers() -> TriggerRunner:
 
 
 def _start_api() -> subprocess.Popen[bytes]:
-    # `chalice local`, which exits by itself if this process dies unexpectedly (devstack/api_process.py)
-    command = [sys.executable, "-m", "devstack.api_process", "--host", API_HOST, "--port", str(API_PORT)]
+    # `chalice local`'s server, with unknown routes and the access log brought in line, which exits by
+    # itself if this process dies unexpectedly (devstack/local_api.py, devstack/api_process.py)
+    command = [sys.executable, "-m", "devstack.local_api", "--host", API_HOST, "--port", str(API_PORT)]
     api = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy())
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -346,7 +346,13 @@ def gateway_responses(config: StageConfig) -> dict[str, Any]:
     unauthorized["responseParameters"]["gatewayresponse.header.WWW-Authenticate"] = (
         "'Bearer error=\"invalid_token\"'"
     )
+    # API Gateway answers a path (or a method) no route declares itself, before any function runs: a 403
+    # "Missing Authentication Token", or, when an Authorization header came along, a signature error
+    # whose message echoes that header (the bearer token). Both become the app's own 404 (docs/API.md).
+    no_route = response(404, "route_not_found", "no route of this API matches this path")
     return {
+        "MISSING_AUTHENTICATION_TOKEN": no_route,
+        "INVALID_SIGNATURE": no_route,
         "UNAUTHORIZED": unauthorized,
         "ACCESS_DENIED": response(403, "forbidden", "this token may not call the API"),
         "THROTTLED": response(429, "throttled", "too many requests; retry shortly"),

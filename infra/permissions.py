@@ -95,6 +95,11 @@ def documents_api(r: Resources) -> list[iam.PolicyStatement]:
             ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTagging", "s3:GetObjectVersionTagging"],
             _objects(r, UPLOAD_PREFIX),
         ),
+        # GET …/uploads/{id} asks S3 whether a form's file arrived (HeadObject): without ListBucket on the
+        # bucket S3 answers a missing object with 403, not 404. Not narrowed by an `s3:prefix` condition:
+        # a HeadObject request carries no prefix, so such a condition would never match it. Key names
+        # hold ids only (no names, no emails).
+        _statement("FindUploads", ["s3:ListBucket"], [r.bucket_arn]),
         _key_via_s3(r),
     ]
 

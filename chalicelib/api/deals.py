@@ -7,7 +7,17 @@ from typing import TYPE_CHECKING, Any
 from chalice import Blueprint, Response
 from chalice.app import Request
 
-from chalicelib.api.http import as_response, etag, expected_version, page, page_params, query_param, route
+from chalicelib.api.http import (
+    as_response,
+    expected_version,
+    not_modified,
+    not_modified_response,
+    page,
+    page_params,
+    query_param,
+    route,
+    workspace_etag,
+)
 from chalicelib.domain.access import Caller, DealAccess
 from chalicelib.domain.views import Workspace, deal_summary_view, deal_view
 from chalicelib.services import deal_edits, transitions
@@ -19,9 +29,16 @@ if TYPE_CHECKING:
 deals = Blueprint(__name__)
 
 
-def workspace_response(ws: Workspace, access: DealAccess, status: int = 200) -> Response:
-    response = as_response(deal_view(ws, access), status)
-    response.headers["ETag"] = etag(ws.deal.version)
+def workspace_response(
+    ws: Workspace, access: DealAccess, status: int = 200, request: Request | None = None
+) -> Response:
+    """The workspace with its ETag; a GET whose If-None-Match names it is a 304 without a body."""
+    body = deal_view(ws, access)
+    tag = workspace_etag(ws.deal.version, body)
+    if request is not None and not_modified(request, tag):
+        return not_modified_response(tag)
+    response = as_response(body, status)
+    response.headers["ETag"] = tag
     if status == 201:
         response.headers["Location"] = f"/v1/deals/{ws.deal.deal_id}"
     return response
@@ -48,16 +65,16 @@ def create_deal(caller: Caller, body: NewDeal) -> Response:
 
 
 @route(deals, "/v1/deals/{deal_id}", "GET", summary="A deal's workspace, filtered for the caller")
-def get_deal(caller: Caller, deal_id: str) -> Response:
+def get_deal(caller: Caller, request: Request, deal_id: str) -> Response:
     ws, access = deal_service.get_workspace(caller, deal_id)
-    return workspace_response(ws, access)
+    return workspace_response(ws, access, request=request)
 
 
 @route(
     deals, "/v1/deals/{deal_id}", "PATCH", summary="Edit details and key dates (If-Match)", body="DealPatch"
 )
 def patch_deal(caller: Caller, request: Request, deal_id: str, body: DealPatch) -> Response:
-    ws, access = deal_edits.update_deal(caller, deal_id, body, expected_version(request))
+    ws, access = deal_edits.update_deal(caller, deal_id, body, expected_version(request, workspace=True))
     return workspace_response(ws, access)
 
 
@@ -69,6 +86,6 @@ def patch_deal(caller: Caller, request: Request, deal_id: str, body: DealPatch) 
     body="TransitionIn",
 )
 def transition(caller: Caller, request: Request, deal_id: str, body: TransitionIn) -> Response:
-    version = expected_version(request) if request.headers.get("if-match") else None
+    version = expected_version(request, workspace=True) if request.headers.get("if-match") else None
     ws, access = transitions.transition(caller, deal_id, body, version)
     return workspace_response(ws, access)

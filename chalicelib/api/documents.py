@@ -8,9 +8,9 @@ from chalice import Blueprint, Response
 from chalice.app import Request
 
 from chalicelib import clock
-from chalicelib.api.http import as_response, page, page_params, query_param, route
+from chalicelib.api.http import as_response, etag, page, page_params, query_param, route
 from chalicelib.domain.access import Caller
-from chalicelib.domain.views import document_request_view, document_view, review_queue_view
+from chalicelib.domain.views import document_request_view, document_view, review_queue_view, upload_view
 from chalicelib.services import document_requests as request_service
 from chalicelib.services import documents as document_service
 
@@ -37,8 +37,33 @@ def list_requests(caller: Caller, deal_id: str) -> dict[str, Any]:
 def create_request(caller: Caller, deal_id: str, body: NewDocumentRequest) -> Response:
     request, _ = request_service.create_request(caller, deal_id, body)
     response = as_response(document_request_view(request, []), 201)
+    response.headers["ETag"] = etag(request.version)
     response.headers["Location"] = f"/v1/deals/{deal_id}/document-requests/{request.request_id}"
     return response
+
+
+@route(
+    documents,
+    "/v1/deals/{deal_id}/document-requests/{request_id}",
+    "GET",
+    summary="One document request with its versions (ETag: its version, for If-Match)",
+)
+def get_request(caller: Caller, deal_id: str, request_id: str) -> Response:
+    request, versions = request_service.get_request(caller, deal_id, request_id)
+    response = as_response(document_request_view(request, versions))
+    response.headers["ETag"] = etag(request.version)
+    return response
+
+
+@route(
+    documents,
+    "/v1/deals/{deal_id}/uploads/{upload_id}",
+    "GET",
+    summary="Where one upload is: issued, processing, accepted (its version) or refused (why)",
+)
+def get_upload(caller: Caller, deal_id: str, upload_id: str) -> dict[str, Any]:
+    form, state = request_service.upload_status(caller, deal_id, upload_id)
+    return upload_view(form, state)
 
 
 @route(

@@ -67,9 +67,17 @@ CHALICE_CODES = {
 }
 
 
+# Chalice's messages quote the request ("Unsupported media type: <the Content-Type sent>"): the envelope
+# says the same in fixed words, never echoing what the caller sent.
+CHALICE_MESSAGES = {
+    "method_not_allowed": "this route does not accept this method (see the Allow header)",
+    "unsupported_media_type": "send the body as application/json",
+    "internal_error": "an internal error occurred",
+}
+
+
 def rewrap_chalice_error(body: Any) -> dict[str, Any] | None:
     if isinstance(body, dict) and set(body) == {"Code", "Message"}:
         code = CHALICE_CODES.get(str(body["Code"]), "error")
-        message = "an internal error occurred" if code == "internal_error" else str(body["Message"])
-        return envelope(code, message)
+        return envelope(code, CHALICE_MESSAGES.get(code, "the request was refused"))
     return None

@@ -6,6 +6,7 @@ validated request model), `request` (the Chalice request), plus its path paramet
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import json
 import re
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
 _IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+_LIMIT = re.compile(r"[0-9]{1,3}")
+_VERSION = re.compile(r"[0-9]{1,12}")
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,7 @@ def parse_body(raw: bytes, model: type[BaseModel]) -> Any:
 
     if not raw.strip():
         raise BadRequest("this request needs a JSON body", code="missing_body")
+    _refuse_duplicate_keys(raw)
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
@@ -162,6 +166,29 @@ def parse_body(raw: bytes, model: type[BaseModel]) -> Any:
         ) from None
 
 
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        raise _DuplicateKey
+    return found
+
+
+def _refuse_duplicate_keys(raw: bytes) -> None:
+    """`{"role": "client", "role": "admin"}` would silently mean the last one (pydantic's parser, like
+    most, keeps it; another reader of the same bytes may keep the first): refused as ambiguous. Any
+    other JSON problem is left to the model's parser, which names it."""
+    try:
+        json.loads(raw, object_pairs_hook=_unique_keys)
+    except _DuplicateKey:
+        raise BadRequest("a JSON object names the same key twice", code="duplicate_json_keys") from None
+    except (ValueError, RecursionError):
+        return
+
+
 def as_response(result: Any, status: int = 200) -> Response:
     if isinstance(result, Response):
         return result
@@ -173,8 +200,9 @@ def page_params(request: Request) -> tuple[int, str | None]:
     raw_limit = query.get("limit")
     limit = DEFAULT_LIMIT
     if raw_limit is not None:
-        if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
-            raise Invalid(f"limit must be a whole number from 1 to {MAX_LIMIT}", code="invalid_limit")
+        # ASCII digits only: str.isdigit() also accepts "²" or "١", which int() then refuses (a 500).
+        if not _LIMIT.fullmatch(raw_limit) or not 1 <= int(raw_limit) <= MAX_LIMIT:
+            raise BadRequest(f"limit must be a whole number from 1 to {MAX_LIMIT}", code="invalid_limit")
         limit = int(raw_limit)
     return limit, query.get("cursor") or None
 
@@ -190,18 +218,48 @@ def page(items: list[dict[str, Any]], next_cursor: str | None) -> dict[str, Any]
 
 
 def etag(version: int) -> str:
+    """A record's own ETag (a task, a document request): its `version`, the value If-Match takes."""
     return f'"{version}"'
 
 
-def expected_version(request: Request) -> int:
-    """The version named by If-Match: `"3"`, `3` or `W/"3"`."""
+def workspace_etag(version: int, body: Mapping[str, Any]) -> str:
+    """The deal workspace's ETag: the deal's version, then a digest of everything this caller sees
+    (tasks, requests, versions, parties, history...), so it changes whenever any of it does and
+    `If-None-Match` can answer 304. If-Match on the deal reads only the version part (docs/API.md)."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str).encode()
+    return f'"{version}.{hashlib.sha256(canonical).hexdigest()[:20]}"'
+
+
+def not_modified(request: Request, tag: str) -> bool:
+    """If-None-Match (`*`, or a list of tags, weak or strong) names the current representation."""
+    header = request.headers.get("if-none-match")
+    if not header:
+        return False
+    wanted = {t.strip().removeprefix("W/") for t in header.split(",")}
+    return "*" in wanted or tag in wanted
+
+
+def not_modified_response(tag: str) -> Response:
+    return Response(body="", status_code=304, headers={"ETag": tag})
+
+
+def expected_version(request: Request, *, workspace: bool = False) -> int:
+    """The version named by If-Match: `"3"`, `3` or `W/"3"`; on the deal (`workspace=True`) also the
+    workspace ETag `"3.<digest>"`, whose version part is what a write of the deal checks."""
     value = request.headers.get("if-match")
     if value is None:
         raise PreconditionRequired("send If-Match with the version you last read", code="if_match_required")
     text = value.strip().removeprefix("W/").strip('"')
-    if not text.isdigit():
+    version, dot, _ = text.partition(".")
+    if dot and not workspace:
+        raise BadRequest(
+            "If-Match carries a deal workspace's ETag: send this record's own version (its `version` "
+            "field, or the ETag of its own answer)",
+            code="if_match_of_another_record",
+        )
+    if not _VERSION.fullmatch(version):
         raise BadRequest('If-Match must carry the record\'s version, e.g. "3"', code="invalid_if_match")
-    return int(text)
+    return int(version)
 
 
 def _idempotent(request: Request, caller: Caller, raw: bytes, produce: Callable[[], Response]) -> Response:

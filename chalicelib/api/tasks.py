@@ -43,7 +43,22 @@ def list_tasks(caller: Caller, request: Request, deal_id: str) -> dict[str, Any]
 @route(tasks, "/v1/deals/{deal_id}/tasks", "POST", summary="Add a task", body="NewTask", status=201)
 def create_task(caller: Caller, deal_id: str, body: NewTask) -> Response:
     task, _ = task_service.create_task(caller, deal_id, body)
-    return task_response(task, 201)
+    response = task_response(task, 201)
+    response.headers["Location"] = f"/v1/deals/{deal_id}/tasks/{task.task_id}"
+    return response
+
+
+@route(
+    tasks,
+    "/v1/deals/{deal_id}/tasks/{task_id}",
+    "GET",
+    summary="One task (ETag: its version, for If-Match)",
+)
+def get_task(caller: Caller, deal_id: str, task_id: str) -> Response:
+    task, visible_ids = task_service.get_task(caller, deal_id, task_id)
+    response = as_response(task_view(task, visible_ids))
+    response.headers["ETag"] = etag(task.version)
+    return response
 
 
 @route(

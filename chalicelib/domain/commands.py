@@ -1,9 +1,17 @@
 """Request models: the shape and field rules of every write. Unknown fields are refused (422), types are
-strict (a number is not a string), and every string has a length bound."""
+strict (a number is not a string), and every string has a length bound.
+
+Free text is refused (422) when it holds control characters (NUL, escapes; line breaks only where text
+may span lines), bidi embeddings/overrides/isolates (U+202A–U+202E, U+2066–U+2069: "Trojan Source"
+text that reads differently than it sorts), a lone surrogate, or nothing but blanks and invisible
+formatting characters (zero-width spaces). Addresses go through email-validator, phone numbers through
+libphonenumber (docs/API.md, "Validation")."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Literal
 
@@ -12,14 +20,58 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 from chalicelib.domain.documents import RejectionReason, ReviewDecision
 from chalicelib.domain.roles import PartyRole, StaffRole, Visibility
 
-_EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+LINE_BREAKS = frozenset("\n\r\t")
+PHONE_REGION = "US"  # a number typed without +country is read as a US number (the brokerages are US)
+
+
+def _text(*, multiline: bool, blank: bool = False) -> Callable[[str], str]:
+    allowed_controls = LINE_BREAKS if multiline else frozenset()
+
+    def check(value: str) -> str:
+        for char in value:
+            category = unicodedata.category(char)
+            if (category == "Cc" and char not in allowed_controls) or category == "Cs":
+                raise ValueError("control characters are not allowed")
+            if char in BIDI_CONTROLS:
+                raise ValueError("bidirectional override characters are not allowed")
+        if not blank and all(char.isspace() or unicodedata.category(char) == "Cf" for char in value):
+            raise ValueError("the text is blank")
+        return value
+
+    return check
+
+
+Line = AfterValidator(_text(multiline=False))
+Paragraphs = AfterValidator(_text(multiline=True))
 
 
 def _email(value: str) -> str:
-    value = value.strip().lower()
-    if len(value) > 254 or not _EMAIL.match(value):
+    """A deliverable-looking address (email-validator, no DNS lookup), in ASCII: an internationalized
+    local part is refused (U+212A KELVIN SIGN lowercases to "k" and would name another person), an
+    internationalized domain is kept in its IDNA (xn--) form. Lowercased: one person, one identity."""
+    from email_validator import EmailNotValidError, validate_email
+
+    if len(value) > 254:
         raise ValueError("not a valid email address")
-    return value
+    try:
+        found = validate_email(value.strip(), check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError:
+        raise ValueError("not a valid email address") from None
+    return (found.ascii_email or found.normalized).lower()
+
+
+def _phone(value: str) -> str:
+    """As typed (`(617) 555-0104`, `617.555.0104`, `+44 20 7946 0958`), stored as E.164 (`+16175550104`)."""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(value, PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        raise ValueError("not a phone number") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError("not a valid phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _key_date(value: date) -> date:
@@ -28,13 +80,17 @@ def _key_date(value: date) -> date:
     return value
 
 
-Email = Annotated[str, AfterValidator(_email)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-Phone = Annotated[str, StringConstraints(pattern=r"^\+[1-9]\d{7,14}$")]
+def _line(min_length: int, max_length: int) -> StringConstraints:
+    return StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
+
+
+Email = Annotated[str, StringConstraints(max_length=320), AfterValidator(_email)]
+Name = Annotated[str, _line(1, 120), Line]
+Phone = Annotated[str, StringConstraints(min_length=3, max_length=40), AfterValidator(_phone)]
 KeyDateName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 KeyDate = Annotated[date, AfterValidator(_key_date)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=1000)]
+Title = Annotated[str, _line(1, 200), Line]
+Reason = Annotated[str, _line(3, 1000), Paragraphs]
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z]{1,5}_[a-z0-9]{26}$")]
 Flag = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 
@@ -44,16 +100,16 @@ class Strict(BaseModel):
 
 
 class AddressIn(Strict):
-    line1: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    line2: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
-    city: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    line1: Annotated[str, _line(1, 200), Line]
+    line2: Annotated[str, _line(0, 200), AfterValidator(_text(multiline=False, blank=True))] | None = None
+    city: Annotated[str, _line(1, 100), Line]
     state: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
     postal_code: Annotated[str, StringConstraints(pattern=r"^\d{5}(-\d{4})?$")]
 
 
 class PropertyIn(Strict):
     address: AddressIn
-    unit: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)] | None = None
+    unit: Annotated[str, _line(1, 20), Line] | None = None
 
 
 class PartyIn(Strict):
@@ -74,7 +130,7 @@ class NewDeal(Strict):
     commission_rate: Annotated[float, Field(ge=0, le=100)] | None = None
     risk_flags: list[Flag] = Field(default_factory=list, max_length=20)
     internal_owner_user_id: Id | None = None
-    external_id: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
+    external_id: Annotated[str, StringConstraints(min_length=1, max_length=100), Line] | None = None
 
 
 class DealPatch(Strict):
@@ -91,9 +147,9 @@ class DealPatch(Strict):
 
 
 StageKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
-TaskTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-MessageBody = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+TaskTitle = Annotated[str, _line(1, 200), Line]
+Note = Annotated[str, _line(1, 2000), Paragraphs]
+MessageBody = Annotated[str, _line(1, 5000), Paragraphs]
 
 
 class TransitionIn(Strict):
@@ -215,9 +271,29 @@ class NotificationRulesIn(Strict):
 # -- documents (PRODUCT.md §5) --------------------------------------------------------------------
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
-ContentType = Annotated[str, StringConstraints(pattern=r"^[a-z]+/[a-z0-9.+-]{1,100}$")]
+
+
+def _content_type(value: str) -> str:
+    from chalicelib.domain import filetypes
+
+    return filetypes.canonical(value)
+
+
+ContentType = Annotated[
+    str,
+    StringConstraints(max_length=120),
+    AfterValidator(_content_type),
+    StringConstraints(pattern=r"^[a-z]+/[a-z0-9.+-]{1,100}$"),
+]
+# What a browser reports for the file being uploaded: as ContentType, or "" (judged by the extension)
+DeclaredType = Annotated[
+    str,
+    StringConstraints(max_length=120),
+    AfterValidator(_content_type),
+    StringConstraints(pattern=r"^([a-z]+/[a-z0-9.+-]{1,100})?$"),
+]
 DocType = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,59}$")]
-Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Label = Annotated[str, _line(1, 200), Line]
 
 
 def _file_name(value: str) -> str:
@@ -254,7 +330,7 @@ class NewUpload(Strict):
     """The file the browser is about to send: its name (metadata only), type and, if known, size."""
 
     file_name: FileName
-    content_type: ContentType
+    content_type: DeclaredType = ""
     size: Annotated[int, Field(ge=0, le=10 * MAX_UPLOAD_BYTES)] | None = None
 
 

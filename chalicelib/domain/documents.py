@@ -130,8 +130,13 @@ def require_can_upload(access: DealAccess, request: DocumentRequest) -> None:
         raise Conflict(f"this request is {request.status}: it takes no more uploads", code="request_closed")
 
 
-def refusal_view(code: Refusal, *, file_name: str | None, at: str, uploaded_by: str | None) -> dict[str, str]:
+def refusal_view(
+    code: Refusal, *, file_name: str | None, at: str, uploaded_by: str | None, upload_id: str | None = None
+) -> dict[str, str]:
+    """What the uploader reads on the request (`last_refusal`); `upload_id` names the form it refused."""
     out = {"code": code.value, "message": REFUSAL_MESSAGES[code], "at": at}
+    if upload_id:
+        out["upload_id"] = upload_id
     if file_name:
         out["file_name"] = file_name
     if uploaded_by:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable
@@ -100,6 +99,9 @@ def row(event: ActivityEvent) -> dict[str, Any]:
 def render(events: Iterable[ActivityEvent], fmt: str) -> bytes:
     if fmt == "jsonl":
         return "".join(json.dumps(row(e), sort_keys=True, default=str) + "\n" for e in events).encode()
+    # defusedcsv: a cell a spreadsheet would run as a formula (=, +, -, @, |, %) is written as text
+    from defusedcsv import csv  # type: ignore[import-untyped]
+
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()

@@ -2,6 +2,11 @@
 
 Browsers declare a type from the file name; the ingest believes the bytes, not the name or the header:
 a `.pdf` that does not start like a PDF is refused, whatever Content-Type it was sent with.
+
+Browsers also disagree on names: Chromium reports a `.heic` photo as `image/heif`, some send
+`image/jpg` or `image/x-png`, and a file whose type the OS does not know comes with `""`. `canonical()`
+maps the aliases to the one type a request lists; `from_file_name()` judges an empty type by the file's
+extension (the ingest then checks the bytes against it, as for any declared type).
 """
 
 from __future__ import annotations
@@ -20,6 +25,48 @@ TEXT = "text/plain"
 CSV = "text/csv"
 
 DEFAULT_ACCEPTED = (PDF, JPEG, PNG)
+
+ALIASES = {
+    "image/heif": HEIC,  # Chromium's name for .heic photos (HEIF is the container, HEIC its HEVC flavour)
+    "image/heic-sequence": HEIC,
+    "image/heif-sequence": HEIC,
+    "image/jpg": JPEG,
+    "image/pjpeg": JPEG,
+    "image/x-png": PNG,
+    "application/x-pdf": PDF,
+    "image/tif": TIFF,
+    "application/csv": CSV,
+}
+EXTENSIONS = {
+    "pdf": PDF,
+    "jpg": JPEG,
+    "jpeg": JPEG,
+    "jpe": JPEG,
+    "png": PNG,
+    "heic": HEIC,
+    "heif": HEIC,
+    "tif": TIFF,
+    "tiff": TIFF,
+    "docx": DOCX,
+    "xlsx": XLSX,
+    "doc": DOC,
+    "txt": TEXT,
+    "csv": CSV,
+}
+
+
+def canonical(content_type: str) -> str:
+    """The type as a request lists it: lowercased, parameters dropped (`; charset=...`), aliases mapped."""
+    base = content_type.split(";", 1)[0].strip().lower()
+    return ALIASES.get(base, base)
+
+
+def from_file_name(file_name: str) -> str | None:
+    """The type a file's extension names, for a browser that declared none; None if unknown."""
+    stem, dot, extension = file_name.rpartition(".")
+    return EXTENSIONS.get(extension.lower()) if dot and stem else None
+
+
 HEAD_BYTES = 512  # enough for every signature below
 
 _HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1")

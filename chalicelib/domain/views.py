@@ -21,6 +21,7 @@ from chalicelib.domain.entities import (
     Party,
     StageChange,
     Task,
+    UploadForm,
 )
 from chalicelib.domain.roles import Capacity, PartyRole, PartyStatus, Visibility
 
@@ -131,6 +132,8 @@ def document_view(doc: Document) -> dict[str, Any]:
     }
     if doc.file_name:
         out["file_name"] = doc.file_name
+    if doc.upload_id:
+        out["upload_id"] = doc.upload_id  # the form's upload_id: the portal matches its upload to this
     if doc.review:
         out["review"] = {k: v for k, v in doc.review.items() if k in REVIEW_FIELDS}
     return out
@@ -170,6 +173,25 @@ def document_request_view(request: DocumentRequest, documents: list[Document]) -
         out["rejection"] = {k: v for k, v in request.rejection.items() if k != "by"}
     if request.last_refusal:
         out["last_refusal"] = request.last_refusal
+    return out
+
+
+def upload_view(form: UploadForm, state: str) -> dict[str, Any]:
+    """GET /v1/deals/{id}/uploads/{upload_id}: what became of one presigned form."""
+    out: dict[str, Any] = {
+        "upload_id": form.upload_id,
+        "request_id": form.request_id,
+        "status": state,
+        "content_type": form.content_type,
+        "issued_at": _ts(form.issued_at),
+        "expires_at": _ts(form.form_expires_at),
+    }
+    if form.file_name:
+        out["file_name"] = form.file_name
+    if form.document_id:
+        out["document_id"] = form.document_id
+    if form.refusal:
+        out["refusal"] = {**form.refusal, "upload_id": form.upload_id}
     return out
 
 
@@ -286,6 +308,8 @@ def deal_view(ws: Workspace, access: DealAccess) -> dict[str, Any]:
             stage_change_view(c, access, deal) for c in sorted(ws.stage_history, key=lambda c: c.at)
         ],
         "version": deal.version,
+        # the IANA zone the deal's dates live in: `due_at` instants are UTC; a portal shows them here
+        "time_zone": deal.time_zone,
         "created_at": _ts(deal.created_at),
         "last_activity_at": _ts(deal.last_activity_at),
         "your_role": access.capacity.value,

@@ -6,9 +6,10 @@ from __future__ import annotations
 from chalicelib import ids
 from chalicelib.domain.access import Caller, DealAccess, require_access
 from chalicelib.domain.entities import Deal, Party
-from chalicelib.domain.errors import NotFound
+from chalicelib.domain.errors import Invalid, NotFound
 from chalicelib.domain.views import Workspace
 from chalicelib.store import deals as deal_store
+from chalicelib.store import users as user_store
 
 DEAL_ID_PREFIX = "dl"
 
@@ -34,3 +35,16 @@ def workspace_access(caller: Caller, deal_id: str) -> tuple[Workspace, DealAcces
     access = require_access(caller, ws.deal if ws else None, ws.parties if ws else [])
     assert ws is not None
     return ws, access
+
+
+def require_org_staff(org_id: str, user_id: str | None, *, field: str) -> None:
+    """A user named in an internal field (the deal's internal owner) must be staff of the deal's org:
+    a rival brokerage's user, or a client, is refused without saying which (422)."""
+    if user_id is None:
+        return
+    if not ids.looks_like("u", user_id) or user_store.staff_role_by_id(user_id, org_id) is None:
+        raise Invalid(
+            f"{field.replace('_', ' ')} must be staff of the deal's organization",
+            code="not_org_staff",
+            details={"field": field},
+        )

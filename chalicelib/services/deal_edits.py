@@ -14,7 +14,7 @@ from chalicelib.domain.errors import Invalid, PreconditionFailed
 from chalicelib.domain.events import EventType
 from chalicelib.domain.roles import Visibility
 from chalicelib.domain.views import Workspace
-from chalicelib.services.access import workspace_access
+from chalicelib.services.access import require_org_staff, workspace_access
 from chalicelib.services.activity import deal_event
 from chalicelib.services.deals import address_of, check_key_dates, property_id_for
 from chalicelib.store import deals as deal_store
@@ -39,6 +39,8 @@ def update_deal(
         raise PreconditionFailed(
             f"the deal is at version {before.version}, not {expected_version}; reload it"
         )
+    if "internal_owner_user_id" in patch.model_fields_set:
+        require_org_staff(before.org_id, patch.internal_owner_user_id, field="internal_owner_user_id")
     after = _patched(before, patch)
     changes = changes_between(before, after)
     if not changes:

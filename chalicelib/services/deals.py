@@ -20,7 +20,7 @@ from chalicelib.domain.roles import PartyRole, PartyStatus, StaffRole, UserStatu
 from chalicelib.domain.views import Workspace
 from chalicelib.observability import metrics
 from chalicelib.services import activation
-from chalicelib.services.access import workspace_access
+from chalicelib.services.access import require_org_staff, workspace_access
 from chalicelib.services.activity import deal_event
 from chalicelib.store import cursors
 from chalicelib.store import deals as deal_store
@@ -122,6 +122,7 @@ def create_deal(caller: Caller, command: NewDeal) -> tuple[Workspace, DealAccess
     org = org_store.get_org(opening.org_id)
     if org is None:
         raise NotFound("organization not found")
+    require_org_staff(org.org_id, command.internal_owner_user_id, field="internal_owner_user_id")
     now = clock.now()
     deal = _new_deal(caller, command, template, org, now)
     uow = UnitOfWork()

@@ -3,14 +3,18 @@ the presigned POST form for one upload."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import clock, ids
 from chalicelib.domain import filetypes, plan, workflows
 from chalicelib.domain.access import Action, Caller, DealAccess, require_access
 from chalicelib.domain.documents import (
+    FormStatus,
     RequestStatus,
     Retention,
     request_audience,
@@ -33,6 +37,17 @@ if TYPE_CHECKING:
     from chalicelib.domain.commands import NewDocumentRequest, NewUpload
 
 FORM_LIFETIME = timedelta(minutes=5)
+_UPLOAD_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+class UploadState(StrEnum):
+    ISSUED = "issued"
+    PROCESSING = "processing"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+    EXPIRED = "expired"
+
+
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 REQUEST_ID_PREFIX = "rq"
 
@@ -53,6 +68,36 @@ def list_requests(
     visible = [r for r in found.requests if request_visible(r, access)]
     visible.sort(key=lambda r: (r.due_at is None, r.due_at or r.created_at, r.created_at))
     return [(r, found.versions(r.request_id)) for r in visible], access
+
+
+def get_request(caller: Caller, deal_id: str, request_id: str) -> tuple[DocumentRequest, list[Document]]:
+    """One request the caller may see, with its versions: the same single Query as the list."""
+    found = doc_store.load_deal_documents(deal_id) if ids.looks_like(DEAL_ID_PREFIX, deal_id) else None
+    access = require_access(caller, found.deal if found else None, found.parties if found else [])
+    access.require(Action.VIEW_DEAL)
+    assert found is not None
+    request = found.request(request_id)
+    if request is None or not request_visible(request, access):
+        raise NotFound("document request not found")
+    return request, found.versions(request_id)
+
+
+def upload_status(caller: Caller, deal_id: str, upload_id: str) -> tuple[UploadForm, str]:
+    """Where one upload is (docs/DOCUMENTS.md, "Following an upload"): `issued` (the form was handed out,
+    no file yet), `processing` (S3 holds the file, the ingest has not decided), `accepted` or `refused`
+    (the form records the outcome), `expired` (the form's five minutes passed with no file). Only the
+    uploader and the deal's staff may ask; anyone else gets a 404."""
+    _, _, access = deal_header_access(caller, deal_id)
+    form = doc_store.load_form(deal_id, upload_id) if _UPLOAD_ID.fullmatch(upload_id) else None
+    if form is None or not (access.is_staff or form.uploaded_by == caller.user_id):
+        raise NotFound("upload not found")
+    if form.status != FormStatus.ISSUED:
+        return form, form.status
+    if objects.exists(form.s3_key):
+        return form, UploadState.PROCESSING
+    if clock.now() > form.form_expires_at:
+        return form, UploadState.EXPIRED
+    return form, UploadState.ISSUED
 
 
 def create_request(
@@ -188,7 +233,7 @@ def issue_upload_form(
         org_id=deal.org_id,
         s3_key=key,
         uploaded_by=caller.user_id,
-        content_type=command.content_type,
+        content_type=declared_type(command),
         max_bytes=request.max_bytes,
         status="issued",
         issued_at=now,
@@ -199,6 +244,11 @@ def issue_upload_form(
     )
     uow = UnitOfWork()
     doc_store.add_form(uow, form, now)
+    if request.last_refusal:
+        # a newer upload has begun: the earlier refusal stays on its own form and in the log, and no
+        # longer stands for the request (its upload_id says which upload it was about)
+        cleared = dataclasses.replace(request, last_refusal=None, version=request.version + 1)
+        doc_store.change_request(uow, request, cleared)
     uow.record(
         deal_event(
             deal,
@@ -228,9 +278,21 @@ def issue_upload_form(
     return post, form
 
 
+def declared_type(command: NewUpload) -> str:
+    """The browser's type (aliases already mapped), or, when it sent none, the extension's."""
+    found = command.content_type or filetypes.from_file_name(command.file_name)
+    if not found:
+        raise Invalid(
+            "the file's type is unknown: send its content_type, or a name with a known extension",
+            code="unknown_file_type",
+            details={"extensions": sorted(filetypes.EXTENSIONS)},
+        )
+    return found
+
+
 def _check_file(request: DocumentRequest, command: NewUpload) -> None:
     allowed = accepted_types(request)
-    if command.content_type not in allowed:
+    if declared_type(command) not in allowed:
         raise Invalid(
             f"{request.label} accepts {', '.join(allowed)}",
             code="type_not_accepted",

@@ -13,7 +13,9 @@ event delivered twice finds a closed form and only finishes the S3 side of the f
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -39,6 +41,7 @@ from chalicelib.domain.entities import (
     DocumentRequest,
     UploadForm,
 )
+from chalicelib.domain.errors import Conflict
 from chalicelib.domain.events import EventType
 from chalicelib.domain.roles import PartyStatus, Visibility
 from chalicelib.observability import logger, metrics
@@ -69,12 +72,12 @@ def ingest_upload(key: str, *, event_time: datetime | None = None) -> Outcome:
         return _refuse_stray(key, None)
     request = found.request(parsed.request_id)
     if request is None:
-        return _refuse_stray(key, found.deal)
+        return _refuse_stray(key, found.deal, event_time)
     form = doc_store.load_form(parsed.deal_id, parsed.upload_id)
     if form is not None and form.status != FormStatus.ISSUED:
         return _replay(form)
     if form is None or form.request_id != request.request_id:
-        return _refuse_without_form(found.deal, request, key)
+        return _refuse_without_form(found.deal, request, key, event_time)
     refusal, stored = _check(found, request, form, event_time)
     if stored is None and refusal is None:
         logger.warning("an uploaded file vanished before ingest", extra={"upload_id": form.upload_id})
@@ -199,7 +202,13 @@ def _refuse(deal: Deal, request: DocumentRequest, form: UploadForm, refusal: Ref
     """Record the refusal where the uploader sees it (the request, the form, the activity log), then
     move the file to quarantine. A redelivered event finds the form refused and only re-tries the move."""
     now = clock.now()
-    shown = refusal_view(refusal, file_name=form.file_name, at=clock.iso(now), uploaded_by=form.uploaded_by)
+    shown = refusal_view(
+        refusal,
+        file_name=form.file_name,
+        at=clock.iso(now),
+        uploaded_by=form.uploaded_by,
+        upload_id=form.upload_id,
+    )
     uow = UnitOfWork()
     doc_store.close_form(uow, form, dataclasses.replace(form, status=FormStatus.REFUSED, refusal=shown))
     doc_store.change_request(
@@ -212,45 +221,81 @@ def _refuse(deal: Deal, request: DocumentRequest, form: UploadForm, refusal: Ref
     return Outcome("refused", refusal=refusal)
 
 
-def _refuse_without_form(deal: Deal, request: DocumentRequest, key: str) -> Outcome:
-    """No issued form names this key, so nobody can be named as the uploader: the file is quarantined
-    first, and the refusal recorded only if this delivery is the one that moved it."""
-    if objects.quarantine(key, Refusal.FORM_NOT_ISSUED.value) is None:
-        return Outcome("replayed", refusal=Refusal.FORM_NOT_ISSUED)
-    now = clock.now()
-    shown = refusal_view(Refusal.FORM_NOT_ISSUED, file_name=None, at=clock.iso(now), uploaded_by=None)
+def _refuse_without_form(
+    deal: Deal, request: DocumentRequest, key: str, event_time: datetime | None
+) -> Outcome:
+    """No issued form names this key, so nobody can be named as the uploader. The refusal is recorded
+    first, then the file moves: a failure in between leaves the file in place for the redelivered event,
+    never a quarantined file with no refusal on record. The event's key is derived from the object key
+    and S3's event time, so a duplicated event cannot record it twice (its write fails: a replay)."""
+    at = event_time or clock.now()
+    shown = refusal_view(Refusal.FORM_NOT_ISSUED, file_name=None, at=clock.iso(at), uploaded_by=None)
     uow = UnitOfWork()
     doc_store.change_request(
         uow, request, dataclasses.replace(request, last_refusal=shown, version=request.version + 1)
     )
-    uow.record(_refusal_event(deal, request, Refusal.FORM_NOT_ISSUED, shown, uploader=None, at=now))
-    uow.commit()
+    uow.record(
+        _once(_refusal_event(deal, request, Refusal.FORM_NOT_ISSUED, shown, uploader=None, at=at), key)
+    )
+    if not _commit_once(uow):
+        objects.quarantine(key, Refusal.FORM_NOT_ISSUED.value)
+        return Outcome("replayed", refusal=Refusal.FORM_NOT_ISSUED)
+    objects.quarantine(key, Refusal.FORM_NOT_ISSUED.value)
     metrics.add_metric(name="UploadsRefused", unit="Count", value=1)
     return Outcome("refused", refusal=Refusal.FORM_NOT_ISSUED)
 
 
-def _refuse_stray(key: str, deal: Deal | None) -> Outcome:
-    """A file outside any request of any deal: quarantined and logged; recorded in the deal's internal
-    log when the key names a real deal."""
+def _refuse_stray(key: str, deal: Deal | None, event_time: datetime | None = None) -> Outcome:
+    """A file outside any request of any deal: recorded in the deal's internal log when the key names a
+    real deal (first, as above), then quarantined and logged."""
+    target = objects.QUARANTINE_PREFIX + key
+    if deal is not None:
+        uow = UnitOfWork()
+        uow.record(
+            _once(
+                deal_event(
+                    deal,
+                    SYSTEM,
+                    EventType.DOCUMENT_UPLOAD_REFUSED,
+                    "A file uploaded outside any request was quarantined",
+                    visibility=Visibility.INTERNAL,
+                    data={
+                        "request_id": None,
+                        "reason": Refusal.NOT_A_REQUEST.value,
+                        "quarantine_key": target,
+                    },
+                    at=event_time or clock.now(),
+                ),
+                key,
+            )
+        )
+        if not _commit_once(uow):
+            objects.quarantine(key, Refusal.NOT_A_REQUEST.value)
+            return Outcome("replayed", refusal=Refusal.NOT_A_REQUEST)
     moved = objects.quarantine(key, Refusal.NOT_A_REQUEST.value)
     if moved is None:
         return Outcome("replayed", refusal=Refusal.NOT_A_REQUEST)
     logger.warning("a file outside any request was quarantined", extra={"quarantine_key": moved})
     metrics.add_metric(name="UploadsRefused", unit="Count", value=1)
-    if deal is not None:
-        uow = UnitOfWork()
-        uow.record(
-            deal_event(
-                deal,
-                SYSTEM,
-                EventType.DOCUMENT_UPLOAD_REFUSED,
-                "A file uploaded outside any request was quarantined",
-                visibility=Visibility.INTERNAL,
-                data={"request_id": None, "reason": Refusal.NOT_A_REQUEST.value, "quarantine_key": moved},
-            )
-        )
-        uow.commit()
     return Outcome("refused", refusal=Refusal.NOT_A_REQUEST)
+
+
+def _once(event: ActivityEvent, key: str) -> ActivityEvent:
+    """The refusal event of one S3 object (and one S3 event time): the same id on every delivery."""
+    digest = hashlib.sha256(key.encode()).digest()[:16]
+    event.event_id = "ev_" + base64.b32encode(digest).decode("ascii").rstrip("=").lower()
+    return event
+
+
+def _commit_once(uow: UnitOfWork) -> bool:
+    """Commit; False when the event is already written (a duplicated delivery)."""
+    try:
+        uow.commit()
+    except Conflict as exc:
+        if exc.code == "already_exists":
+            return False
+        raise
+    return True
 
 
 def _refusal_event(

@@ -37,7 +37,7 @@ def report(
     last: date | None = None,
 ) -> dict[str, Any]:
     if name not in REPORTS:
-        raise NotFound(f"no report named {name!r}", details={"reports": list(REPORTS)})
+        raise NotFound("no report by that name", code="unknown_report", details={"reports": list(REPORTS)})
     org = ops_org(caller, org_id)
     if workflow is not None:
         workflows.latest(workflow)  # 422 unknown_workflow

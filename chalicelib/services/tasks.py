@@ -62,6 +62,15 @@ def list_tasks(
     return TaskPage(page, next_cursor, {t.task_id for t in seen})
 
 
+def get_task(caller: Caller, deal_id: str, task_id: str) -> tuple[Task, set[str]]:
+    """One task the caller may see (404 otherwise), and the ids of every task they see: one Query."""
+    ws, access = workspace_access(caller, deal_id)
+    seen = {t.task_id: t for t in ws.tasks if task_visible(t, access)}
+    if task_id not in seen:
+        raise NotFound("task not found")
+    return seen[task_id], set(seen)
+
+
 def _open_deal(ws: Workspace) -> workflows.WorkflowTemplate:
     template = workflows.pinned(ws.deal.workflow, ws.deal.template_version)
     stage = template.stage(ws.deal.stage)

@@ -172,6 +172,17 @@ def read(key: str, max_bytes: int) -> StoredObject | None:
     )
 
 
+def exists(key: str) -> bool:
+    """Is there an object at `key`? One HeadObject (an upload that S3 holds and the ingest has not read)."""
+    try:
+        client().head_object(Bucket=bucket(), Key=key)
+    except ClientError as exc:
+        if _missing(exc) or exc.response.get("Error", {}).get("Code") in ("404", "NotFound"):
+            return False
+        raise
+    return True
+
+
 def tags(key: str) -> dict[str, str]:
     try:
         reply = client().get_object_tagging(Bucket=bucket(), Key=key)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from pynamodb.exceptions import DoesNotExist
+
 from chalicelib.domain.entities import StaffMembership, User
 from chalicelib.domain.roles import StaffRole
 from chalicelib.store.errors import translated
@@ -55,6 +57,20 @@ def user_by_id(user_id: str) -> User | None:
     with translated():
         page = query_page(partition, index="GSI1", limit=1)
     return next((i.to_entity() for i in page.items if isinstance(i, UserItem)), None)
+
+
+def staff_role_by_id(user_id: str, org_id: str) -> StaffRole | None:
+    """The org staff role of a user known by id (an internal owner): one Query (the user, by id) and
+    one GetItem (the membership, by email and org)."""
+    user = user_by_id(user_id)
+    if user is None:
+        return None
+    key = StaffItem.key_for(email=user.email, org_id=org_id)
+    with translated():
+        try:
+            return StaffRole(StaffItem.get(key[0], key[1]).role)
+        except DoesNotExist:
+            return None
 
 
 def add_user(uow: UnitOfWork, user: User) -> None:

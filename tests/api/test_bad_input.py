@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 import pytest
 
@@ -112,9 +113,29 @@ def test_cursor_from_another_list_is_a_400(demo, api):
     assert_envelope(reply, 400, "invalid_cursor")
 
 
-@pytest.mark.parametrize("limit", ["0", "101", "-1", "ten", "1.5"])
+@pytest.mark.parametrize("limit", ["0", "101", "-1", "ten", "1.5", "²", "١٠", "1e1", " 5", "0005"])
 def test_limit_must_be_1_to_100(demo, api, limit):
-    assert_envelope(api.get(f"/v1/deals?limit={limit}", as_user=AGENT), 422, "invalid_limit")
+    assert_envelope(api.get(f"/v1/deals?limit={quote(limit)}", as_user=AGENT), 400, "invalid_limit")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/deals",
+        "/v1/deals/{deal}/activity",
+        "/v1/deals/{deal}/tasks",
+        "/v1/deals/{deal}/messages",
+        "/v1/notifications",
+        "/v1/admin/review-queue",
+        "/v1/admin/pipeline?workflow=purchase",
+        "/v1/admin/activity",
+    ],
+)
+def test_a_superscript_limit_is_a_400_on_every_paged_route(demo, api, path):
+    # Given a paged route, When `limit=²` (a "digit" to str.isdigit, not to int()), Then a 400, not a 500
+    url = path.format(deal=deal_id(demo, "park_purchase"))
+    url += ("&" if "?" in url else "?") + "limit=" + quote("²")
+    assert_envelope(api.get(url, as_user="cora.coord@harbormain.example"), 400, "invalid_limit")
 
 
 def test_stale_if_match_is_a_412_and_writes_nothing(demo, api, ddb_calls):

@@ -9,7 +9,10 @@ from typing import Any
 from chalice.test import Client
 
 from app import app
+from devstack.local_api import patch_gateway
 from devstack.localauth import LocalSigner
+
+patch_gateway()  # unknown paths answer as in `make run` and behind API Gateway (docs/API.md)
 
 
 @dataclass

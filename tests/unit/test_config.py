@@ -88,3 +88,23 @@ def test_missing_variables_are_all_named():
 def test_bad_values_stop_the_start(name, value):
     with pytest.raises(ConfigError):
         load(deployed(**{name: value}))
+
+
+def test_a_deployed_stage_refuses_wildcard_origins():
+    with pytest.raises(ConfigError, match="must be exact"):
+        load(deployed(PORTAL_ORIGINS="https://*.example.com"))
+
+
+def test_only_local_mode_reads_a_port_wildcard():
+    local = load(
+        deployed(
+            STAGE="local",
+            PORTAL_ORIGINS="http://localhost:*",
+            JWKS_URL="file:///tmp/jwks.json",
+            TOKEN_ISSUER="https://threshold.local",
+        )
+    )
+    assert local.origin_allowed("http://localhost:5173")
+    assert local.origin_allowed("http://localhost")
+    assert not local.origin_allowed("http://127.0.0.1:5173")
+    assert not local.origin_allowed("https://localhost:5173")
