@@ -14,7 +14,11 @@ EMULATOR_HOST = "127.0.0.1"
 EMULATOR_PORT = int(os.environ.get("THRESHOLD_EMULATOR_PORT", "4566"))
 API_HOST = "127.0.0.1"
 API_PORT = int(os.environ.get("THRESHOLD_API_PORT", "8000"))
-PORTAL_ORIGIN = "http://localhost:3000"
+PORTAL_HOST = "127.0.0.1"
+PORTAL_PORT = int(os.environ.get("THRESHOLD_PORTAL_PORT", "3000"))
+PORTAL_ORIGIN = f"http://localhost:{PORTAL_PORT}"
+# The reference portal is served on 127.0.0.1; a browser may name it either way.
+PORTAL_ORIGINS = (PORTAL_ORIGIN, f"http://127.0.0.1:{PORTAL_PORT}")
 
 
 def local_environment(jwks_url: str, *, endpoint: str | None = None) -> dict[str, str]:
@@ -35,7 +39,7 @@ def local_environment(jwks_url: str, *, endpoint: str | None = None) -> dict[str
         "TOKEN_AUDIENCE": AUDIENCE,
         "CURSOR_SECRET": "local-only-cursor-secret-not-for-production-use",
         "PORTAL_URL": PORTAL_ORIGIN,
-        "PORTAL_ORIGINS": PORTAL_ORIGIN,
+        "PORTAL_ORIGINS": ",".join(PORTAL_ORIGINS),
         "POWERTOOLS_SERVICE_NAME": "threshold",
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_DISABLED": "true",

@@ -3,7 +3,8 @@
 1. the AWS emulator (moto server) on 127.0.0.1:4566, with every resource created;
 2. demo data, and a bearer token for every demo user in .local/demo-tokens.json;
 3. the API (`chalice local`) on 127.0.0.1:8000, against the emulator;
-4. a banner; Ctrl-C stops everything, and the next `make run` starts from scratch.
+4. the reference portal on http://localhost:3000 (devstack/portal.py: static files, local sign-in);
+5. a banner; Ctrl-C stops everything, and the next `make run` starts from scratch.
 """
 
 from __future__ import annotations
@@ -28,10 +29,15 @@ from devstack.environment import (
     EMULATOR_HOST,
     EMULATOR_PORT,
     LOCAL_DIR,
+    PORTAL_HOST,
+    PORTAL_ORIGIN,
+    PORTAL_ORIGINS,
+    PORTAL_PORT,
     ROOT,
     local_environment,
 )
 from devstack.localauth import LocalSigner
+from devstack.portal import PortalServer, demo_people
 
 if TYPE_CHECKING:
     from devstack.triggers import TriggerRunner
@@ -46,18 +52,21 @@ def main() -> int:
     os.environ.update(local_environment(signer.jwks_url, endpoint=emulator.endpoint))
     try:
         ensure_free(API_HOST, API_PORT, "API")
+        ensure_free(PORTAL_HOST, PORTAL_PORT, "portal")
         emulator.start()
     except PortBusy as busy:
         print(f"cannot start: {busy}", file=sys.stderr)
         return 1
     api: subprocess.Popen[bytes] | None = None
     runner = None
+    portal: PortalServer | None = None
     signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         created = _create_resources()
         demo = _seed(signer)
         api = _start_api()
         runner = _start_triggers()
+        portal = _start_portal(signer, demo, emulator.endpoint)
         _banner(created, demo, [t.name for t in runner.triggers])
         while api.poll() is None:
             time.sleep(0.5)
@@ -72,6 +81,8 @@ def main() -> int:
         watchdog = threading.Timer(STOP_GRACE_SECONDS, os._exit, args=(0,))
         watchdog.daemon = True
         watchdog.start()
+        if portal is not None:
+            portal.stop()
         if runner is not None:
             runner.stop()
         if api is not None and api.poll() is None:
@@ -96,9 +107,11 @@ def _create_resources() -> list[str]:
 
 
 def _seed(signer: LocalSigner) -> dict[str, object]:
+    from devstack.demo_documents import upload_demo_documents
     from devstack.seed import seed_demo
 
     demo = seed_demo()
+    upload_demo_documents(demo)
     tokens = {email: signer.mint(email) for email in demo.emails}
     _write(LOCAL_DIR / "demo-tokens.json", tokens)
     summary: dict[str, object] = {
@@ -131,6 +144,18 @@ def _start_triggers() -> TriggerRunner:
     runner = TriggerRunner([make() for make in TRIGGERS])
     runner.start()
     return runner
+
+
+def _start_portal(signer: LocalSigner, demo: dict[str, object], storage_url: str) -> PortalServer:
+    config = {
+        "mode": "local",
+        "api_url": f"http://{API_HOST}:{API_PORT}",
+        "storage_url": storage_url,
+        "demo_people": demo_people(demo),
+    }
+    portal = PortalServer(PORTAL_HOST, PORTAL_PORT, signer=signer, config=config, origins=PORTAL_ORIGINS)
+    portal.start()
+    return portal
 
 
 def _start_api() -> subprocess.Popen[bytes]:
@@ -171,6 +196,7 @@ def _banner(created: list[str], demo: dict[str, object], triggers: list[str]) ->
     lines = [
         "",
         "Threshold local mode is up.",
+        f"  Portal     {PORTAL_ORIGIN}   (sign in as any demo person; docs/PORTAL.md)",
         f"  API        {base}/v1/health   (OpenAPI: {base}/v1/openapi.json)",
         f"  Emulator   {emulator}  (moto: DynamoDB, S3, SQS, SES, SNS, EventBridge)",
         *[f"             {line}" for line in created],
