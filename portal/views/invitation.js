@@ -8,11 +8,11 @@ import { signInForm } from "./signin.js";
 import { signInWithCognito } from "../lib/auth.js";
 
 export default async function invitation(main, { args: [inviteToken], navigate }) {
-  const path = `/invitations/${encodeURIComponent(inviteToken)}`;
+  const path = `/invitations/${encodeURIComponent(inviteToken)}`;  // this page; the API's is under /v1
   const slot = h("div");
   let preview;
   try {
-    preview = await api(path);
+    preview = await api(`/v1${path}`);
   } catch (error) {
     return replace(main, pageHeading("Your invitation"), errorBox(error));
   }
@@ -39,7 +39,7 @@ export default async function invitation(main, { args: [inviteToken], navigate }
   const accept = h("button", { type: "button", class: "primary", onclick: async () => {
     accept.disabled = true;
     try {
-      const done = await api(`${path}/accept`, { method: "POST", idempotent: true });
+      const done = await api(`/v1${path}/accept`, { method: "POST", idempotent: true });
       navigate(`/deals/${encodeURIComponent(done.deal_id)}`, { replace: true });  // the link leaves history
     } catch (error) {
       accept.disabled = false;
