@@ -5,15 +5,18 @@ import { h, words, when, isPast, field, uid } from "../lib/dom.js";
 import { act, badge, empty } from "../lib/ui.js";
 
 export function tasksSection(ctx) {
-  const { deal } = ctx;
+  const { deal, me, staff } = ctx;
   const tasks = deal.tasks || [];
   const open = tasks.filter((t) => t.status === "open");
+  const mine = open.filter((t) => t.owner_user_id === me.id);
+  const others = open.filter((t) => t.owner_user_id !== me.id);
   const closed = tasks.filter((t) => t.status !== "open");
+  const list = (items) => h("ul", { class: "items" }, items.map((t) => taskItem(ctx, t)));
   return h("section", { class: "card", "aria-labelledby": "tasks-h" },
-    h("h2", { id: "tasks-h" }, "Tasks"),
-    open.length ? h("ul", { class: "items" }, open.map((t) => taskItem(ctx, t))) : empty("No open tasks."),
-    closed.length ? h("details", {}, h("summary", {}, `Finished (${closed.length})`),
-      h("ul", { class: "items" }, closed.map((t) => taskItem(ctx, t)))) : null);
+    h("h2", { id: "tasks-h" }, staff ? "Tasks" : "Your tasks"),
+    staff ? (open.length ? list(open) : empty("No open tasks.")) : (mine.length ? list(mine) : empty("Nothing to do right now.")),
+    !staff && others.length ? h("details", {}, h("summary", {}, `What others are doing (${others.length})`), list(others)) : null,
+    closed.length ? h("details", {}, h("summary", {}, `Finished (${closed.length})`), list(closed)) : null);
 }
 
 function ownerName(deal, task) {
@@ -31,7 +34,10 @@ function taskItem(ctx, task) {
   }).then(() => ctx.reload(said));
   const actions = [];
   if (task.status === "open" && (mine || staff)) actions.push(completeForm(task, patch, slot));
-  if (task.status === "open" && staff) actions.push(redateForm(task, zone, patch, slot), reassignForm(deal, task, patch, slot));
+  if (task.status === "open" && staff) {
+    actions.push(h("details", {}, h("summary", {}, `Change owner or due date of “${task.title}”`),
+      redateForm(task, zone, patch, slot), reassignForm(deal, task, patch, slot)));
+  }
   return h("li", { class: "item" },
     h("div", { class: "item-head" }, h("strong", {}, task.title), " ", badge(task.status),
       task.visibility === "internal" ? h("span", { class: "badge badge-internal" }, "internal") : null),
