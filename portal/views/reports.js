@@ -22,12 +22,19 @@ async function load(name, body) {
   }
 }
 
-function bars(rows, valueOf, labelOf) {
+function duration(seconds) {
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 86400) return `${Math.round(seconds / 3600)} h`;
+  return `${(seconds / 86400).toFixed(1)} d`;
+}
+
+function bars(rows, valueOf, labelOf, shownOf = (r) => String(valueOf(r))) {
   const max = Math.max(1, ...rows.map(valueOf));
   return h("div", { class: "chart", "aria-hidden": "true" }, rows.map((r) =>
     h("div", { class: "bar-row" }, h("span", { class: "bar-label" }, labelOf(r)),
       sized(h("span", { class: "bar" }), Math.max(2, (valueOf(r) / max) * 100)),
-      h("span", { class: "bar-value" }, String(valueOf(r))))));
+      h("span", { class: "bar-value" }, shownOf(r)))));
 }
 
 function sized(bar, percent) {
@@ -46,9 +53,9 @@ const dealLink = (item) => link(`/deals/${encodeURIComponent(item.deal_id)}`, it
 
 const RENDER = {
   "time-in-stage": (r) => r.rows.length ? [
-    bars(r.rows, (x) => x.median_days, (x) => `${x.workflow}: ${x.stage_label}`),
-    table("Days spent in each stage (completed stays)", ["Workflow", "Stage", "Exits", "Median days", "90th percentile days"],
-      r.rows.map((x) => [x.workflow, x.stage_label, x.exits, x.median_days, x.p90_days])),
+    bars(r.rows, (x) => x.median_seconds, (x) => `${x.workflow}: ${x.stage_label}`, (x) => duration(x.median_seconds)),
+    table("Time spent in each stage (completed stays)", ["Workflow", "Stage", "Exits", "Median", "90th percentile"],
+      r.rows.map((x) => [x.workflow, x.stage_label, x.exits, duration(x.median_seconds), duration(x.p90_seconds)])),
   ] : [empty("No deal has left a stage yet.")],
   activation: (r) => {
     const steps = Object.entries(r.funnel).map(([step, count]) => ({ step, count }));

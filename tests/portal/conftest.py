@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ CHROMIUM_FLAGS = [
 PHONE = {"width": 375, "height": 812}
 FAILURES = ROOT / ".local" / "portal-failures"
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+SCREENSHOTS = os.environ.get("THRESHOLD_PORTAL_SCREENSHOTS")  # a folder: the walks save each main screen
 AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
 
 
@@ -54,8 +56,13 @@ class Stack:
             method=method,
             headers={"Authorization": f"Bearer {self.tokens[email]}", "Content-Type": "application/json"},
         )
-        with urllib.request.urlopen(request, timeout=15) as reply:
-            return json.load(reply)
+        try:
+            with urllib.request.urlopen(request, timeout=15) as reply:
+                return json.load(reply)
+        except urllib.error.HTTPError as refused:
+            raise AssertionError(
+                f"{method} {path} answered {refused.code}: {refused.read().decode()}"
+            ) from None
 
     def emails_to(self, address: str) -> list[dict[str, Any]]:
         """What the emulator's SES sent to `address`, oldest first (the invitee's inbox)."""
@@ -137,3 +144,19 @@ def sign_in(page: Any, stack: Stack, person: str) -> None:
     page.goto(stack.portal + "/sign-in")
     page.get_by_role("button", name=person).click()
     page.get_by_role("heading", level=1, name="My deals").wait_for()
+
+
+def snap(page: Any, screen: str) -> None:
+    """With THRESHOLD_PORTAL_SCREENSHOTS set, keep this screen (how docs/portal/*.png are made)."""
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{screen}.png"))
+
+
+def announced(page: Any, text: str, timeout: float = 15_000) -> None:
+    """Wait for the page to announce `text`; if it shows an error instead, fail with the error's words."""
+    status = page.get_by_role("status").filter(has_text=text)
+    alert = page.get_by_role("alert")
+    status.or_(alert).first.wait_for(timeout=timeout)
+    if alert.count():
+        raise AssertionError(f"the page showed an error instead of “{text}”: {alert.first.inner_text()}")

@@ -5,17 +5,14 @@ saves a screenshot of each screen (how docs/portal/*.png are made)."""
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.portal.conftest import AXE, AXE_SHA256, PHONE, Stack, sign_in
+from tests.portal.conftest import AXE, AXE_SHA256, PHONE, Stack, sign_in, snap
 
 BLOCKING = {"serious", "critical"}
-SCREENSHOTS = os.environ.get("THRESHOLD_PORTAL_SCREENSHOTS")
 
 
 @pytest.fixture
@@ -41,9 +38,7 @@ def check(page: Any, screen: str) -> list[str]:
     width = page.evaluate("document.documentElement.scrollWidth")
     if width > PHONE["width"]:
         found.append(f"{screen}: {width} px wide at a {PHONE['width']} px screen")
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{screen}.png"))
+    snap(page, screen)
     return found
 
 
@@ -66,7 +61,7 @@ def test_the_client_screens_pass_axe_at_phone_width(audited: Any, portal_stack: 
     page.goto(portal_stack.portal + "/sign-in")
     sign_in(page, portal_stack, "Carl Quick")
     page.get_by_role("link", name="Quick purchase — 9 Birch Ln").click()
-    page.get_by_text("Your last file was not accepted").wait_for()
+    page.get_by_text("Your last file was not accepted").scroll_into_view_if_needed()
     problems += check(page, "client-refused-upload")
     assert problems == []
 

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tests.portal.conftest import Stack, sign_in
+from tests.portal.conftest import Stack, announced, sign_in, snap
 
 PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
@@ -48,6 +48,7 @@ def test_a_client_accepts_the_emailed_invitation_and_uploads_a_pdf_from_the_page
     # When she opens the link from her email, signs in and accepts
     page.goto(portal_stack.portal + path)
     page.get_by_text("You are invited to").wait_for()
+    snap(page, "client-invitation")
     page.get_by_label("Email").fill(INVITEE)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("button", name="Accept invitation").click()
@@ -65,6 +66,8 @@ def test_a_client_accepts_the_emailed_invitation_and_uploads_a_pdf_from_the_page
 
     # Then the page follows it through processing to submitted
     page.get_by_text("Received — waiting for review.").wait_for(timeout=60_000)
+    page.get_by_text("Received — waiting for review.").scroll_into_view_if_needed()
+    snap(page, "client-uploaded")
     request = page.locator("li.item", has_text="Homeowner's insurance binder")
     assert request.locator(".badge-submitted").first.is_visible()
     assert "token" not in page.url
@@ -81,6 +84,7 @@ def test_a_coordinator_approves_from_the_review_queue_completes_tasks_and_advanc
     # When she previews it in the page and approves it
     item.get_by_role("button", name=re.compile("^Preview inspection.pdf")).click()
     item.locator("iframe[title='Preview of inspection.pdf']").wait_for()
+    snap(page, "staff-review-preview")
     item.get_by_role("button", name="Approve Home inspection report").click()
     page.get_by_text("Home inspection report: approved.").wait_for()
 
@@ -97,13 +101,15 @@ def test_a_coordinator_approves_from_the_review_queue_completes_tasks_and_advanc
         task = page.locator("#tasks-h + ul > li.item", has_text=title)
         task.get_by_label(re.compile(f"^Note for “{re.escape(title)}”")).fill("Done with the client")
         task.get_by_role("button", name="Mark done").click()
-        page.get_by_role("status").filter(has_text=f"“{title}” is done.").wait_for()
+        announced(page, f"“{title}” is done.")
 
     # Then the definition of done is met and the deal moves on
     checklist = page.locator(".checklist")
+    checklist.scroll_into_view_if_needed()
+    snap(page, "staff-definition-of-done")
     assert checklist.locator(".unmet").count() == 0
     page.get_by_role("button", name="Move the deal").click()
-    page.get_by_role("status").filter(has_text="The deal moved to its next stage.").wait_for()
+    announced(page, "The deal moved to its next stage.")
     assert page.locator(".stage-now").inner_text() == "Now: Financing"
 
 
