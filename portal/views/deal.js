@@ -45,14 +45,33 @@ export default async function dealPage(main, { args: [dealId] }) {
   await draw();
 }
 
-function header({ deal, zone }) {
+function header({ deal, zone, staff }) {
   const a = deal.property?.address;
   const where = a ? `${a.line1}${deal.property.unit ? ` #${deal.property.unit}` : ""}, ${a.city}, ${a.state} ${a.postal_code}` : "";
   return h("div", {},
     pageHeading(deal.title, where),
+    deal.price != null ? h("p", { class: "hint" }, `Price: ${money(deal.price)}`) : null,
+    staff ? internals(deal) : null,
     h("p", { class: "hint" }, deal.time_zone
       ? `Times are shown in the deal's time zone (${zone}).`
       : `Times are shown in your time zone (${zone}).`));
+}
+
+function money(amount) {
+  return new Intl.NumberFormat(undefined, { style: "currency", currency: "USD", maximumFractionDigits: 0 }).format(amount);
+}
+
+// Internal fields: the API sends them to staff only; the portal labels them so nobody reads them aloud.
+function internals(deal) {
+  const facts = [
+    deal.commission_rate != null ? ["Commission", `${deal.commission_rate}%`] : null,
+    deal.risk_flags?.length ? ["Risk flags", deal.risk_flags.map(words).join(", ")] : null,
+    deal.external_id ? ["External id", deal.external_id] : null,
+  ].filter(Boolean);
+  if (!facts.length) return null;
+  return h("div", { class: "internal", role: "note", "aria-label": "Internal: staff only" },
+    h("span", { class: "badge badge-internal" }, "internal"),
+    h("dl", { class: "dates" }, facts.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])));
 }
 
 function nextStep({ deal, zone, me }) {

@@ -48,21 +48,24 @@ class Stack:
     tokens: dict[str, str]
 
     def call(self, email: str, method: str, path: str, body: Any = None) -> Any:
-        """The API as `email`, for a test's Given steps (what the brokerage did before the browser)."""
+        """The API as `email`, for a test's Given steps (what the brokerage did before the browser).
+
+        Retried on a 500 or a 409 `already_exists` for a brand-new email: moto's server can race two
+        concurrent transactions (the stack's triggers write while the test does), which DynamoDB never
+        does. The browser steps, which are what these tests are about, are never retried."""
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(
-            self.api + path,
-            data=data,
-            method=method,
-            headers={"Authorization": f"Bearer {self.tokens[email]}", "Content-Type": "application/json"},
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=15) as reply:
-                return json.load(reply)
-        except urllib.error.HTTPError as refused:
-            raise AssertionError(
-                f"{method} {path} answered {refused.code}: {refused.read().decode()}"
-            ) from None
+        headers = {"Authorization": f"Bearer {self.tokens[email]}", "Content-Type": "application/json"}
+        problem = ""
+        for _ in range(3):
+            request = urllib.request.Request(self.api + path, data=data, method=method, headers=headers)
+            try:
+                with urllib.request.urlopen(request, timeout=15) as reply:
+                    return json.load(reply)
+            except urllib.error.HTTPError as refused:
+                problem = f"{method} {path} answered {refused.code}: {refused.read().decode()}"
+                if refused.code != 500 and "already_exists" not in problem:
+                    break
+        raise AssertionError(problem)
 
     def emails_to(self, address: str) -> list[dict[str, Any]]:
         """What the emulator's SES sent to `address`, oldest first (the invitee's inbox)."""
