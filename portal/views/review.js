@@ -26,23 +26,40 @@ export default async function review(main) {
   }
 }
 
+// The download link is `attachment` (never rendered on storage's origin), so the preview fetches the
+// bytes and shows them from a blob: URL of the portal's own origin, typed as the ingest verified them.
+// Where storage does not allow the portal to GET (its CORS), the file opens as a download instead.
+async function previewOf(url, doc, name) {
+  const viewable = doc.content_type === "application/pdf" || doc.content_type.startsWith("image/");
+  let reply = null;
+  if (viewable) reply = await fetch(url).catch(() => null);
+  if (!reply || !reply.ok) {
+    return h("p", {}, viewable ? "This file cannot be shown in the page here. " : "This kind of file has no preview. ",
+      h("a", { href: url, rel: "noopener", target: "_blank" }, `Open ${name}`), " (a download that expires in 5 minutes).");
+  }
+  const blob = URL.createObjectURL(new Blob([await reply.arrayBuffer()], { type: doc.content_type }));
+  return doc.content_type.startsWith("image/")
+    ? h("img", { src: blob, alt: `Preview of ${name}`, dataset: { blob } })
+    : h("iframe", { src: blob, title: `Preview of ${name}`, dataset: { blob } });
+}
+
 function row(doc) {
   const deal = `/v1/deals/${encodeURIComponent(doc.deal_id)}`;
   const preview = h("div", { class: "preview" });
   const slot = h("div");
   const name = doc.file_name || `${doc.label} v${doc.version}`;
   const show = h("button", { type: "button", "aria-expanded": "false", onclick: () => act(show, slot, async () => {
-    if (show.getAttribute("aria-expanded") === "true") {
-      preview.replaceChildren();
-      show.setAttribute("aria-expanded", "false");
-      return;
-    }
+    if (show.getAttribute("aria-expanded") === "true") return hide();
     const found = await api(`${deal}/documents/${encodeURIComponent(doc.id)}/download`);
-    preview.replaceChildren(doc.content_type.startsWith("image/")
-      ? h("img", { src: found.url, alt: `Preview of ${name}` })
-      : h("iframe", { src: found.url, title: `Preview of ${name}` }));
+    preview.replaceChildren(await previewOf(found.url, doc, name));
     show.setAttribute("aria-expanded", "true");
   }) }, `Preview ${name}`);
+
+  function hide() {
+    for (const el of preview.querySelectorAll("[data-blob]")) URL.revokeObjectURL(el.dataset.blob);
+    preview.replaceChildren();
+    show.setAttribute("aria-expanded", "false");
+  }
   const approve = h("button", { type: "button", class: "primary", onclick: () => act(approve, slot, () => decide({ decision: "approve" }), `${doc.label} approved.`) }, `Approve ${doc.label}`);
   const code = h("select", {}, REASONS.map((r) => h("option", { value: r }, words(r))));
   const reason = h("input", { type: "text", maxlength: "1000", required: true });

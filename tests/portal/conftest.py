@@ -153,6 +153,7 @@ def snap(page: Any, screen: str) -> None:
     """With THRESHOLD_PORTAL_SCREENSHOTS set, keep this screen (how docs/portal/*.png are made)."""
     if SCREENSHOTS:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.wait_for_timeout(1000)  # a PDF viewer or an image finishes drawing (screenshots only)
         page.screenshot(path=str(Path(SCREENSHOTS) / f"{screen}.png"))
 
 
