@@ -20,7 +20,7 @@ def audited(browser: Any) -> Iterator[Any]:
     """A phone-sized page that may load axe-core despite the portal's CSP (which allows no inline script)."""
     assert hashlib.sha256(AXE.read_bytes()).hexdigest() == AXE_SHA256, "the vendored axe-core changed"
     context = browser.new_context(viewport=PHONE, bypass_csp=True)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)
     yield context.new_page()
     context.close()
 

@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from tests.portal.conftest import Stack, announced, sign_in, snap
+from tests.portal.conftest import Stack, press, sign_in, snap
 
 PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
@@ -83,7 +83,11 @@ def test_a_coordinator_approves_from_the_review_queue_completes_tasks_and_advanc
     item.get_by_role("button", name=re.compile("^Preview inspection.pdf")).click()
     item.locator("iframe[title='Preview of inspection.pdf']").wait_for()
     snap(page, "staff-review-preview")
-    item.get_by_role("button", name="Approve Home inspection report").click()
+    press(
+        page,
+        item.get_by_role("button", name="Approve Home inspection report"),
+        "Home inspection report approved.",
+    )
     page.get_by_text("Home inspection report: approved.").wait_for()
 
     # And opens the deal and finishes the stage's tasks, in their order
@@ -98,16 +102,14 @@ def test_a_coordinator_approves_from_the_review_queue_completes_tasks_and_advanc
     ):
         task = page.locator("#tasks-h + ul > li.item", has_text=title)
         task.get_by_label(re.compile(f"^Note for “{re.escape(title)}”")).fill("Done with the client")
-        task.get_by_role("button", name="Mark done").click()
-        announced(page, f"“{title}” is done.")
+        press(page, task.get_by_role("button", name="Mark done"), f"“{title}” is done.")
 
     # Then the definition of done is met and the deal moves on
     checklist = page.locator(".checklist")
     checklist.scroll_into_view_if_needed()
     snap(page, "staff-definition-of-done")
     assert checklist.locator(".unmet").count() == 0
-    page.get_by_role("button", name="Move the deal").click()
-    announced(page, "The deal moved to its next stage.")
+    press(page, page.get_by_role("button", name="Move the deal"), "The deal moved to its next stage.")
     assert page.locator(".stage-now").inner_text() == "Now: Financing"
 
 
