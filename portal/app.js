@@ -1,5 +1,5 @@
 // The portal shell: routes (the paths Threshold's emails link to), navigation, sign-in guard.
-import { session, signOut, rememberNext } from "./lib/auth.js";
+import { session, signOut, rememberNext, token } from "./lib/auth.js";
 import { api } from "./lib/api.js";
 import { h, replace, link } from "./lib/dom.js";
 import { errorBox } from "./lib/ui.js";
@@ -21,10 +21,14 @@ const ROUTES = [
 ];
 
 let me = null;
+let meFor = null;  // the token `me` was read with: signing in as someone else must not keep the old identity
 
 export async function whoAmI(refresh = false) {
   if (!session()) return null;
-  if (!me || refresh) me = await api("/v1/me");
+  if (!me || refresh || meFor !== token()) {
+    meFor = token();
+    me = await api("/v1/me");
+  }
   return me;
 }
 

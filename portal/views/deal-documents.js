@@ -40,8 +40,8 @@ function explanation(request, latest) {
       ". Please upload a corrected file.");
   }
   if (request.last_refusal && (!latest || request.last_refusal.at > latest.uploaded_at)) {
-    return h("p", { class: "notice" }, "Your last file was not accepted: ", h("strong", {}, request.last_refusal.message || words(request.last_refusal.code)),
-      ". Upload another file.");
+    const why = (request.last_refusal.message || words(request.last_refusal.code)).replace(/\.$/, "");
+    return h("p", { class: "notice" }, "Your last file was not accepted: ", h("strong", {}, why), ". Upload another file.");
   }
   if (request.status === "submitted") return h("p", { class: "hint" }, "Received — waiting for review.");
   if (request.status === "approved") return h("p", { class: "hint" }, "Approved.");
