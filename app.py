@@ -21,6 +21,7 @@ from chalicelib.api import (
     parties,
     reports,
     tasks,
+    workflows,
 )
 from chalicelib.config import event_source, settings
 from chalicelib.observability import metrics, tracing
@@ -46,6 +47,7 @@ app.register_blueprint(exports.exports)
 app.register_blueprint(reports.reports)
 app.register_blueprint(notifications.notifications)
 app.register_blueprint(documents.documents)
+app.register_blueprint(workflows.workflows)
 
 middleware.register_preflight_routes(app)
 

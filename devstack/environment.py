@@ -14,8 +14,13 @@ EMULATOR_HOST = "127.0.0.1"
 EMULATOR_PORT = int(os.environ.get("THRESHOLD_EMULATOR_PORT", "4566"))
 API_HOST = "127.0.0.1"
 API_PORT = int(os.environ.get("THRESHOLD_API_PORT", "8000"))
-PORTAL_ORIGIN = "http://localhost:3000"
-# Any port of localhost and 127.0.0.1 (a portal on :3000, a dev server on :5173...), local mode only;
+PORTAL_HOST = "127.0.0.1"
+PORTAL_PORT = int(os.environ.get("THRESHOLD_PORTAL_PORT", "3000"))
+PORTAL_ORIGIN = f"http://localhost:{PORTAL_PORT}"
+# The reference portal is served on 127.0.0.1; a browser may name it either way (its local sign-in answers
+# only these).
+PORTAL_OWN_ORIGINS = (PORTAL_ORIGIN, f"http://127.0.0.1:{PORTAL_PORT}")
+# Any port of localhost and 127.0.0.1 (the reference portal, a dev server on :5173...), local mode only;
 # THRESHOLD_PORTAL_ORIGINS replaces the list (comma-separated; `http://host:*` means any port of host).
 PORTAL_ORIGINS = os.environ.get("THRESHOLD_PORTAL_ORIGINS", "http://localhost:*,http://127.0.0.1:*")
 

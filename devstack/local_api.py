@@ -78,9 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     from chalice.cli.factory import CLIFactory
     from chalice.local import LocalDevServer
 
-    from devstack.environment import ROOT
-
     from devstack.api_process import watch_parent
+    from devstack.environment import ROOT
 
     watch_parent()
     patch_gateway()

@@ -3,7 +3,8 @@
 1. the AWS emulator (moto server) on 127.0.0.1:4566, with every resource created;
 2. demo data, and a bearer token for every demo user in .local/demo-tokens.json;
 3. the API (`chalice local`) on 127.0.0.1:8000, against the emulator;
-4. a banner; Ctrl-C stops everything, and the next `make run` starts from scratch.
+4. the reference portal on http://localhost:3000 (devstack/portal.py: static files, local sign-in);
+5. a banner; Ctrl-C stops everything, and the next `make run` starts from scratch.
 """
 
 from __future__ import annotations
@@ -27,10 +28,15 @@ from devstack.environment import (
     EMULATOR_HOST,
     EMULATOR_PORT,
     LOCAL_DIR,
+    PORTAL_HOST,
+    PORTAL_ORIGIN,
+    PORTAL_OWN_ORIGINS,
+    PORTAL_PORT,
     ROOT,
     local_environment,
 )
 from devstack.localauth import LocalSigner
+from devstack.portal import PortalServer, demo_people
 
 if TYPE_CHECKING:
     from devstack.triggers import TriggerRunner
@@ -50,6 +56,7 @@ def main() -> int:
     os.environ.update(local_environment(signer.jwks_url, endpoint=emulator.endpoint))
     try:
         ensure_free(API_HOST, API_PORT, "API")
+        ensure_free(PORTAL_HOST, PORTAL_PORT, "portal")
         emulator.start()
     except PortBusy as busy:
         print(f"cannot start: {busy}", file=sys.stderr)
@@ -57,16 +64,18 @@ def main() -> int:
     api: subprocess.Popen[bytes] | None = None
     runner = None
     code = 0
+    portal: PortalServer | None = None
     try:
         created = _create_resources()
         demo = _seed(signer)
         api = _start_api()
         runner = _start_triggers()
+        portal = _start_portal(signer, demo, emulator.endpoint)
         _banner(created, demo, [t.name for t in runner.triggers])
         code = _supervise(api, emulator)
     except KeyboardInterrupt:
         print("\nstopping Threshold local mode…", flush=True)
-    _stop(runner, api, emulator)
+    _stop(portal, runner, api, emulator)
     return code
 
 
@@ -82,11 +91,18 @@ def _supervise(api: subprocess.Popen[bytes], emulator: Emulator) -> int:
         time.sleep(SUPERVISE_SECONDS)
 
 
-def _stop(runner: TriggerRunner | None, api: subprocess.Popen[bytes] | None, emulator: Emulator) -> None:
+def _stop(
+    portal: PortalServer | None,
+    runner: TriggerRunner | None,
+    api: subprocess.Popen[bytes] | None,
+    emulator: Emulator,
+) -> None:
     """Everything stops within STOP_SECONDS. Then the process leaves without tearing down the emulator's
     objects one by one (seconds of garbage collection that nobody needs: state is in memory anyway)."""
     deadline = time.monotonic() + STOP_SECONDS
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the stop short
+    if portal is not None:
+        portal.stop()
     if api is not None and api.poll() is None:
         api.terminate()
     if runner is not None:
@@ -117,9 +133,11 @@ def _create_resources() -> list[str]:
 
 
 def _seed(signer: LocalSigner) -> dict[str, object]:
+    from devstack.demo_documents import upload_demo_documents
     from devstack.seed import seed_demo
 
     demo = seed_demo()
+    upload_demo_documents(demo)
     tokens = {email: signer.mint(email) for email in demo.emails}
     _write(LOCAL_DIR / "demo-tokens.json", tokens)
     summary: dict[str, object] = {
@@ -154,6 +172,18 @@ def _start_triggers() -> TriggerRunner:
     return runner
 
 
+def _start_portal(signer: LocalSigner, demo: dict[str, object], storage_url: str) -> PortalServer:
+    config = {
+        "mode": "local",
+        "api_url": f"http://{API_HOST}:{API_PORT}",
+        "storage_url": storage_url,
+        "demo_people": demo_people(demo),
+    }
+    portal = PortalServer(PORTAL_HOST, PORTAL_PORT, signer=signer, config=config, origins=PORTAL_OWN_ORIGINS)
+    portal.start()
+    return portal
+
+
 def _start_api() -> subprocess.Popen[bytes]:
     # `chalice local`'s server, with unknown routes and the access log brought in line, which exits by
     # itself if this process dies unexpectedly (devstack/local_api.py, devstack/api_process.py)
@@ -183,6 +213,7 @@ def _banner(created: list[str], demo: dict[str, object], triggers: list[str]) ->
     lines = [
         "",
         "Threshold local mode is up.",
+        f"  Portal     {PORTAL_ORIGIN}   (sign in as any demo person; docs/PORTAL.md)",
         f"  API        {base}/v1/health   (OpenAPI: {base}/v1/openapi.json)",
         f"  Emulator   {emulator}  (moto: DynamoDB, S3, SQS, SES, SNS, EventBridge)",
         *[f"             {line}" for line in created],

@@ -1,0 +1,56 @@
+"""Workflow templates as a frontend reads them: the stage ladder with its plain-language labels and each
+stage's definition of done, so a portal can draw a deal's timeline and show what leaving a stage takes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.api.http import route
+from chalicelib.domain import workflows as templates
+from chalicelib.domain.errors import NotFound
+
+workflows = Blueprint(__name__)
+
+
+@route(workflows, "/v1/workflows", "GET", summary="The workflow templates, each at its latest version")
+def list_workflows() -> dict[str, Any]:
+    latest = [templates.latest(name) for name in templates.registry().workflows()]
+    return {"items": [{"workflow": t.workflow, "version": t.version, "title": t.title} for t in latest]}
+
+
+@route(
+    workflows,
+    "/v1/workflows/{workflow}/versions/{version}",
+    "GET",
+    summary="A workflow template's stages, each with its plain-language labels and definition of done",
+)
+def get_workflow(workflow: str, version: str) -> dict[str, Any]:
+    """Any signed-in user: templates are product data, the same for every org (a deal pins its version)."""
+    if not version.isdigit() or (workflow, int(version)) not in templates.registry().templates:
+        raise NotFound("no such workflow template", code="workflow_not_found")
+    template = templates.pinned(workflow, int(version))
+    documents = {d.type: d.label for d in template.documents}
+    tasks = {t.key: t.title for t in template.tasks}
+    return {
+        "workflow": template.workflow,
+        "version": template.version,
+        "title": template.title,
+        "stages": [
+            {
+                "key": s.key,
+                "label": s.label,
+                "next_step": s.next_step,
+                "terminal": s.terminal,
+                "exit": s.exit,
+                "done_when": {
+                    "documents_approved": [
+                        {"type": t, "label": documents.get(t, t)} for t in s.done_documents
+                    ],
+                    "tasks_done": [{"key": k, "title": tasks.get(k, k)} for k in s.done_tasks],
+                },
+            }
+            for s in template.stages
+        ],
+    }

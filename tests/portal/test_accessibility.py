@@ -1,0 +1,91 @@
+"""Every main screen of the portal, at phone width (375 px), checked with axe-core: no serious or critical
+violation, and nothing wider than the screen. With THRESHOLD_PORTAL_SCREENSHOTS=<folder> the same walk
+saves a screenshot of each screen (how docs/portal/*.png are made)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.portal.conftest import AXE, AXE_SHA256, PHONE, Stack, sign_in, snap
+
+BLOCKING = {"serious", "critical"}
+
+
+@pytest.fixture
+def audited(browser: Any) -> Iterator[Any]:
+    """A phone-sized page that may load axe-core despite the portal's CSP (which allows no inline script)."""
+    assert hashlib.sha256(AXE.read_bytes()).hexdigest() == AXE_SHA256, "the vendored axe-core changed"
+    context = browser.new_context(viewport=PHONE, bypass_csp=True)
+    context.set_default_timeout(30_000)
+    yield context.new_page()
+    context.close()
+
+
+def check(page: Any, screen: str) -> list[str]:
+    """axe's serious and critical violations on the page as it is now, and any sideways scrolling."""
+    page.wait_for_load_state("networkidle")
+    page.add_script_tag(content=AXE.read_text())
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    found = [
+        f"{screen}: {v['id']} ({v['impact']}) on {len(v['nodes'])} element(s): {v['help']}"
+        for v in result["violations"]
+        if v["impact"] in BLOCKING
+    ]
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > PHONE["width"]:
+        found.append(f"{screen}: {width} px wide at a {PHONE['width']} px screen")
+    snap(page, screen)
+    return found
+
+
+def test_the_client_screens_pass_axe_at_phone_width(audited: Any, portal_stack: Stack) -> None:
+    page = audited
+    problems = []
+    page.goto(portal_stack.portal + "/sign-in")
+    problems += check(page, "sign-in")
+    sign_in(page, portal_stack, "Bianca Reyes")
+    problems += check(page, "client-deals")
+    page.get_by_role("link", name="Reyes purchase — 14 Elm St").click()
+    page.get_by_role("heading", name="What happens next").wait_for()
+    problems += check(page, "client-deal")
+    page.get_by_role("link", name="Updates").click()
+    page.get_by_role("heading", level=1, name="Updates").wait_for()
+    problems += check(page, "client-updates")
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_role("heading", level=1, name="Settings").wait_for()
+    problems += check(page, "client-settings")
+    page.goto(portal_stack.portal + "/sign-in")
+    sign_in(page, portal_stack, "Carl Quick")
+    page.get_by_role("link", name="Quick purchase — 9 Birch Ln").click()
+    refused = page.locator("li.item", has_text="Your last file was not accepted")
+    refused.scroll_into_view_if_needed()
+    assert refused.get_by_text("Upload a file…").count() == 1  # he can try again at once
+    problems += check(page, "client-refused-upload")
+    assert problems == []
+
+
+def test_the_staff_screens_pass_axe_at_phone_width(audited: Any, portal_stack: Stack) -> None:
+    page = audited
+    problems = []
+    sign_in(page, portal_stack, "Cora Diaz")
+    page.get_by_role("link", name="Review").click()
+    page.get_by_role("heading", level=1, name="Review queue").wait_for()
+    problems += check(page, "staff-review-queue")
+    page.get_by_role("link", name="Pipeline").click()
+    page.get_by_role("heading", name="Pipeline").wait_for()
+    problems += check(page, "staff-pipeline")
+    page.get_by_role("link", name="Reports").click()
+    page.get_by_role("caption").first.wait_for()
+    problems += check(page, "staff-reports")
+    page.get_by_role("link", name="Activity").click()
+    page.get_by_role("heading", level=1, name="Organisation activity").wait_for()
+    problems += check(page, "staff-activity")
+    page.get_by_role("link", name="My deals").click()
+    page.get_by_role("link", name="Nguyen lease — 500 Main St #3B").click()
+    page.get_by_role("heading", name="Move the deal").wait_for()
+    problems += check(page, "staff-deal")
+    assert problems == []
