@@ -39,6 +39,7 @@ class Workspace:
     tasks: list[Task] = field(default_factory=list)
     document_requests: list[DocumentRequest] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
+    change_requests: list[Any] = field(default_factory=list)  # domain/change_requests.py ChangeRequest
 
     def party(self, user_id: str) -> Party | None:
         return next((p for p in self.parties if p.user_id == user_id), None)
