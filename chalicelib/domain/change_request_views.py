@@ -103,3 +103,28 @@ def _decision(entry: dict[str, Any]) -> DecisionOut:
     if entry.get("comment"):
         out["comment"] = str(entry["comment"])
     return out
+
+
+def waiting_on_entries(requests: list[ChangeRequest], parties: list[Party], access: DealAccess) -> list[dict[str, Any]]:
+    """The deal's `waiting_on` lines for its open change requests the viewer may see: one per approver
+    (or per role nobody on the deal holds, e.g. the org's coordinators), and the submitter when changes
+    were asked for."""
+    names = {p.user_id: p.name or p.email.split("@", 1)[0] for p in parties}
+    out: list[dict[str, Any]] = []
+    for cr in sorted(requests, key=lambda c: c.due_at):
+        if not cr.is_open or not rules.visible(cr, access):
+            continue
+        for entry in rules.waiting_on(cr, parties):
+            for user_id in entry["user_ids"] or [None]:
+                line: dict[str, Any] = {
+                    "user_id": user_id,
+                    "role": entry["role"],
+                    "open_items": 1,
+                    "next_due_at": iso(cr.due_at),
+                    "change_request_id": cr.change_request_id,
+                    "label": cr.label,
+                }
+                if user_id:
+                    line["name"] = names.get(user_id)
+                out.append(line)
+    return out

@@ -144,6 +144,13 @@ def waiting_user_ids(cr: ChangeRequest, parties: list[Party]) -> list[str]:
     return sorted({u for entry in waiting_on(cr, parties) for u in entry["user_ids"]})
 
 
+def without_own(required: tuple[str, ...], own: set[str]) -> list[str]:
+    """Submitting counts as the submitter's own approval: the roles they hold drop out of the chain,
+    unless nothing would be left (then someone else holding the role approves)."""
+    others = [r for r in required if r not in own]
+    return others or list(required)
+
+
 def new_request(
     kind: ChangeRequestType,
     deal: Deal,
@@ -160,7 +167,7 @@ def new_request(
         raise Forbidden(
             f"your role on this deal may not ask for a {kind.label.lower()}", code="may_not_submit"
         )
-    required = list(kind.approvals.required_roles(fields))
+    required = without_own(kind.approvals.required_roles(fields), roles_of(access))
     approvers = {u for role in required for u in holders(role, parties)}
     cr = ChangeRequest(
         deal_id=deal.deal_id,
@@ -258,7 +265,7 @@ def resubmit(
         )
     if access.user_id != cr.submitted_by:
         raise Forbidden("only the submitter may resubmit it", code="not_the_submitter")
-    required = list(kind.approvals.required_roles(fields))
+    required = without_own(kind.approvals.required_roles(fields), roles_of(access))
     after = dataclasses.replace(
         cr,
         status=Status.SUBMITTED.value,

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +37,10 @@ def decide(
     may_override: bool,
     tasks: list[Task],
     requests: list[DocumentRequest],
+    blocking: Callable[[str], list[dict[str, Any]]] = lambda stage: [],
 ) -> Decision:
+    """`blocking(stage)` names what else keeps the deal in a stage (open change requests of a type the
+    template says block it: docs/CHANGE_REQUESTS.md)."""
     current = template.stage(current_key)
     if current.terminal:
         raise Conflict(
@@ -52,6 +56,8 @@ def decide(
     following = template.next_stage(current.key)
     sequential = following is not None and following.key == target.key
     missing = _unmet_between(template, current, target, tasks, requests)
+    if target.key != current.key and template.position(target.key) > template.position(current.key):
+        missing += blocking(current.key)
     if sequential and not missing:
         return Decision(target, [], False)
     if not override:

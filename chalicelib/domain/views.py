@@ -252,7 +252,9 @@ def waiting_on(ws: Workspace, access: DealAccess) -> list[dict[str, Any]]:
         if entry["user_id"]:
             entry["name"] = names.get(entry["user_id"])
         result.append(entry)
-    return result
+    from chalicelib.domain.change_request_views import waiting_on_entries
+
+    return result + waiting_on_entries(ws.change_requests, ws.parties, access)
 
 
 def deal_view(ws: Workspace, access: DealAccess) -> dict[str, Any]:

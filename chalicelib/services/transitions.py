@@ -7,7 +7,7 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import clock, ids
-from chalicelib.domain import plan, progress, workflows
+from chalicelib.domain import change_requests, plan, progress, workflows
 from chalicelib.domain.access import Action, Caller, DealAccess
 from chalicelib.domain.entities import ActivityEvent, Actor, Deal, StageChange
 from chalicelib.domain.errors import DomainError, PreconditionFailed
@@ -50,6 +50,7 @@ def plan_stage_change(ws: Workspace, command: TransitionIn, *, may_override: boo
         may_override=may_override,
         tasks=ws.tasks,
         requests=ws.document_requests,
+        blocking=lambda stage: change_requests.blocking(template.change_requests, stage, ws.change_requests),
     )
 
 
