@@ -55,9 +55,9 @@ def baseline(
         if party is None:
             raise Conflict("nobody with that email and role is on the deal", code="not_a_party")
         return {"user_id": party.user_id}
-    if effect.kind in (EffectKind.PARTY_CHANGE, EffectKind.ADD_PARTY):
-        if _party(parties, fields["email"], fields.get("role") or effect.role or ""):
-            raise Conflict("this person is already a party to the deal", code="already_a_party")
+    adding = effect.kind in (EffectKind.PARTY_CHANGE, EffectKind.ADD_PARTY)
+    if adding and _party(parties, fields["email"], fields.get("role") or effect.role or ""):
+        raise Conflict("this person is already a party to the deal", code="already_a_party")
     return {}
 
 
@@ -91,10 +91,9 @@ def plan(
                 "to": _day(dates.get(n)),
             }
             for n in changed
-        ] + [
-            {"effect": "redated", **deal_plan.moved(m).as_dict()}
-            for m in [*out.task_moves, *out.request_moves]
         ]
+        out.described += [{"effect": "redated", **deal_plan.moved(m).as_dict()} for m in out.task_moves]
+        out.described += [{"effect": "redated", **deal_plan.moved(m).as_dict()} for m in out.request_moves]
     elif effect.kind is EffectKind.SET_PRICE:
         if deal.price != cr.baseline.get("price"):
             raise _moved("the price changed since the request was made", "price")

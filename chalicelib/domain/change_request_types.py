@@ -191,9 +191,9 @@ def fields_model(t: ChangeRequestType, document_types: tuple[str, ...] = ()) -> 
     for spec in t.fields:
         kind: Any = {"date": KeyDate, "money": money, "text": text, "email": Email}.get(spec.kind)
         if spec.kind == "choice":
-            kind = Literal[spec.choices]  # type: ignore[valid-type]
+            kind = Literal[spec.choices]
         if spec.kind == "document_type":
-            kind = Literal[document_types]  # type: ignore[valid-type]
+            kind = Literal[document_types]
         if spec.name == "name":
             kind = Name
         annotated = Annotated[kind, Field(title=spec.label)]

@@ -105,7 +105,9 @@ def _decision(entry: dict[str, Any]) -> DecisionOut:
     return out
 
 
-def waiting_on_entries(requests: list[ChangeRequest], parties: list[Party], access: DealAccess) -> list[dict[str, Any]]:
+def waiting_on_entries(
+    requests: list[ChangeRequest], parties: list[Party], access: DealAccess
+) -> list[dict[str, Any]]:
     """The deal's `waiting_on` lines for its open change requests the viewer may see: one per approver
     (or per role nobody on the deal holds, e.g. the org's coordinators), and the submitter when changes
     were asked for."""

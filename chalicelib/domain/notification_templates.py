@@ -179,12 +179,14 @@ WRITERS: dict[EventType, Writer] = {
     ),
     EventType.CHANGE_REQUEST_SUBMITTED: lambda c: (
         f"approval needed: {c.data('label')}",
-        f"{c.event.actor_label} asked for a {c.data('label').lower()} and it needs your decision by {c.when('due_at')}.",
+        f"{c.event.actor_label} asked for a {c.data('label').lower()}; "
+        f"it needs your decision by {c.when('due_at')}.",
         "Open the deal to approve it, reject it or ask for changes.",
     ),
     EventType.CHANGE_REQUEST_RESUBMITTED: lambda c: (
         f"approval needed again: {c.data('label')}",
-        f"{c.event.actor_label} updated their {c.data('label').lower()}; it needs your decision by {c.when('due_at')}.",
+        f"{c.event.actor_label} updated their {c.data('label').lower()}; "
+        f"it needs your decision by {c.when('due_at')}.",
         "Open the deal to approve it, reject it or ask for changes.",
     ),
     EventType.CHANGE_REQUEST_APPROVAL_RECORDED: lambda c: (
@@ -194,12 +196,14 @@ WRITERS: dict[EventType, Writer] = {
     ),
     EventType.CHANGE_REQUEST_CHANGES_REQUESTED: lambda c: (
         f"changes asked: {c.data('label')}",
-        f"{c.event.actor_label} asked for changes to your {c.data('label').lower()}: {c.data('comment', 'no comment')}.",
+        f"{c.event.actor_label} asked for changes to your {c.data('label').lower()}: "
+        f"{c.data('comment', 'no comment')}.",
         "Update the request and resubmit it, or withdraw it.",
     ),
     EventType.CHANGE_REQUEST_REJECTED: lambda c: (
         f"not approved: {c.data('label')}",
-        f"{c.event.actor_label} did not approve your {c.data('label').lower()}: {c.data('comment', 'no reason given')}.",
+        f"{c.event.actor_label} did not approve your {c.data('label').lower()}: "
+        f"{c.data('comment', 'no reason given')}.",
         "Talk to your agent about what to do instead.",
     ),
     EventType.CHANGE_REQUEST_WITHDRAWN: lambda c: (
@@ -214,7 +218,8 @@ WRITERS: dict[EventType, Writer] = {
     ),
     EventType.CHANGE_REQUEST_APPLIED: lambda c: (
         f"approved and done: {c.data('label')}",
-        f"The {c.data('label').lower()} was approved and is now in effect: {c.event.summary.split(': ', 1)[-1]}.",
+        f"The {c.data('label').lower()} was approved and is now in effect: "
+        f"{c.event.summary.split(': ', 1)[-1]}.",
         "Check the deal for the new dates and anything asked of you.",
     ),
 }

@@ -55,9 +55,9 @@ def decide(
         return Decision(target, [], False)
     following = template.next_stage(current.key)
     sequential = following is not None and following.key == target.key
-    missing = _unmet_between(template, current, target, tasks, requests)
-    if target.key != current.key and template.position(target.key) > template.position(current.key):
-        missing += blocking(current.key)
+    missing = _unmet_between(template, current, target, tasks, requests) + _blockers(
+        template, current, target, blocking
+    )
     if sequential and not missing:
         return Decision(target, [], False)
     if not override:
@@ -77,6 +77,15 @@ def decide(
     if not reason:
         raise Invalid("an override needs a reason", code="reason_required")
     return Decision(target, missing, True)
+
+
+def _blockers(
+    template: WorkflowTemplate, current: Stage, target: Stage, blocking: Callable[[str], list[dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """Moving forward: what else keeps the deal in the stage it leaves."""
+    if template.position(target.key) > template.position(current.key):
+        return blocking(current.key)
+    return []
 
 
 def _unmet_between(

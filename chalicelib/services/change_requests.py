@@ -234,7 +234,9 @@ def _stage_new_party(uow: UnitOfWork, plan: effects.EffectPlan, ws: Workspace, c
     from chalicelib.store import users as user_store
 
     assert plan.add_party is not None
-    wanted = PartyIn.model_validate_json(json.dumps({k: v for k, v in plan.add_party.items() if v is not None}))
+    wanted = PartyIn.model_validate_json(
+        json.dumps({k: v for k, v in plan.add_party.items() if v is not None})
+    )
     person = user_store.lookup([wanted.email], ws.deal.org_id).get(wanted.email)
     party = new_party(uow, ws.deal, wanted, person, caller.user_id)
     deal_store.add_party(uow, party, ws.deal)

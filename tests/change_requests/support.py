@@ -38,10 +38,14 @@ def deal_with_everyone(api: Api, workflow: str, **extra: Any) -> dict[str, Any]:
 
 
 def submit(api: Api, deal_id: str, kind: str, fields: dict[str, Any], as_user: str, **extra: Any) -> Reply:
-    return api.post(f"/v1/deals/{deal_id}/change-requests", {"type": kind, "fields": fields, **extra}, as_user=as_user)
+    return api.post(
+        f"/v1/deals/{deal_id}/change-requests", {"type": kind, "fields": fields, **extra}, as_user=as_user
+    )
 
 
-def decide(api: Api, deal_id: str, cr_id: str, decision: str, as_user: str, comment: str | None = None) -> Reply:
+def decide(
+    api: Api, deal_id: str, cr_id: str, decision: str, as_user: str, comment: str | None = None
+) -> Reply:
     body: dict[str, Any] = {"decision": decision}
     if comment:
         body["comment"] = comment

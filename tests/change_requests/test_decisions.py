@@ -34,7 +34,9 @@ def test_a_rejected_request_changes_nothing_and_the_submitter_is_told(seeded, ap
     rejected = decide(api, deal["id"], cr["id"], "reject", CLIENT, comment="We need to close on time")
     assert rejected.status == 200
     assert rejected.json["status"] == "rejected"
-    assert api.get(f"/v1/deals/{deal['id']}", as_user=COORDINATOR).json["key_dates"]["closing"] == "2026-12-31"
+    assert (
+        api.get(f"/v1/deals/{deal['id']}", as_user=COORDINATOR).json["key_dates"]["closing"] == "2026-12-31"
+    )
     event = next(e for e in activity(api, deal["id"]) if e["type"] == "change_request.rejected")
     assert event["data"]["comment"] == "We need to close on time"
     assert event["restricted_to"] == [cr["submitted_by"]["user_id"]]  # the submitter hears the outcome
@@ -98,17 +100,23 @@ def test_a_key_date_moved_meanwhile_answers_409_and_applies_nothing(seeded, api)
     assert moved.status == 200
     refused = decide(api, deal["id"], cr["id"], "approve", COORDINATOR)
     assert (refused.status, refused.error_code) == (409, "deal_moved")
-    assert api.get(f"/v1/deals/{deal['id']}", as_user=COORDINATOR).json["key_dates"]["closing"] == "2027-01-02"
+    assert (
+        api.get(f"/v1/deals/{deal['id']}", as_user=COORDINATOR).json["key_dates"]["closing"] == "2027-01-02"
+    )
     assert _cr(api, deal["id"], cr["id"]).json["status"] == "submitted"
     assert not [e for e in activity(api, deal["id"]) if e["type"] == "change_request.applied"]
 
 
 def test_a_party_who_left_meanwhile_answers_409(seeded, api):
     deal = deal_with_everyone(api, "purchase")
-    invited = api.post(f"/v1/deals/{deal['id']}/parties", {"email": LENDER, "role": "lender"}, as_user=COORDINATOR)
+    invited = api.post(
+        f"/v1/deals/{deal['id']}/parties", {"email": LENDER, "role": "lender"}, as_user=COORDINATOR
+    )
     lender = invited.json["user_id"]
     join(deal["id"], lender)
-    cr = submit(api, deal["id"], "party_change", {"action": "remove", "email": LENDER, "role": "lender"}, AGENT).json
+    cr = submit(
+        api, deal["id"], "party_change", {"action": "remove", "email": LENDER, "role": "lender"}, AGENT
+    ).json
     assert api.delete(f"/v1/deals/{deal['id']}/parties/{lender}", as_user=ADMIN).status == 200
     refused = decide(api, deal["id"], cr["id"], "approve", COORDINATOR)
     assert (refused.status, refused.error_code) == (409, "deal_moved")
@@ -133,13 +141,17 @@ def test_two_approvers_at_once_one_wins_and_the_other_sees_the_new_state(seeded,
     from chalicelib.services.principals import caller_for
 
     with pytest.raises(Conflict) as lost:
-        service.decide(caller_for(COORDINATOR, None), deal["id"], cr["id"], ChangeRequestDecisionIn(decision="approve"))
+        service.decide(
+            caller_for(COORDINATOR, None), deal["id"], cr["id"], ChangeRequestDecisionIn(decision="approve")
+        )
     assert lost.value.code == "change_request_changed"
     monkeypatch.undo()
     # Then nothing of theirs was written, and a reload shows the client's approval
     now = _cr(api, deal["id"], cr["id"]).json
     assert [d["role"] for d in now["decisions"]] == ["client"]
-    assert api.get(f"/v1/deals/{deal['id']}", as_user=COORDINATOR).json["key_dates"]["closing"] == "2026-12-31"
+    assert (
+        api.get(f"/v1/deals/{deal['id']}", as_user=COORDINATOR).json["key_dates"]["closing"] == "2026-12-31"
+    )
 
 
 def test_visibility_per_role(seeded, api):
@@ -153,7 +165,10 @@ def test_visibility_per_role(seeded, api):
     assert "restricted_to" not in _cr(api, deal["id"], quote["id"], as_user=VENDOR).json
     assert "restricted_to" in _cr(api, deal["id"], quote["id"], as_user=ADMIN).json
     # a tenant may not submit a cost approval; the types route offers them only what they may submit
-    offered = {t["type"] for t in api.get(f"/v1/deals/{deal['id']}/change-request-types", as_user=CLIENT).json["items"]}
+    offered = {
+        t["type"]
+        for t in api.get(f"/v1/deals/{deal['id']}/change-request-types", as_user=CLIENT).json["items"]
+    }
     assert offered == {"reschedule"}
     refused = submit(api, deal["id"], "cost_approval", {"amount": 300, "description": "x"}, CLIENT)
     assert (refused.status, refused.error_code) == (403, "may_not_submit")
@@ -166,22 +181,32 @@ def test_an_open_repair_request_blocks_leaving_due_diligence(seeded, api):
     deal = deal_with_everyone(api, "purchase")
     cr = submit(api, deal["id"], "repair_request", {"description": "Fix the roof"}, CLIENT).json
     moved = api.post(
-        f"/v1/deals/{deal['id']}/transitions", {"to": "due_diligence", "override": True, "reason": "test setup"},
+        f"/v1/deals/{deal['id']}/transitions",
+        {"to": "due_diligence", "override": True, "reason": "test setup"},
         as_user=COORDINATOR,
     )
     assert moved.status == 200, moved.json
     refused = api.post(f"/v1/deals/{deal['id']}/transitions", {"to": "financing"}, as_user=COORDINATOR)
     assert refused.status == 409
     missing = refused.json["error"]["details"]["missing"]
-    assert {"kind": "change_request", "id": cr["id"], "type": "repair_request", "label": "Repair request",
-            "status": "submitted"} in missing
+    assert {
+        "kind": "change_request",
+        "id": cr["id"],
+        "type": "repair_request",
+        "label": "Repair request",
+        "status": "submitted",
+    } in missing
 
 
 def test_bad_fields_are_refused_with_what_is_wrong(seeded, api):
     deal = deal_with_everyone(api, "purchase")
     bad = submit(api, deal["id"], "closing_extension", {"new_date": "soon", "extra": 1}, AGENT)
     assert (bad.status, bad.error_code) == (422, "invalid_fields")
-    assert {p["field"] for p in bad.json["error"]["details"]} >= {"fields.new_date", "fields.reason", "fields.extra"}
+    assert {p["field"] for p in bad.json["error"]["details"]} >= {
+        "fields.new_date",
+        "fields.reason",
+        "fields.extra",
+    }
     unknown = submit(api, deal["id"], "teleport", {}, AGENT)
     assert (unknown.status, unknown.error_code) == (422, "unknown_change_request_type")
     assert api.get(f"/v1/deals/{deal['id']}/change-requests", as_user=COORDINATOR).json["items"] == []
