@@ -215,5 +215,5 @@ def describe(described: list[dict[str, Any]]) -> str:
     parts = [words[d["effect"]](d) for d in described if d["effect"] in words]
     moved = sum(1 for d in described if d["effect"] == "redated")
     if moved:
-        parts.append(f"{moved} due dates moved with it")
+        parts.append(f"{moved} due date{'s' if moved != 1 else ''} moved with it")
     return "; ".join(parts)

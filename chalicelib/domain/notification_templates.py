@@ -14,6 +14,7 @@ from typing import Any
 
 from chalicelib.clock import parse_iso
 from chalicelib.domain import workflows
+from chalicelib.domain.change_request_effects import describe as describe_effects
 from chalicelib.domain.entities import ActivityEvent, Deal
 from chalicelib.domain.errors import Invalid
 from chalicelib.domain.events import EventType
@@ -219,7 +220,7 @@ WRITERS: dict[EventType, Writer] = {
     EventType.CHANGE_REQUEST_APPLIED: lambda c: (
         f"approved and done: {c.data('label')}",
         f"The {c.data('label').lower()} was approved and is now in effect: "
-        f"{c.event.summary.split(': ', 1)[-1]}.",
+        f"{describe_effects(c.event.data.get('effects') or [])}.",
         "Check the deal for the new dates and anything asked of you.",
     ),
 }

@@ -23,6 +23,7 @@ from chalicelib.observability import logger, metrics
 from chalicelib.services import delivery
 from chalicelib.services.activity import deal_event
 from chalicelib.store import reminders as reminder_store
+from chalicelib.store.change_request_models import ChangeRequestItem
 from chalicelib.store.models import TaskItem
 from chalicelib.store.unit_of_work import UnitOfWork
 
@@ -115,11 +116,11 @@ _WORDS = {
 
 
 def _facts(item: reminder_store.DueItem) -> dict[str, str]:
-    is_task = isinstance(item, TaskItem)
+    kind = {TaskItem: "task", ChangeRequestItem: "change_request"}.get(type(item), "document_request")
     return {
-        "item_kind": "task" if is_task else "document_request",
+        "item_kind": kind,
         "item_id": reminder_store.item_id(item),
-        "title": str(item.title if isinstance(item, TaskItem) else item.label),
+        "title": str(item.title if isinstance(item, TaskItem | ChangeRequestItem) else item.label),
         "due_at": str(item.due_at),
     }
 
@@ -128,6 +129,8 @@ def _owners(item: reminder_store.DueItem) -> tuple[set[str], str | None]:
     """Who the reminder is for: the task's owner, or the users a document request targets. A task with
     no owner yet is for the parties holding its owner role (`for_role`: the outbox resolves them, so
     the sweep reads no party)."""
+    if isinstance(item, ChangeRequestItem):  # its SLA: the approvers it waits on
+        return set(item.waiting_on_user_ids or []), None
     if isinstance(item, TaskItem):
         if item.owner_user_id:
             return {item.owner_user_id}, None

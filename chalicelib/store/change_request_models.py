@@ -65,7 +65,7 @@ class ChangeRequestItem(TableItem, discriminator="ChangeRequest"):
     @property
     def title(self) -> str:
         """What a reminder calls it."""
-        return str(self.label)
+        return f"Decision on the {str(self.label).lower()}"
 
     def index_enabled(self, index: str) -> bool:
         if index == schema.GSI2:
