@@ -101,3 +101,31 @@ def resubmit(
     caller: Caller, deal_id: str, change_request_id: str, body: ChangeRequestResubmission
 ) -> ChangeRequestOut:
     return _view(service.resubmit(caller, deal_id, change_request_id, body))
+
+
+@route(
+    change_requests,
+    "/v1/admin/change-requests",
+    "GET",
+    summary="The org's open change requests, oldest first",
+)
+def open_requests(caller: Caller, request: Request) -> dict[str, Any]:
+    from chalicelib.services import change_request_reports as reports
+
+    limit, cursor = page_params(request)
+    return reports.open_requests(caller, query_param(request, "org_id"), limit=limit, cursor=cursor)
+
+
+@route(
+    change_requests,
+    "/v1/admin/change-requests/time-to-decision",
+    "GET",
+    summary="How long change requests take to decide, per workflow and type",
+)
+def time_to_decision(caller: Caller, request: Request) -> dict[str, Any]:
+    from chalicelib.api.reports import _date
+    from chalicelib.services import change_request_reports as reports
+
+    return reports.decision_report(
+        caller, query_param(request, "org_id"), _date(request, "from"), _date(request, "to")
+    )
