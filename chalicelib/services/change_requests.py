@@ -26,7 +26,7 @@ from chalicelib.domain.errors import Conflict, Invalid, NotFound
 from chalicelib.domain.events import EventType
 from chalicelib.domain.roles import PartyStatus, Visibility
 from chalicelib.domain.views import Workspace
-from chalicelib.services.access import workspace_access
+from chalicelib.services.access import deal_header_access, workspace_access
 from chalicelib.services.activity import deal_event
 from chalicelib.store import change_requests as cr_store
 from chalicelib.store import cursors
@@ -103,7 +103,9 @@ def _fields(
 
 
 def submit(caller: Caller, deal_id: str, command: NewChangeRequest) -> Found:
-    ws, access = workspace_access(caller, deal_id)
+    """Reads the deal and its parties (all a submission needs), then one transaction."""
+    deal, parties, access = deal_header_access(caller, deal_id)
+    ws = Workspace(deal=deal, parties=parties)
     template = _open_template(ws)
     kind = template.change_request_type(command.type)
     fields = _fields(kind, template, command.fields)

@@ -173,8 +173,10 @@ def test_a_change_request_walks_from_submission_through_its_approvals_to_applied
     assert set(fields) <= set(next(t for t in offered if t["type"] == kind)["fields_schema"]["properties"])
 
     # When they submit it
+    ddb_calls.reset()
     made = submit(api, deal_id, kind, fields, submitter, comment="Please")
     assert made.status == 201, made.json
+    assert ddb_calls.by_operation() == {"Query": 2, "TransactWriteItems": 1}  # caller, deal + parties, write
     cr = made.json
     assert cr["status"] == "submitted"
     assert cr["waiting_on"][0]["role"] == approvers[0]
