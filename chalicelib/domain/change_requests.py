@@ -282,6 +282,21 @@ def resubmit(
     return after
 
 
+def close_out(requests: list[ChangeRequest]) -> list[tuple[ChangeRequest, ChangeRequest]]:
+    """A deal reaching a terminal stage withdraws its open requests (kept for the record, like its
+    cancelled tasks): nothing can be decided on a closed deal, and they leave the ops queue."""
+    return [
+        (
+            cr,
+            dataclasses.replace(
+                cr, status=Status.WITHDRAWN.value, version=cr.version + 1, waiting_on_user_ids=[]
+            ),
+        )
+        for cr in requests
+        if cr.is_open
+    ]
+
+
 def blocking(
     kinds: tuple[ChangeRequestType, ...], stage: str, requests: list[ChangeRequest]
 ) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ def add(uow: UnitOfWork, cr: ChangeRequest) -> None:
     uow.create(ChangeRequestItem.from_entity(cr))
 
 
-def change(uow: UnitOfWork, before: ChangeRequest, after: ChangeRequest) -> None:
+def change(uow: UnitOfWork, before: ChangeRequest, after: ChangeRequest, *, follow_up: bool = False) -> None:
     """Write a request's new state on the condition that nobody decided on it meanwhile (its version):
     of two approvers deciding at once, one wins and the other is told to reload."""
     changes = changes_between(before, after)
@@ -32,6 +32,7 @@ def change(uow: UnitOfWork, before: ChangeRequest, after: ChangeRequest) -> None
             "someone decided on this change request at the same time; reload it to see where it stands",
             code="change_request_changed",
         ),
+        follow_up=follow_up,
     )
 
 

@@ -210,3 +210,18 @@ def test_bad_fields_are_refused_with_what_is_wrong(seeded, api):
     unknown = submit(api, deal["id"], "teleport", {}, AGENT)
     assert (unknown.status, unknown.error_code) == (422, "unknown_change_request_type")
     assert api.get(f"/v1/deals/{deal['id']}/change-requests", as_user=COORDINATOR).json["items"] == []
+
+
+def test_cancelling_the_deal_withdraws_its_open_requests(seeded, api):
+    deal = deal_with_everyone(api, "purchase")
+    cr = submit(api, deal["id"], "closing_extension", EXTENSION, AGENT).json
+    cancelled = api.post(
+        f"/v1/deals/{deal['id']}/transitions",
+        {"to": "cancelled", "reason": "Financing fell through"},
+        as_user=COORDINATOR,
+    )
+    assert cancelled.status == 200, cancelled.json
+    assert _cr(api, deal["id"], cr["id"]).json["status"] == "withdrawn"
+    assert api.get("/v1/admin/change-requests", as_user=COORDINATOR).json["items"] == []
+    late = decide(api, deal["id"], cr["id"], "approve", CLIENT)
+    assert (late.status, late.error_code) == (409, "change_request_closed")
