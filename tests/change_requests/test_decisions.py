@@ -224,4 +224,4 @@ def test_cancelling_the_deal_withdraws_its_open_requests(seeded, api):
     assert _cr(api, deal["id"], cr["id"]).json["status"] == "withdrawn"
     assert api.get("/v1/admin/change-requests", as_user=COORDINATOR).json["items"] == []
     late = decide(api, deal["id"], cr["id"], "approve", CLIENT)
-    assert (late.status, late.error_code) == (409, "change_request_closed")
+    assert (late.status, late.error_code) == (409, "deal_closed")
