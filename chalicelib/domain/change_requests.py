@@ -130,6 +130,11 @@ def pending_roles(cr: ChangeRequest) -> list[str]:
     return missing[:1] if cr.mode == Mode.IN_ORDER else missing
 
 
+def waits_on_coordinator(cr: ChangeRequest) -> bool:
+    """Whether the coordinator role (staff who need not be parties) is among those it waits on now."""
+    return bool({"coordinator", "admin"} & set(pending_roles(cr)))
+
+
 def waiting_on(cr: ChangeRequest, parties: list[Party]) -> list[dict[str, Any]]:
     """Whom the request waits on: approver roles (with the parties holding them), or the submitter."""
     if cr.status == Status.CHANGES_REQUESTED:

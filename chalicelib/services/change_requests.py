@@ -385,6 +385,8 @@ def _event(
     """The event has the request's visibility; its restricted_to names whom it is about (the approvers it
     now waits on, or the submitter), so they are told and can read it even where their role would not."""
     about = set(cr.waiting_on_user_ids if notify is None else notify)
+    if notify is None and rules.waits_on_coordinator(cr):
+        data["for_coordinators"] = True  # the outbox tells the deal's coordinator(s), parties or not
     if cr.visibility == Visibility.RESTRICTED.value:
         about |= set(cr.restricted_to)
     return deal_event(

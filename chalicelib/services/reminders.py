@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from chalicelib import clock
 from chalicelib.config import settings
-from chalicelib.domain import reminders, workflows
+from chalicelib.domain import change_requests, reminders, workflows
 from chalicelib.domain.entities import SYSTEM, Deal
 from chalicelib.domain.errors import Conflict, Invalid
 from chalicelib.domain.events import EventType
@@ -80,7 +80,12 @@ def _remind(
             f"Reminder: {facts['title']} is {_WORDS[plan.owner]}",
             visibility=Visibility(item.visibility),
             restricted_to=set(item.restricted_to or []) | owners,
-            data={**facts, "threshold": plan.owner.value, **({"for_role": for_role} if for_role else {})},
+            data={
+                **facts,
+                "threshold": plan.owner.value,
+                **({"for_role": for_role} if for_role else {}),
+                **_staff(item),
+            },
             at=now,
         )
         uow.record(event)
@@ -136,6 +141,13 @@ def _owners(item: reminder_store.DueItem) -> tuple[set[str], str | None]:
             return {item.owner_user_id}, None
         return set(), item.owner_role
     return set(item.target_user_ids or []), None
+
+
+def _staff(item: reminder_store.DueItem) -> dict[str, bool]:
+    """A change request waiting on the coordinator role: its reminder goes to the deal's coordinator(s)."""
+    if isinstance(item, ChangeRequestItem) and change_requests.waits_on_coordinator(item.to_entity()):
+        return {"for_coordinators": True}
+    return {}
 
 
 def _terminal(deal: Deal) -> bool:

@@ -39,6 +39,8 @@ def test_approvers_are_told_reminded_at_the_sla_and_the_coordinator_escalated(se
     assert any("approval needed: Closing extension" in s for s in in_app(BUYER))
     assert any("approval needed: Closing extension" in s for s in in_app(CO_BUYER))
     assert not any("Closing extension" in s for s in in_app(LENDER))
+    # and the deal's coordinator, who approves as coordinator, is told too
+    assert any("approval needed: Closing extension" in s for s in in_app(COORDINATOR))
     [mail] = [
         m for m in sent.emails_to(BUYER) if "Closing extension" in m["Content"]["Simple"]["Subject"]["Data"]
     ]
