@@ -8,7 +8,6 @@ a party, the lookup of that person.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,15 +23,14 @@ from chalicelib.domain.change_requests import ChangeRequest, Decision, Status
 from chalicelib.domain.entities import ActivityEvent, Deal
 from chalicelib.domain.errors import Conflict, Invalid, NotFound
 from chalicelib.domain.events import EventType
-from chalicelib.domain.roles import PartyStatus, Visibility
+from chalicelib.domain.roles import Visibility
 from chalicelib.domain.views import Workspace
 from chalicelib.services.access import deal_header_access, workspace_access
 from chalicelib.services.activity import deal_event
+from chalicelib.services.change_request_effects import apply_effects
 from chalicelib.store import change_requests as cr_store
 from chalicelib.store import cursors
 from chalicelib.store import deals as deal_store
-from chalicelib.store import documents as doc_store
-from chalicelib.store import plan as plan_store
 from chalicelib.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -197,7 +195,7 @@ def decide(caller: Caller, deal_id: str, change_request_id: str, command: Change
         if plan.applies_anything:
             after.status = Status.APPLIED.value
             after.effects = plan.described
-            deal = _apply(uow, plan, ws, caller)
+            deal = apply_effects(uow, plan, ws, caller)
     cr_store.change(uow, before, after)
     deal_store.touch(uow, deal, ws.parties, now)
     uow.record(_decision_event(ws, after, caller, now))
@@ -205,47 +203,6 @@ def decide(caller: Caller, deal_id: str, change_request_id: str, command: Change
     ws.deal = deal
     ws.change_requests = [after if c is before else c for c in ws.change_requests]
     return Found(after, ws, found.access)
-
-
-def _apply(uow: UnitOfWork, plan: effects.EffectPlan, ws: Workspace, caller: Caller) -> Any:
-    """Stage the change itself; the deal write is conditional on the version read (409 if it moved)."""
-    deal = ws.deal
-    if plan.deal_after is not None:
-        moved = Conflict(
-            "the deal changed while this was being decided; nothing was applied", code="deal_moved"
-        )
-        deal_store.change_deal(uow, deal, plan.deal_after, on_stale=moved)
-        deal = plan.deal_after
-    plan_store.apply(uow, plan.task_moves, plan.request_moves)
-    if plan.new_request is not None:
-        doc_store.add_request(uow, plan.new_request)
-    if plan.new_task is not None:
-        plan_store.add_task(uow, plan.new_task)
-    if plan.remove_party is not None:
-        revoked = dataclasses.replace(plan.remove_party, status=PartyStatus.REVOKED, revoked_at=clock.now())
-        deal_store.change_party(uow, plan.remove_party, revoked, deal)
-    if plan.add_party is not None:
-        _stage_new_party(uow, plan, ws, caller)
-    return deal
-
-
-def _stage_new_party(uow: UnitOfWork, plan: effects.EffectPlan, ws: Workspace, caller: Caller) -> None:
-    from chalicelib.domain import plan as deal_plan
-    from chalicelib.domain.commands import PartyIn
-    from chalicelib.services.deals import new_party
-    from chalicelib.store import users as user_store
-
-    assert plan.add_party is not None
-    wanted = PartyIn.model_validate_json(
-        json.dumps({k: v for k, v in plan.add_party.items() if v is not None})
-    )
-    person = user_store.lookup([wanted.email], ws.deal.org_id).get(wanted.email)
-    party = new_party(uow, ws.deal, wanted, person, caller.user_id)
-    deal_store.add_party(uow, party, ws.deal)
-    template = workflows.pinned(ws.deal.workflow, ws.deal.template_version)
-    tasks, requests = deal_plan.assign_new_party(template, ws.tasks, ws.document_requests, party)
-    plan_store.apply(uow, tasks, requests)
-    plan.described[0]["user_id"] = party.user_id
 
 
 def withdraw(caller: Caller, deal_id: str, change_request_id: str) -> Found:
