@@ -3,6 +3,7 @@ resubmit (docs/CHANGE_REQUESTS.md)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
@@ -10,6 +11,7 @@ from chalice.app import Request
 
 from chalicelib.api.http import page, page_params, query_param, route
 from chalicelib.domain.change_request_views import ChangeRequestOut, change_request_view
+from chalicelib.domain.errors import Invalid
 from chalicelib.services import change_requests as service
 
 if TYPE_CHECKING:
@@ -17,6 +19,7 @@ if TYPE_CHECKING:
     from chalicelib.domain.commands import (
         ChangeRequestDecisionIn,
         ChangeRequestResubmission,
+        ChangeRequestSettingsIn,
         NewChangeRequest,
     )
 
@@ -123,9 +126,28 @@ def open_requests(caller: Caller, request: Request) -> dict[str, Any]:
     summary="How long change requests take to decide, per workflow and type",
 )
 def time_to_decision(caller: Caller, request: Request) -> dict[str, Any]:
-    from chalicelib.api.reports import _date
     from chalicelib.services import change_request_reports as reports
 
     return reports.decision_report(
-        caller, query_param(request, "org_id"), _date(request, "from"), _date(request, "to")
+        caller, query_param(request, "org_id"), _day(request, "from"), _day(request, "to")
     )
+
+
+@route(
+    change_requests,
+    "/v1/admin/orgs/{org_id}/change-request-settings",
+    "PUT",
+    summary="Set the org's cost-approval threshold (admins)",
+    body="ChangeRequestSettingsIn",
+)
+def put_settings(caller: Caller, org_id: str, body: ChangeRequestSettingsIn) -> dict[str, Any]:
+    threshold = service.set_cost_approval_threshold(caller, org_id, body.cost_approval_threshold)
+    return {"org_id": org_id, "cost_approval_threshold": threshold}
+
+
+def _day(request: Request, name: str) -> date | None:
+    value = query_param(request, name)
+    try:
+        return date.fromisoformat(value) if value is not None else None
+    except ValueError:
+        raise Invalid(f"{name} must be a date, YYYY-MM-DD", code="invalid_date") from None

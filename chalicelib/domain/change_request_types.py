@@ -69,10 +69,12 @@ class Approvals:
     # (maintenance: a vendor quote above the threshold needs the owner's approval)
     above: tuple[str, int, str] | None = None
 
-    def required_roles(self, fields: dict[str, Any]) -> tuple[str, ...]:
+    def required_roles(self, fields: dict[str, Any], threshold: int | None = None) -> tuple[str, ...]:
+        """The roles that must approve; `threshold` is the org's own amount for `above`, if it set one."""
         roles = self.roles
         if self.above is not None:
-            name, amount, role = self.above
+            name, default, role = self.above
+            amount = default if threshold is None else threshold
             value = fields.get(name)
             if isinstance(value, int) and value > amount and role not in roles:
                 roles = (*roles, role)

@@ -167,12 +167,13 @@ def new_request(
     baseline: dict[str, Any],
     comment: str | None,
     now: datetime,
+    threshold: int | None = None,
 ) -> ChangeRequest:
     if not may_submit(kind, access):
         raise Forbidden(
             f"your role on this deal may not ask for a {kind.label.lower()}", code="may_not_submit"
         )
-    required = without_own(kind.approvals.required_roles(fields), roles_of(access))
+    required = without_own(kind.approvals.required_roles(fields, threshold), roles_of(access))
     approvers = {u for role in required for u in holders(role, parties)}
     cr = ChangeRequest(
         deal_id=deal.deal_id,
@@ -262,6 +263,7 @@ def resubmit(
     baseline: dict[str, Any],
     comment: str | None,
     now: datetime,
+    threshold: int | None = None,
 ) -> ChangeRequest:
     """A new round after changes were asked for: new fields, no approvals yet, a fresh SLA."""
     if cr.status != Status.CHANGES_REQUESTED:
@@ -270,7 +272,7 @@ def resubmit(
         )
     if access.user_id != cr.submitted_by:
         raise Forbidden("only the submitter may resubmit it", code="not_the_submitter")
-    required = without_own(kind.approvals.required_roles(fields), roles_of(access))
+    required = without_own(kind.approvals.required_roles(fields, threshold), roles_of(access))
     after = dataclasses.replace(
         cr,
         status=Status.SUBMITTED.value,

@@ -295,3 +295,9 @@ class ChangeRequestResubmission(Strict):
 class ChangeRequestDecisionIn(Strict):
     decision: Literal["approve", "reject", "request_changes"]
     comment: Comment | None = None
+
+
+class ChangeRequestSettingsIn(Strict):
+    """PUT /v1/admin/orgs/{org_id}/change-request-settings (admins); null: back to the template's amount."""
+
+    cost_approval_threshold: Annotated[int, Field(ge=0, le=1_000_000)] | None

@@ -71,6 +71,7 @@ class EventType(StrEnum):
     EMAIL_UNSUBSCRIBED = "notification.unsubscribed"
     ADDRESS_SUPPRESSED = "notification.address_suppressed"
     NOTIFICATION_RULES_CHANGED = "notification.rules_changed"
+    ORG_SETTINGS_CHANGED = "org.settings_changed"
     CHANGE_REQUEST_SUBMITTED = "change_request.submitted"
     CHANGE_REQUEST_RESUBMITTED = "change_request.resubmitted"
     CHANGE_REQUEST_APPROVAL_RECORDED = "change_request.approval_recorded"
@@ -237,6 +238,9 @@ CATALOG.update(
         ),
         EventType.CHANGE_REQUEST_REJECTED: EventSpec(
             _C.CHANGE_REQUESTS, (*_CR, "comment"), "a change request was rejected"
+        ),
+        EventType.ORG_SETTINGS_CHANGED: EventSpec(
+            _C.AUDIT, ("changes",), "an admin changed an org setting (the cost-approval threshold)"
         ),
         EventType.CHANGE_REQUEST_WITHDRAWN: EventSpec(
             _C.CHANGE_REQUESTS, _CR, "a change request was withdrawn"

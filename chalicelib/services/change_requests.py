@@ -17,7 +17,7 @@ from chalicelib import clock, ids
 from chalicelib.domain import change_request_effects as effects
 from chalicelib.domain import change_requests as rules
 from chalicelib.domain import workflows
-from chalicelib.domain.access import Action, Caller, DealAccess
+from chalicelib.domain.access import Action, Caller, DealAccess, require_admin
 from chalicelib.domain.change_request_types import ChangeRequestType, fields_model, json_schema
 from chalicelib.domain.change_requests import ChangeRequest, Decision, Status
 from chalicelib.domain.entities import ActivityEvent, Deal
@@ -26,11 +26,12 @@ from chalicelib.domain.events import EventType
 from chalicelib.domain.roles import Visibility
 from chalicelib.domain.views import Workspace
 from chalicelib.services.access import deal_header_access, workspace_access
-from chalicelib.services.activity import deal_event
+from chalicelib.services.activity import deal_event, org_event
 from chalicelib.services.change_request_effects import apply_effects
 from chalicelib.store import change_requests as cr_store
 from chalicelib.store import cursors
 from chalicelib.store import deals as deal_store
+from chalicelib.store import orgs as org_store
 from chalicelib.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -118,6 +119,7 @@ def submit(caller: Caller, deal_id: str, command: NewChangeRequest) -> Found:
         baseline=effects.baseline(kind, ws.deal, ws.parties, fields),
         comment=command.comment,
         now=now,
+        threshold=_org_threshold(kind, deal.org_id),
     )
     uow = UnitOfWork()
     cr_store.add(uow, cr)
@@ -137,6 +139,36 @@ def submit(caller: Caller, deal_id: str, command: NewChangeRequest) -> Found:
     uow.commit()
     ws.change_requests.append(cr)
     return Found(cr, ws, access)
+
+
+def _org_threshold(kind: ChangeRequestType, org_id: str) -> int | None:
+    """The org's own cost-approval threshold: read (one GetItem) only for a type that has a threshold."""
+    if kind.approvals.above is None:
+        return None
+    org = org_store.get_org(org_id)
+    return org.cost_approval_threshold if org else None
+
+
+def set_cost_approval_threshold(caller: Caller, org_id: str, threshold: int | None) -> int | None:
+    """An admin sets the amount above which a quote also needs the owner's (the admin's) approval."""
+    require_admin(caller, org_id)
+    org = org_store.get_org(org_id)
+    if org is None:
+        raise NotFound("organization not found")
+    uow = UnitOfWork()
+    org_store.set_cost_approval_threshold(uow, org, threshold)
+    change = {"field": "cost_approval_threshold", "from": org.cost_approval_threshold, "to": threshold}
+    uow.record(
+        org_event(
+            org_id,
+            caller.actor,
+            EventType.ORG_SETTINGS_CHANGED,
+            "Changed the cost-approval threshold",
+            data={"changes": [change]},
+        )
+    )
+    uow.commit()
+    return threshold
 
 
 def _load(caller: Caller, deal_id: str, change_request_id: str) -> Found:
@@ -245,6 +277,7 @@ def resubmit(
         baseline=effects.baseline(kind, ws.deal, ws.parties, fields),
         comment=command.comment,
         now=now,
+        threshold=_org_threshold(kind, ws.deal.org_id),
     )
     uow = UnitOfWork()
     cr_store.change(uow, found.cr, after)

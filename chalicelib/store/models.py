@@ -77,6 +77,7 @@ class OrgItem(TableItem, discriminator="Org"):
     name = _text(False)
     created_at = _text(False)
     time_zone = _text()
+    cost_approval_threshold = NumberAttribute(null=True)
 
 
 class UserItem(TableItem, discriminator="User"):

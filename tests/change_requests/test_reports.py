@@ -37,3 +37,37 @@ def test_open_requests_and_time_to_decision_per_org(seeded, api, ddb_calls):
     assert api.get("/v1/admin/change-requests", as_user=AGENT).status == 403
     rival = api.get("/v1/admin/change-requests", as_user="rhea.admin@rivalrealty.example").json["items"]
     assert rival == []
+
+
+def test_an_admin_sets_the_orgs_cost_approval_threshold(seeded, api):
+    from tests.change_requests.support import ADMIN, VENDOR
+
+    deal = deal_with_everyone(api, "maintenance")
+    org_id = deal["org_id"]
+    path = f"/v1/admin/orgs/{org_id}/change-request-settings"
+    # a coordinator may not; another org's admin does not see the org
+    assert (
+        api.request("PUT", path, json_body={"cost_approval_threshold": 1000}, as_user=COORDINATOR).status
+        == 403
+    )
+    rival = api.request(
+        "PUT", path, json_body={"cost_approval_threshold": 1}, as_user="rhea.admin@rivalrealty.example"
+    )
+    assert rival.status == 404
+    quote = {"amount": 800, "description": "Replace the water heater"}
+    assert submit(api, deal["id"], "cost_approval", quote, VENDOR).json["approvals"]["roles"] == [
+        "coordinator",
+        "admin",
+    ]
+
+    done = api.request("PUT", path, json_body={"cost_approval_threshold": 1000}, as_user=ADMIN)
+    assert done.status == 200, done.json
+    assert submit(api, deal["id"], "cost_approval", quote, VENDOR).json["approvals"]["roles"] == [
+        "coordinator"
+    ]
+    setting = next(
+        e
+        for e in api.get("/v1/admin/activity", as_user=ADMIN).json["items"]
+        if e["type"] == "org.settings_changed"
+    )
+    assert setting["data"]["changes"] == [{"field": "cost_approval_threshold", "from": None, "to": 1000}]
