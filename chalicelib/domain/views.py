@@ -11,6 +11,7 @@ from typing import Any
 from chalicelib.clock import iso
 from chalicelib.domain import workflows
 from chalicelib.domain.access import DealAccess, can_see
+from chalicelib.domain.change_request_views import waiting_on_entries
 from chalicelib.domain.entities import (
     ActivityEvent,
     Deal,
@@ -252,8 +253,6 @@ def waiting_on(ws: Workspace, access: DealAccess) -> list[dict[str, Any]]:
         if entry["user_id"]:
             entry["name"] = names.get(entry["user_id"])
         result.append(entry)
-    from chalicelib.domain.change_request_views import waiting_on_entries
-
     return result + waiting_on_entries(ws.change_requests, ws.parties, access)
 
 
