@@ -9,6 +9,7 @@ from chalice import Chalice, ConvertToMiddleware, Rate
 from chalicelib.api import (
     activity,
     admin,
+    change_requests,
     deals,
     documents,
     exports,
@@ -48,6 +49,7 @@ app.register_blueprint(reports.reports)
 app.register_blueprint(notifications.notifications)
 app.register_blueprint(documents.documents)
 app.register_blueprint(workflows.workflows)
+app.register_blueprint(change_requests.change_requests)
 
 middleware.register_preflight_routes(app)
 

@@ -349,3 +349,31 @@ class DocumentCorrection(Strict):
     label: Title | None = None
     type: DocumentType | None = None
     reason: Reason
+
+
+# -- change requests (docs/CHANGE_REQUESTS.md); `fields` is checked against the type's own schema ----------
+
+ChangeRequestFields = Annotated[dict[str, object], Field(max_length=20)]
+Comment = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class NewChangeRequest(Strict):
+    type: Flag
+    fields: ChangeRequestFields
+    comment: Comment | None = None
+
+
+class ChangeRequestResubmission(Strict):
+    fields: ChangeRequestFields
+    comment: Comment | None = None
+
+
+class ChangeRequestDecisionIn(Strict):
+    decision: Literal["approve", "reject", "request_changes"]
+    comment: Comment | None = None
+
+
+class ChangeRequestSettingsIn(Strict):
+    """PUT /v1/admin/orgs/{org_id}/change-request-settings (admins); null: back to the template's amount."""
+
+    cost_approval_threshold: Annotated[int, Field(ge=0, le=1_000_000)] | None

@@ -58,6 +58,7 @@ class Org:
     name: str
     created_at: datetime
     time_zone: str = "America/New_York"
+    cost_approval_threshold: int | None = None  # dollars; None: the template's (docs/CHANGE_REQUESTS.md)
 
 
 @dataclass

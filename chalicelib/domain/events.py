@@ -20,6 +20,7 @@ class Category(StrEnum):
     MESSAGES = "messages"
     REMINDERS = "reminders"
     ACCOUNT = "account"
+    CHANGE_REQUESTS = "change_requests"
     AUDIT = "audit"  # recorded, never notified
 
 
@@ -70,6 +71,15 @@ class EventType(StrEnum):
     EMAIL_UNSUBSCRIBED = "notification.unsubscribed"
     ADDRESS_SUPPRESSED = "notification.address_suppressed"
     NOTIFICATION_RULES_CHANGED = "notification.rules_changed"
+    ORG_SETTINGS_CHANGED = "org.settings_changed"
+    CHANGE_REQUEST_SUBMITTED = "change_request.submitted"
+    CHANGE_REQUEST_RESUBMITTED = "change_request.resubmitted"
+    CHANGE_REQUEST_APPROVAL_RECORDED = "change_request.approval_recorded"
+    CHANGE_REQUEST_CHANGES_REQUESTED = "change_request.changes_requested"
+    CHANGE_REQUEST_APPROVED = "change_request.approved"
+    CHANGE_REQUEST_APPLIED = "change_request.applied"
+    CHANGE_REQUEST_REJECTED = "change_request.rejected"
+    CHANGE_REQUEST_WITHDRAWN = "change_request.withdrawn"
 
 
 @dataclass(frozen=True)
@@ -198,6 +208,45 @@ CATALOG: dict[EventType, EventSpec] = {
         _C.AUDIT, ("feedback",), "SES reported a bounce or complaint: no more email to that address"
     ),
 }
+
+_CR = ("change_request_id", "type", "label")
+CATALOG.update(
+    {
+        EventType.CHANGE_REQUEST_SUBMITTED: EventSpec(
+            _C.CHANGE_REQUESTS,
+            (*_CR, "waiting_on", "due_at"),
+            "a change was asked for; `waiting_on` names the approver roles",
+        ),
+        EventType.CHANGE_REQUEST_RESUBMITTED: EventSpec(
+            _C.CHANGE_REQUESTS,
+            (*_CR, "waiting_on", "due_at", "round"),
+            "a change request was resubmitted after changes were asked for",
+        ),
+        EventType.CHANGE_REQUEST_APPROVAL_RECORDED: EventSpec(
+            _C.CHANGE_REQUESTS, (*_CR, "role", "waiting_on"), "one approver approved; others still have to"
+        ),
+        EventType.CHANGE_REQUEST_CHANGES_REQUESTED: EventSpec(
+            _C.CHANGE_REQUESTS, (*_CR, "comment"), "an approver asked the submitter for changes"
+        ),
+        EventType.CHANGE_REQUEST_APPROVED: EventSpec(
+            _C.CHANGE_REQUESTS, (*_CR, "effects"), "a change request was approved (nothing to apply)"
+        ),
+        EventType.CHANGE_REQUEST_APPLIED: EventSpec(
+            _C.CHANGE_REQUESTS,
+            (*_CR, "effects"),
+            "a change request was approved and applied; `effects` lists what changed",
+        ),
+        EventType.CHANGE_REQUEST_REJECTED: EventSpec(
+            _C.CHANGE_REQUESTS, (*_CR, "comment"), "a change request was rejected"
+        ),
+        EventType.ORG_SETTINGS_CHANGED: EventSpec(
+            _C.AUDIT, ("changes",), "an admin changed an org setting (the cost-approval threshold)"
+        ),
+        EventType.CHANGE_REQUEST_WITHDRAWN: EventSpec(
+            _C.CHANGE_REQUESTS, _CR, "a change request was withdrawn"
+        ),
+    }
+)
 
 
 def spec(event_type: str) -> EventSpec:

@@ -95,6 +95,17 @@ DEFAULT_RULES: dict[EventType, Rule] = {
     EventType.MESSAGE_POSTED: Rule(Audience.PARTIES, _each([E, A])),
     EventType.REMINDER_SENT: Rule(Audience.SUBJECTS, {**_each([E, A]), Group.CLIENT: frozenset({E, S, A})}),
     EventType.REMINDER_ESCALATED: Rule(Audience.COORDINATORS, _staff([E, A])),
+    # change requests: approvers and the submitter are the event's restricted_to (docs/CHANGE_REQUESTS.md)
+    EventType.CHANGE_REQUEST_SUBMITTED: Rule(Audience.SUBJECTS, _each([E, A])),
+    EventType.CHANGE_REQUEST_RESUBMITTED: Rule(Audience.SUBJECTS, _each([E, A])),
+    EventType.CHANGE_REQUEST_APPROVAL_RECORDED: Rule(Audience.SUBJECTS, _each([E, A])),
+    EventType.CHANGE_REQUEST_CHANGES_REQUESTED: Rule(Audience.SUBJECTS, _each([E, A])),
+    EventType.CHANGE_REQUEST_REJECTED: Rule(Audience.SUBJECTS, _each([E, A])),
+    EventType.CHANGE_REQUEST_WITHDRAWN: Rule(Audience.SUBJECTS, _each([A])),
+    EventType.CHANGE_REQUEST_APPROVED: Rule(Audience.PARTIES, _each([E, A])),
+    EventType.CHANGE_REQUEST_APPLIED: Rule(
+        Audience.PARTIES, {**_each([E, A]), Group.CLIENT: frozenset({E, S, A})}
+    ),
 }
 
 # Per workflow template: what differs from the defaults, per event and group.

@@ -14,6 +14,7 @@ from typing import Any
 
 from chalicelib.clock import parse_iso
 from chalicelib.domain import workflows
+from chalicelib.domain.change_request_effects import describe as describe_effects
 from chalicelib.domain.entities import ActivityEvent, Deal
 from chalicelib.domain.errors import Invalid
 from chalicelib.domain.events import EventType
@@ -176,6 +177,51 @@ WRITERS: dict[EventType, Writer] = {
         f"overdue: {c.data('title')}",
         f"{c.data('title')} was due {c.when('due_at')} and is still not done.",
         "Follow up with the person responsible, or reassign it.",
+    ),
+    EventType.CHANGE_REQUEST_SUBMITTED: lambda c: (
+        f"approval needed: {c.data('label')}",
+        f"{c.event.actor_label} asked for a {c.data('label').lower()}; "
+        f"it needs your decision by {c.when('due_at')}.",
+        "Open the deal to approve it, reject it or ask for changes.",
+    ),
+    EventType.CHANGE_REQUEST_RESUBMITTED: lambda c: (
+        f"approval needed again: {c.data('label')}",
+        f"{c.event.actor_label} updated their {c.data('label').lower()}; "
+        f"it needs your decision by {c.when('due_at')}.",
+        "Open the deal to approve it, reject it or ask for changes.",
+    ),
+    EventType.CHANGE_REQUEST_APPROVAL_RECORDED: lambda c: (
+        f"your turn: {c.data('label')}",
+        f"{c.event.actor_label} approved the {c.data('label').lower()}; it now waits on you.",
+        "Open the deal to approve it, reject it or ask for changes.",
+    ),
+    EventType.CHANGE_REQUEST_CHANGES_REQUESTED: lambda c: (
+        f"changes asked: {c.data('label')}",
+        f"{c.event.actor_label} asked for changes to your {c.data('label').lower()}: "
+        f"{c.data('comment', 'no comment')}.",
+        "Update the request and resubmit it, or withdraw it.",
+    ),
+    EventType.CHANGE_REQUEST_REJECTED: lambda c: (
+        f"not approved: {c.data('label')}",
+        f"{c.event.actor_label} did not approve your {c.data('label').lower()}: "
+        f"{c.data('comment', 'no reason given')}.",
+        "Talk to your agent about what to do instead.",
+    ),
+    EventType.CHANGE_REQUEST_WITHDRAWN: lambda c: (
+        f"withdrawn: {c.data('label')}",
+        f"{c.event.actor_label} withdrew the {c.data('label').lower()}.",
+        "Nothing to decide any more.",
+    ),
+    EventType.CHANGE_REQUEST_APPROVED: lambda c: (
+        f"approved: {c.data('label')}",
+        f"The {c.data('label').lower()} was approved.",
+        "Nothing more to do for it.",
+    ),
+    EventType.CHANGE_REQUEST_APPLIED: lambda c: (
+        f"approved and done: {c.data('label')}",
+        f"The {c.data('label').lower()} was approved and is now in effect: "
+        f"{describe_effects(c.event.data.get('effects') or [])}.",
+        "Check the deal for the new dates and anything asked of you.",
     ),
 }
 

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +37,10 @@ def decide(
     may_override: bool,
     tasks: list[Task],
     requests: list[DocumentRequest],
+    blocking: Callable[[str], list[dict[str, Any]]] = lambda stage: [],
 ) -> Decision:
+    """`blocking(stage)` names what else keeps the deal in a stage (open change requests of a type the
+    template says block it: docs/CHANGE_REQUESTS.md)."""
     current = template.stage(current_key)
     if current.terminal:
         raise Conflict(
@@ -51,7 +55,9 @@ def decide(
         return Decision(target, [], False)
     following = template.next_stage(current.key)
     sequential = following is not None and following.key == target.key
-    missing = _unmet_between(template, current, target, tasks, requests)
+    missing = _unmet_between(template, current, target, tasks, requests) + _blockers(
+        template, current, target, blocking
+    )
     if sequential and not missing:
         return Decision(target, [], False)
     if not override:
@@ -71,6 +77,15 @@ def decide(
     if not reason:
         raise Invalid("an override needs a reason", code="reason_required")
     return Decision(target, missing, True)
+
+
+def _blockers(
+    template: WorkflowTemplate, current: Stage, target: Stage, blocking: Callable[[str], list[dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """Moving forward: what else keeps the deal in the stage it leaves."""
+    if template.position(target.key) > template.position(current.key):
+        return blocking(current.key)
+    return []
 
 
 def _unmet_between(

@@ -11,6 +11,7 @@ from typing import Any
 from chalicelib.clock import iso
 from chalicelib.domain import workflows
 from chalicelib.domain.access import DealAccess, can_see
+from chalicelib.domain.change_request_views import waiting_on_entries
 from chalicelib.domain.entities import (
     ActivityEvent,
     Deal,
@@ -40,6 +41,7 @@ class Workspace:
     tasks: list[Task] = field(default_factory=list)
     document_requests: list[DocumentRequest] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
+    change_requests: list[Any] = field(default_factory=list)  # domain/change_requests.py ChangeRequest
 
     def party(self, user_id: str) -> Party | None:
         return next((p for p in self.parties if p.user_id == user_id), None)
@@ -273,7 +275,7 @@ def waiting_on(ws: Workspace, access: DealAccess) -> list[dict[str, Any]]:
         if entry["user_id"]:
             entry["name"] = names.get(entry["user_id"])
         result.append(entry)
-    return result
+    return result + waiting_on_entries(ws.change_requests, ws.parties, access)
 
 
 def deal_view(ws: Workspace, access: DealAccess) -> dict[str, Any]:

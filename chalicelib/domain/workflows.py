@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from chalicelib.domain import change_request_types
+from chalicelib.domain.change_request_types import ChangeRequestType
 from chalicelib.domain.errors import Invalid
 from chalicelib.domain.roles import PartyRole, Visibility
 
@@ -115,6 +117,7 @@ class WorkflowTemplate:
     documents: tuple[DocumentTemplate, ...] = ()
     opened_by_clients: bool = False  # a client on an active lease may open one (maintenance)
     opened_on: str | None = None  # a key date that defaults to the day the deal is opened
+    change_requests: tuple[ChangeRequestType, ...] = ()  # docs/CHANGE_REQUESTS.md
 
     @property
     def first_stage(self) -> Stage:
@@ -159,6 +162,16 @@ class WorkflowTemplate:
                 return doc
         raise Invalid(
             f"'{key}' is not a document of the {self.workflow} workflow", code="unknown_document_template"
+        )
+
+    def change_request_type(self, key: str) -> ChangeRequestType:
+        for kind in self.change_requests:
+            if kind.key == key:
+                return kind
+        raise Invalid(
+            f"'{key}' is not a change request type of the {self.workflow} workflow",
+            code="unknown_change_request_type",
+            details={"known": [k.key for k in self.change_requests]},
         )
 
     def derive_key_dates(self, given: Mapping[str, date]) -> dict[str, date]:
@@ -220,6 +233,12 @@ def validate(template: WorkflowTemplate) -> WorkflowTemplate:
         + _key_date_problems(template)
         + _task_problems(template)
         + _document_problems(template)
+        + change_request_types.problems(
+            template.change_requests,
+            stages={s.key for s in template.stages},
+            key_dates=set(template.key_date_names),
+            documents={d.key for d in template.documents},
+        )
     )
     if problems:
         raise TemplateError(template.workflow, problems)

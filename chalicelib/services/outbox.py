@@ -155,6 +155,10 @@ def _in_audience(rule: rules.Rule, event: ActivityEvent, person: Person, coordin
     for_role = event.data.get("for_role")  # a reminder of a task nobody owns yet: its role's parties
     if rule.audience is rules.Audience.SUBJECTS and for_role and party and party.role.value == for_role:
         return True
+    # a change request waiting on the coordinator role: the deal's coordinator(s), parties or not
+    wants_coordinators = rule.audience is rules.Audience.SUBJECTS and event.data.get("for_coordinators")
+    if wants_coordinators and person.user_id in coordinators:
+        return True
     return rules.in_audience(rule, event, person.access, coordinators)
 
 

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from chalicelib import clock
 from chalicelib.config import settings
-from chalicelib.domain import reminders, workflows
+from chalicelib.domain import change_requests, reminders, workflows
 from chalicelib.domain.entities import SYSTEM, Deal
 from chalicelib.domain.errors import Conflict, Invalid
 from chalicelib.domain.events import EventType
@@ -23,6 +23,7 @@ from chalicelib.observability import logger, metrics
 from chalicelib.services import delivery
 from chalicelib.services.activity import deal_event
 from chalicelib.store import reminders as reminder_store
+from chalicelib.store.change_request_models import ChangeRequestItem
 from chalicelib.store.models import TaskItem
 from chalicelib.store.unit_of_work import UnitOfWork
 
@@ -79,7 +80,12 @@ def _remind(
             f"Reminder: {facts['title']} is {_WORDS[plan.owner]}",
             visibility=Visibility(item.visibility),
             restricted_to=set(item.restricted_to or []) | owners,
-            data={**facts, "threshold": plan.owner.value, **({"for_role": for_role} if for_role else {})},
+            data={
+                **facts,
+                "threshold": plan.owner.value,
+                **({"for_role": for_role} if for_role else {}),
+                **_staff(item),
+            },
             at=now,
         )
         uow.record(event)
@@ -115,11 +121,11 @@ _WORDS = {
 
 
 def _facts(item: reminder_store.DueItem) -> dict[str, str]:
-    is_task = isinstance(item, TaskItem)
+    kind = {TaskItem: "task", ChangeRequestItem: "change_request"}.get(type(item), "document_request")
     return {
-        "item_kind": "task" if is_task else "document_request",
+        "item_kind": kind,
         "item_id": reminder_store.item_id(item),
-        "title": str(item.title if isinstance(item, TaskItem) else item.label),
+        "title": str(item.title if isinstance(item, TaskItem | ChangeRequestItem) else item.label),
         "due_at": str(item.due_at),
     }
 
@@ -128,11 +134,20 @@ def _owners(item: reminder_store.DueItem) -> tuple[set[str], str | None]:
     """Who the reminder is for: the task's owner, or the users a document request targets. A task with
     no owner yet is for the parties holding its owner role (`for_role`: the outbox resolves them, so
     the sweep reads no party)."""
+    if isinstance(item, ChangeRequestItem):  # its SLA: the approvers it waits on
+        return set(item.waiting_on_user_ids or []), None
     if isinstance(item, TaskItem):
         if item.owner_user_id:
             return {item.owner_user_id}, None
         return set(), item.owner_role
     return set(item.target_user_ids or []), None
+
+
+def _staff(item: reminder_store.DueItem) -> dict[str, bool]:
+    """A change request waiting on the coordinator role: its reminder goes to the deal's coordinator(s)."""
+    if isinstance(item, ChangeRequestItem) and change_requests.waits_on_coordinator(item.to_entity()):
+        return {"for_coordinators": True}
+    return {}
 
 
 def _terminal(deal: Deal) -> bool:

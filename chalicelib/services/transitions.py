@@ -7,7 +7,7 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import clock, ids
-from chalicelib.domain import plan, progress, workflows
+from chalicelib.domain import change_requests, plan, progress, workflows
 from chalicelib.domain.access import Action, Caller, DealAccess
 from chalicelib.domain.entities import ActivityEvent, Actor, Deal, StageChange
 from chalicelib.domain.errors import DomainError, PreconditionFailed
@@ -16,6 +16,7 @@ from chalicelib.domain.views import Workspace
 from chalicelib.observability import logger, metrics
 from chalicelib.services.access import workspace_access
 from chalicelib.services.activity import deal_event
+from chalicelib.store import change_requests as cr_store
 from chalicelib.store import deals as deal_store
 from chalicelib.store import plan as plan_store
 from chalicelib.store import reports as reports_store
@@ -50,6 +51,7 @@ def plan_stage_change(ws: Workspace, command: TransitionIn, *, may_override: boo
         may_override=may_override,
         tasks=ws.tasks,
         requests=ws.document_requests,
+        blocking=lambda stage: change_requests.blocking(template.change_requests, stage, ws.change_requests),
     )
 
 
@@ -82,8 +84,12 @@ def change_stage(ws: Workspace, actor: Actor, command: TransitionIn, *, may_over
     reports_store.record_stage_exit(uow, before, now)  # time-in-stage, kept up to date on write
     plan_store.apply(uow, dated_tasks, dated_requests)
     plan_store.apply(uow, closed_tasks, closed_requests, follow_up=True)
+    closed_changes = change_requests.close_out(ws.change_requests) if target.terminal else []
+    for cr_before, cr_after in closed_changes:
+        cr_store.change(uow, cr_before, cr_after, follow_up=True)
     deal_store.touch(uow, after, ws.parties, now)
-    uow.record(_stage_event(actor, before, after, change, decision, len(closed_tasks) + len(closed_requests)))
+    closed = len(closed_tasks) + len(closed_requests) + len(closed_changes)
+    uow.record(_stage_event(actor, before, after, change, decision, closed))
     uow.commit()
     if target.terminal:
         _archive_documents(after, actor)

@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.domain.entities import Deal, DealSummary, Party, Property, StageChange
-from chalicelib.domain.errors import Conflict, NotFound, PreconditionFailed
+from chalicelib.domain.errors import Conflict, DomainError, NotFound, PreconditionFailed
 from chalicelib.domain.roles import PartyStatus
 from chalicelib.domain.views import Workspace
 from chalicelib.store import external_ids, schema
+from chalicelib.store.change_request_models import ChangeRequestItem
 from chalicelib.store.errors import translated, write_conflict
 from chalicelib.store.models import (
     DEAL_HEADER_PREFIX,
@@ -57,6 +58,7 @@ def load_workspace(deal_id: str) -> Workspace | None:
         TaskItem: ws.tasks,
         DocumentRequestItem: ws.document_requests,
         DocumentItem: ws.documents,
+        ChangeRequestItem: ws.change_requests,
     }
     for item in items:
         bucket = buckets.get(type(item))
@@ -169,9 +171,10 @@ def upsert_property(uow: UnitOfWork, prop: Property) -> None:
     uow.update(item, {"org_id": prop.org_id, "address": prop.address}, must_exist=False)
 
 
-def change_deal(uow: UnitOfWork, before: Deal, after: Deal) -> None:
+def change_deal(uow: UnitOfWork, before: Deal, after: Deal, *, on_stale: DomainError | None = None) -> None:
     """Write a deal's changed fields. A version bump in `after` (before.version + 1) makes it an
-    optimistic write: it holds only if the stored deal is still at `before.version` (else 412)."""
+    optimistic write: it holds only if the stored deal is still at `before.version` (else 412, or
+    `on_stale` where the caller named no version: a change request applied to a deal that moved)."""
     changes = changes_between(before, after)
     versioned = changes.pop("version", None) is not None
     if versioned and after.version != before.version + 1:
@@ -180,7 +183,9 @@ def change_deal(uow: UnitOfWork, before: Deal, after: Deal) -> None:
         DealItem.from_entity(before),
         changes,
         expected_version=before.version if versioned else None,
-        on_fail=PreconditionFailed("the deal changed since you loaded it; reload it and try again")
+        on_fail=(
+            on_stale or PreconditionFailed("the deal changed since you loaded it; reload it and try again")
+        )
         if versioned
         else write_conflict(),
     )

@@ -5,6 +5,7 @@ Partition layout of a deal (one Query on `DEAL#{id}` with `begins_with(SK, "W#")
 
     DEAL#{deal_id}  W#DEAL                      the deal
                     W#DEAL#PARTY#{user_id}      parties
+                    W#CR#{change_request_id}    change requests (store/change_request_models.py)
                     W#STAGE#{at}#{change_id}    stage history
                     W#TASK#{task_id}            tasks
                     W#DREQ#{request_id}         document requests
@@ -48,6 +49,7 @@ from chalicelib.domain.entities import (
 )
 from chalicelib.domain.roles import PartyStatus
 from chalicelib.store import schema
+from chalicelib.store.change_request_models import ChangeRequestItem
 from chalicelib.store.notification_models import (
     DUE_INDEX,
     DUE_INDEX_DEPENDS,
@@ -75,6 +77,7 @@ class OrgItem(TableItem, discriminator="Org"):
     name = _text(False)
     created_at = _text(False)
     time_zone = _text()
+    cost_approval_threshold = NumberAttribute(null=True)
 
 
 class UserItem(TableItem, discriminator="User"):
@@ -504,5 +507,6 @@ ITEM_CLASSES: tuple[type[TableItem], ...] = (
     ExternalIdItem,
     *NOTIFICATION_ITEM_CLASSES,
     UploadFormItem,
+    ChangeRequestItem,
 )
 share_connection(*ITEM_CLASSES)

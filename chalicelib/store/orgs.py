@@ -21,3 +21,7 @@ def get_org(org_id: str) -> Org | None:
             return OrgItem.get(key[0], key[1]).to_entity()
         except DoesNotExist:
             return None
+
+
+def set_cost_approval_threshold(uow: UnitOfWork, org: Org, threshold: int | None) -> None:
+    uow.update(OrgItem.from_entity(org), {"cost_approval_threshold": threshold})

@@ -12,6 +12,7 @@ from chalicelib.clock import iso
 from chalicelib.domain.entities import Deal
 from chalicelib.domain.errors import DomainError
 from chalicelib.store import schema
+from chalicelib.store.change_request_models import ChangeRequestItem
 from chalicelib.store.errors import translated
 from chalicelib.store.models import DealItem, DocumentRequestItem, TaskItem
 from chalicelib.store.notification_models import DUE_INDEX, SHARDS, ReminderMarkerItem
@@ -19,7 +20,7 @@ from chalicelib.store.notifications import update_fields
 from chalicelib.store.table import TableItem, query_page
 from chalicelib.store.unit_of_work import UnitOfWork
 
-DueItem = TaskItem | DocumentRequestItem
+DueItem = TaskItem | DocumentRequestItem | ChangeRequestItem  # a change request: its SLA
 
 
 def due_items(now: datetime) -> Iterator[DueItem]:
@@ -37,13 +38,17 @@ def due_items(now: datetime) -> Iterator[DueItem]:
                     limit=100,
                     start_key=start,
                 )
-            yield from (i for i in page.items if isinstance(i, TaskItem | DocumentRequestItem))
+            yield from (
+                i for i in page.items if isinstance(i, TaskItem | DocumentRequestItem | ChangeRequestItem)
+            )
             if page.last_key is None:
                 break
             start = page.last_key
 
 
 def item_id(item: DueItem) -> str:
+    if isinstance(item, ChangeRequestItem):
+        return str(item.change_request_id)
     return str(item.task_id if isinstance(item, TaskItem) else item.request_id)
 
 

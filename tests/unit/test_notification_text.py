@@ -112,6 +112,25 @@ SAMPLE_DATA: dict[str, dict[str, Any]] = {
         "due_at": DUE,
     },
 }
+_CR = {"change_request_id": "cr_1", "type": "closing_extension", "label": "Closing extension"}
+SAMPLE_DATA.update(
+    {
+        "change_request.submitted": {**_CR, "waiting_on": ["client", "coordinator"], "due_at": DUE},
+        "change_request.resubmitted": {**_CR, "waiting_on": ["client"], "due_at": DUE, "round": 2},
+        "change_request.approval_recorded": {**_CR, "role": "agent", "waiting_on": ["client"]},
+        "change_request.changes_requested": {**_CR, "comment": "A week is too long; ask for four days"},
+        "change_request.rejected": {**_CR, "comment": "We must close on time"},
+        "change_request.withdrawn": _CR,
+        "change_request.approved": {**_CR, "effects": []},
+        "change_request.applied": {
+            **_CR,
+            "effects": [
+                {"effect": "key_date_moved", "key_date": "closing", "from": "2026-12-31", "to": "2027-01-08"},
+                {"effect": "redated", "kind": "task", "id": "tk_1", "title": "Final walkthrough"},
+            ],
+        },
+    }
+)
 NOTIFYING = sorted(t.value for t in DEFAULT_RULES)
 
 

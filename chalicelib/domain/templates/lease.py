@@ -3,6 +3,7 @@ details stay internal; the applicant sees only where they stand)."""
 
 from __future__ import annotations
 
+from chalicelib.domain.templates import change_requests
 from chalicelib.domain.templates.build import (
     INTERNAL,
     PDF,
@@ -21,6 +22,7 @@ LEASE_V1 = WorkflowTemplate(
     version=1,
     opened_on="application_received",
     title="Lease",
+    change_requests=change_requests.LEASE,
     key_dates=(
         key_date("application_received", "Application received"),
         key_date("lease_start", "Lease starts"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from chalicelib.domain.templates import change_requests
 from chalicelib.domain.templates.build import (
     INTERNAL,
     PDF,
@@ -20,6 +21,7 @@ LISTING_V1 = WorkflowTemplate(
     workflow="listing",
     version=1,
     title="Home sale (listing)",
+    change_requests=change_requests.LISTING,
     key_dates=(
         key_date("listing_agreement_signed", "Listing agreement signed"),
         key_date("photos_scheduled", "Photos", "listing_agreement_signed", 7),

@@ -3,6 +3,7 @@ order; completion proof is a photo or an invoice. Seen by the requester, staff a
 
 from __future__ import annotations
 
+from chalicelib.domain.templates import change_requests
 from chalicelib.domain.templates.build import (
     INTERNAL,
     PDF_OR_PHOTO,
@@ -22,6 +23,7 @@ MAINTENANCE_V1 = WorkflowTemplate(
     version=1,
     opened_on="reported",
     title="Maintenance request",
+    change_requests=change_requests.MAINTENANCE,
     opened_by_clients=True,
     key_dates=(
         key_date("reported", "Reported"),

@@ -3,6 +3,7 @@ contingencies for inspection, appraisal and financing, the 3-day closing disclos
 
 from __future__ import annotations
 
+from chalicelib.domain.templates import change_requests
 from chalicelib.domain.templates.build import (
     INTERNAL,
     PDF,
@@ -21,6 +22,7 @@ PURCHASE_V1 = WorkflowTemplate(
     workflow="purchase",
     version=1,
     title="Home purchase",
+    change_requests=change_requests.PURCHASE,
     key_dates=(
         key_date("offer_accepted", "Offer accepted"),
         key_date("earnest_money_due", "Earnest money due", "offer_accepted", 3),
