@@ -37,7 +37,8 @@ def test_every_handler_of_the_interface_is_deployed(dev: dict[str, Any]) -> None
 def test_uploads_are_ingested_from_the_upload_queue_with_partial_batch_failures(dev: dict[str, Any]) -> None:
     event = _event(dev, "ingest_uploads")
     assert event["Type"] == "SQS"
-    assert "threshold-dev-uploads" in json.dumps(event["Properties"]["Queue"])
+    # the queue itself, not an ARN built from its name (so the mapping waits for the queue)
+    assert refers_to(event["Properties"]["Queue"], _queue_id(dev, "threshold-dev-uploads"))
     assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     # the queue hides a message 6× longer than the function may run, as Lambda advises
     timeout = functions(dev)["ingest_uploads"]["Properties"]["Timeout"]
@@ -63,7 +64,8 @@ def test_ses_feedback_is_subscribed_to_the_feedback_topic_and_failures_are_kept(
     fn = functions(dev)["ses_feedback"]
     event = _event(dev, "ses_feedback")
     assert event["Type"] == "SNS"
-    assert "threshold-dev-ses-feedback" in json.dumps(event["Properties"]["Topic"])
+    (topic_id,) = [k for k, v in resources(dev, "AWS::SNS::Topic").items() if "ses-feedback" in json.dumps(v)]
+    assert event["Properties"]["Topic"] == {"Ref": topic_id}  # the topic itself: subscribed after it exists
     assert refers_to(
         fn["Properties"]["DeadLetterQueue"]["TargetArn"], _queue_id(dev, "threshold-dev-async-dlq")
     )

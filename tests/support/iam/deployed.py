@@ -37,6 +37,9 @@ class Template:
     def __init__(self, body: Mapping[str, Any]) -> None:
         self.body = body
         self.resources: Mapping[str, Any] = body["Resources"]
+        # a suite records thousands of calls on a few roles and resources: resolve each policy once
+        self._identity: dict[str, list[dict[str, Any]]] = {}
+        self._resource: dict[str, tuple[list[dict[str, Any]], bool]] = {}
 
     # -- physical identities -----------------------------------------------------------------------
 
@@ -144,6 +147,11 @@ class Template:
 
     def identity_statements(self, role_arn: str) -> list[dict[str, Any]]:
         """The statements of every policy attached to the role (inline policies of the role itself too)."""
+        if role_arn not in self._identity:
+            self._identity[role_arn] = self._identity_statements(role_arn)
+        return self._identity[role_arn]
+
+    def _identity_statements(self, role_arn: str) -> list[dict[str, Any]]:
         statements: list[dict[str, Any]] = []
         for logical_id, body in self.resources.items():
             props = body.get("Properties", {})
@@ -160,6 +168,11 @@ class Template:
 
     def resource_statements(self, arn: str) -> tuple[list[dict[str, Any]], bool]:
         """The policy of the bucket, queue, topic or key `arn` belongs to; whether it is a key policy."""
+        if arn not in self._resource:
+            self._resource[arn] = self._resource_statements(arn)
+        return self._resource[arn]
+
+    def _resource_statements(self, arn: str) -> tuple[list[dict[str, Any]], bool]:
         for logical_id, body in self.resources.items():
             props = body.get("Properties", {})
             kind = body["Type"]
