@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 from chalice.app import Request
 
-from chalicelib.api.http import as_response, etag, expected_version, page, page_params, query_param, route
+from chalicelib.api.http import Answer, etag, expected_version, page, page_params, query_param, route
+from chalicelib.domain import responses as out
 from chalicelib.domain.access import Caller, DealAccess
 from chalicelib.domain.views import Workspace, deal_summary_view, deal_view
 from chalicelib.services import deal_edits, transitions
@@ -19,16 +20,15 @@ if TYPE_CHECKING:
 deals = Blueprint(__name__)
 
 
-def workspace_response(ws: Workspace, access: DealAccess, status: int = 200) -> Response:
-    response = as_response(deal_view(ws, access), status)
-    response.headers["ETag"] = etag(ws.deal.version)
-    if status == 201:
-        response.headers["Location"] = f"/v1/deals/{ws.deal.deal_id}"
-    return response
+def workspace_response(ws: Workspace, access: DealAccess, created: bool = False) -> Answer[out.Deal]:
+    headers = {"ETag": etag(ws.deal.version)}
+    if created:
+        headers["Location"] = f"/v1/deals/{ws.deal.deal_id}"
+    return Answer(deal_view(ws, access), headers)
 
 
 @route(deals, "/v1/deals", "GET", summary="My deals, newest activity first (staff may filter)")
-def list_deals(caller: Caller, request: Request) -> dict[str, Any]:
+def list_deals(caller: Caller, request: Request) -> out.Page[out.DealSummary]:
     limit, cursor = page_params(request)
     found, next_cursor = deal_service.list_deals(
         caller,
@@ -42,13 +42,13 @@ def list_deals(caller: Caller, request: Request) -> dict[str, Any]:
 
 
 @route(deals, "/v1/deals", "POST", summary="Open a deal from a workflow template", body="NewDeal", status=201)
-def create_deal(caller: Caller, body: NewDeal) -> Response:
+def create_deal(caller: Caller, body: NewDeal) -> Answer[out.Deal]:
     ws, access = deal_service.create_deal(caller, body)
-    return workspace_response(ws, access, status=201)
+    return workspace_response(ws, access, created=True)
 
 
 @route(deals, "/v1/deals/{deal_id}", "GET", summary="A deal's workspace, filtered for the caller")
-def get_deal(caller: Caller, deal_id: str) -> Response:
+def get_deal(caller: Caller, deal_id: str) -> Answer[out.Deal]:
     ws, access = deal_service.get_workspace(caller, deal_id)
     return workspace_response(ws, access)
 
@@ -56,7 +56,7 @@ def get_deal(caller: Caller, deal_id: str) -> Response:
 @route(
     deals, "/v1/deals/{deal_id}", "PATCH", summary="Edit details and key dates (If-Match)", body="DealPatch"
 )
-def patch_deal(caller: Caller, request: Request, deal_id: str, body: DealPatch) -> Response:
+def patch_deal(caller: Caller, request: Request, deal_id: str, body: DealPatch) -> Answer[out.Deal]:
     ws, access = deal_edits.update_deal(caller, deal_id, body, expected_version(request))
     return workspace_response(ws, access)
 
@@ -68,7 +68,7 @@ def patch_deal(caller: Caller, request: Request, deal_id: str, body: DealPatch) 
     summary="Move the deal to another stage (definition of done, or an override with a reason)",
     body="TransitionIn",
 )
-def transition(caller: Caller, request: Request, deal_id: str, body: TransitionIn) -> Response:
+def transition(caller: Caller, request: Request, deal_id: str, body: TransitionIn) -> Answer[out.Deal]:
     version = expected_version(request) if request.headers.get("if-match") else None
     ws, access = transitions.transition(caller, deal_id, body, version)
     return workspace_response(ws, access)

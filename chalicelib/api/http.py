@@ -10,7 +10,7 @@ import inspect
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
@@ -27,6 +27,7 @@ from chalicelib.domain.errors import (
     PayloadTooLarge,
     PreconditionRequired,
 )
+from chalicelib.domain.responses import Page
 from chalicelib.observability import logger
 from chalicelib.services.principals import caller_for
 from chalicelib.store import idempotency
@@ -40,6 +41,16 @@ _IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 
 @dataclass(frozen=True)
+class Answer[T]:
+    """A view's body with the headers it sets (ETag, Location). A view returns its body (a TypedDict of
+    `domain/responses.py`) or an Answer of it: either way its return annotation names the response schema
+    the OpenAPI document publishes (api/openapi.py)."""
+
+    body: T
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class RouteSpec:
     method: str
     path: str
@@ -48,6 +59,7 @@ class RouteSpec:
     body: str | None  # a request model of chalicelib.domain.commands, by name
     status: int
     tag: str
+    view: Callable[..., Any]  # its return annotation is the response schema (api/openapi.py)
 
     def body_model(self) -> type[BaseModel] | None:
         """Request models (and pydantic) load on first use, not at cold start (docs/BENCHMARKS.md)."""
@@ -73,7 +85,7 @@ def route(
     status: int = 200,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
-        spec = RouteSpec(method, path, summary, auth, body, status, bp._import_name.rsplit(".", 1)[-1])
+        spec = RouteSpec(method, path, summary, auth, body, status, bp._import_name.rsplit(".", 1)[-1], view)
         ROUTES.append(spec)
         wants = set(inspect.signature(view).parameters)
 
@@ -158,7 +170,11 @@ def parse_body(raw: bytes, model: type[BaseModel]) -> Any:
 def as_response(result: Any, status: int = 200) -> Response:
     if isinstance(result, Response):
         return result
-    return Response(body=result, status_code=status, headers={"Content-Type": "application/json"})
+    headers: dict[str, str | list[str]] = {"Content-Type": "application/json"}
+    if isinstance(result, Answer):
+        headers.update(result.headers)
+        result = result.body
+    return Response(body=result, status_code=status, headers=headers)
 
 
 def page_params(request: Request) -> tuple[int, str | None]:
@@ -178,7 +194,7 @@ def query_param(request: Request, name: str) -> str | None:
     return value or None
 
 
-def page(items: list[dict[str, Any]], next_cursor: str | None) -> dict[str, Any]:
+def page[T](items: list[T], next_cursor: str | None) -> Page[T]:
     return {"items": items, "next_cursor": next_cursor}
 
 
