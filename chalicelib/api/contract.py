@@ -61,10 +61,21 @@ REQUEST_EXAMPLES = routes.REQUEST_EXAMPLES
 OPTIONAL_BODIES = routes.OPTIONAL_BODIES
 
 AUTH_ERRORS = {
-    401: ["missing_token", "invalid_token", "token_expired", "invalid_audience", "invalid_issuer"],
+    401: [
+        "missing_token",
+        "invalid_token",
+        "token_expired",
+        "invalid_audience",
+        "invalid_issuer",
+        "email_not_verified",
+    ],
     403: ["account_deactivated"],
 }
-BODY_ERRORS = {400: ["malformed_json", "missing_body"], 422: ["invalid_fields"]}
+BODY_ERRORS = {
+    400: ["malformed_json", "missing_body"],
+    415: ["unsupported_media_type"],
+    422: ["invalid_fields"],
+}
 PAGE_ERRORS = {400: ["invalid_cursor"], 422: ["invalid_limit"]}
 IF_MATCH_ERRORS = {400: ["invalid_if_match"], 412: ["stale_version"]}
 IDEMPOTENCY_ERRORS = {

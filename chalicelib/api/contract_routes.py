@@ -82,7 +82,119 @@ QUERY: dict[Route, tuple[tuple[str, bool, dict[str, Any], str], ...]] = {
 
 # The codes a route's own rules raise, beyond those api/contract.py derives.
 _DEAL_REFUSALS = {403: ["forbidden"], 404: ["not_found"]}
-ROUTE_ERRORS: dict[Route, dict[int, list[str]]] = {}
+_UNKNOWN_WORKFLOW = {422: ["unknown_workflow"]}
+_OPS = {422: ["org_id_required"]}
+ROUTE_ERRORS: dict[Route, dict[int, list[str]]] = {
+    ("GET", DEALS): {403: ["forbidden"], 404: ["not_found"], 422: ["org_id_required", "workflow_required"]},
+    ("POST", DEALS): {
+        403: ["staff_only", "no_active_lease"],
+        404: ["not_found"],
+        409: ["external_id_taken"],
+        422: ["org_id_required", "unknown_workflow", "unknown_key_date", "duplicate_party", "unknown_stage"],
+    },
+    ("PATCH", DEAL): {
+        412: ["stale_version"],
+        422: ["unknown_key_date", "title_required", "property_required"],
+    },
+    ("POST", TRANSITIONS): {
+        403: ["override_not_allowed"],
+        409: ["definition_of_done_unmet", "not_the_next_stage", "deal_closed", "already_in_stage"],
+        422: ["reason_required", "unknown_stage"],
+    },
+    ("POST", TASKS): {
+        409: ["deal_closed"],
+        422: [
+            "unknown_dependency",
+            "dependency_cycle",
+            "unknown_task_template",
+            "unknown_stage",
+            "not_a_party",
+        ],
+    },
+    ("PATCH", TASK): {
+        403: ["not_your_task", "owner_may_only_complete"],
+        409: ["already_answered", "deal_closed", "dependencies_open", "task_changed"],
+        422: [
+            "dependency_cycle",
+            "unknown_dependency",
+            "proof_required",
+            "invalid_proof",
+            "invalid_status",
+            "not_a_work_order",
+            "not_a_party",
+            "reason_required",
+            "unknown_stage",
+        ],
+    },
+    ("POST", PARTIES): {409: ["already_a_party"]},
+    ("DELETE", PARTY): {403: ["cannot_revoke_self"]},
+    ("POST", MESSAGES): {403: ["parties_only", "work_order_only"], 422: ["not_a_party"]},
+    ("POST", REQUESTS): {
+        409: ["deal_closed"],
+        422: ["unknown_document_template", "type_and_label_required", "unknown_stage", "not_a_party"],
+    },
+    ("POST", UPLOADS): {
+        403: ["not_a_target"],
+        409: ["request_closed"],
+        413: ["file_too_large"],
+        422: ["empty_file", "type_not_accepted", "unsupported_type"],
+    },
+    ("POST", "/v1/deals/{deal_id}/documents/{document_id}/review"): {
+        409: ["not_awaiting_review", "request_closed"],
+        422: ["reason_required"],
+    },
+    ("GET", "/v1/deals/{deal_id}/documents/{document_id}/download"): {
+        409: ["scan_pending", "scan_failed"],
+        503: ["storage_unavailable"],
+    },
+    ("GET", "/v1/admin/review-queue"): _OPS,
+    ("PATCH", "/v1/admin/deals/{deal_id}/documents/{document_id}"): {
+        409: ["nothing_to_correct", "not_awaiting_review"],
+        412: ["stale_version"],
+        422: ["nothing_to_correct", "unknown_document_template"],
+    },
+    ("POST", "/v1/admin/deals/{deal_id}/activity-export"): {
+        422: ["invalid_range", "range_too_long", "export_too_large"],
+        503: ["storage_unavailable"],
+    },
+    ("POST", "/v1/admin/activity-export"): {
+        422: ["org_id_required", "invalid_range", "range_too_long", "export_too_large"],
+        503: ["storage_unavailable"],
+    },
+    ("GET", "/v1/admin/pipeline"): {422: ["org_id_required", "workflow_required", "unknown_workflow"]},
+    ("GET", "/v1/admin/activity"): _OPS,
+    ("GET", "/v1/admin/reports/{name}"): {
+        422: ["org_id_required", "unknown_workflow", "invalid_date", "report_too_large"]
+    },
+    ("POST", "/v1/admin/users/{user_id}/deactivate"): {403: ["cannot_manage_self", "shared_user"]},
+    ("POST", "/v1/admin/users/{user_id}/reactivate"): {403: ["cannot_manage_self", "shared_user"]},
+    ("PUT", "/v1/admin/users/{user_id}/staff-role"): {403: ["cannot_manage_self", "shared_user"]},
+    ("POST", "/v1/admin/tasks/reassign"): {
+        422: ["same_user", "unknown_user", "user_inactive", "org_id_required"]
+    },
+    ("POST", "/v1/admin/invitations/{invitation_id}/resend"): {
+        409: ["invitation_already_used", "invitation_revoked"]
+    },
+    ("DELETE", "/v1/admin/invitations/{invitation_id}"): {
+        409: ["invitation_already_used", "invitation_revoked"],
+        422: ["invalid_reason"],
+    },
+    ("POST", "/v1/admin/notifications/{notification_id}/resend"): {409: ["conflict"]},
+    ("GET", "/v1/admin/orgs/{org_id}/notification-rules"): {},
+    ("PUT", "/v1/admin/orgs/{org_id}/notification-rules"): {422: ["unknown_event_type"]},
+    ("GET", "/v1/invitations/{token}"): {404: ["invitation_not_found"]},
+    ("POST", "/v1/invitations/{token}/accept"): {
+        403: ["invitation_email_mismatch"],
+        404: ["invitation_not_found"],
+        409: ["invitation_already_used", "invitation_revoked", "invitation_expired"],
+    },
+    ("PUT", "/v1/me/preferences"): {
+        412: ["stale_version"],
+        422: ["unknown_time_zone", "unknown_category", "invalid_time"],
+    },
+    ("POST", "/v1/notifications/{notification_id}/read"): {404: ["not_found"]},
+    ("POST", "/v1/unsubscribe/{token}"): {404: ["invalid_link"]},
+}
 
 
 def route_errors(method: str, path: str) -> dict[int, list[str]]:

@@ -10,6 +10,7 @@ from chalice.test import Client
 
 from app import app
 from devstack.localauth import LocalSigner
+from tests.support import contract
 
 
 @dataclass
@@ -59,6 +60,7 @@ class Api:
         response = self._client.http.request(
             method, path, headers=sent, body=body if body is not None else b""
         )
+        contract.check(method, path, response.status_code, response.body)
         return Reply(response.status_code, dict(response.headers), response.body)
 
     def get(self, path: str, **kwargs: Any) -> Reply:
