@@ -38,7 +38,13 @@ class ChaliceWSGI:
         return [payload]
 
 
-class _QuietHandler(WSGIRequestHandler):
+class _Handler(WSGIRequestHandler):
+    def get_environ(self) -> dict[str, Any]:
+        environ = super().get_environ()
+        if self.headers.get("content-type") is None:
+            environ.pop("CONTENT_TYPE", None)  # wsgiref says text/plain; the client sent none
+        return environ
+
     def log_message(self, format: str, *args: Any) -> None:  # the app logs each request itself
         pass
 
@@ -47,7 +53,7 @@ class _QuietHandler(WSGIRequestHandler):
 def serving(app: Chalice) -> Iterator[str]:
     """The app on an ephemeral loopback port, in a thread of this process (so moto's in-process mock still
     answers its AWS calls); yields the base URL."""
-    server = make_server("127.0.0.1", 0, ChaliceWSGI(app), handler_class=_QuietHandler)
+    server = make_server("127.0.0.1", 0, ChaliceWSGI(app), handler_class=_Handler)
     thread = threading.Thread(target=server.serve_forever, name="wsgi-test-server", daemon=True)
     thread.start()
     try:
