@@ -132,8 +132,8 @@ def query_parameters(method: str, path: str) -> list[dict[str, Any]]:
                 "name": "cursor",
                 "in": "query",
                 "required": False,
-                "description": "The `next_cursor` of the previous page of this list",
-                "schema": {"type": "string", "minLength": 1},
+                "description": "The `next_cursor` of the previous page of this list (anything else is a 400)",
+                "schema": {"type": "string"},
             },
         ]
     for name, required, schema, description in routes.QUERY.get((method, path), ()):

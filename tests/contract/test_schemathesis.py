@@ -13,9 +13,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from schemathesis.config import SchemathesisConfig
 
 from app import app
+from chalicelib.config import settings
+from devstack import resources
 from tests.conftest import SIGNER
 from tests.support.wsgi import serving
 
@@ -82,8 +85,18 @@ def _run(base_url: str, token: str) -> Figures:
     return figures
 
 
-def test_schemathesis_finds_no_failure(seeded):
-    # Given the demo data and a coordinator's token
+@pytest.fixture
+def documents_bucket(seeded) -> None:
+    """Exports and upload forms write to the documents bucket, as in local mode."""
+    import boto3
+
+    s3 = boto3.client("s3", region_name=settings().region)
+    if settings().documents_bucket not in {b["Name"] for b in s3.list_buckets().get("Buckets", [])}:
+        resources.create_documents_storage(settings())
+
+
+def test_schemathesis_finds_no_failure(documents_bucket):
+    # Given the demo data, the documents bucket and a coordinator's token
     token = SIGNER.mint(CALLER)
     logging.getLogger("threshold").setLevel(logging.WARNING)  # one access-log line per case is noise here
     try:
