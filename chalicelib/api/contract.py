@@ -59,6 +59,7 @@ PATH_PARAMETERS = {
 DESCRIPTIONS = routes.DESCRIPTIONS
 REQUEST_EXAMPLES = routes.REQUEST_EXAMPLES
 OPTIONAL_BODIES = routes.OPTIONAL_BODIES
+IF_NONE_MATCH = routes.IF_NONE_MATCH
 
 AUTH_ERRORS = {
     401: [
@@ -156,6 +157,16 @@ def header_parameters(spec: RouteSpec) -> list[dict[str, Any]]:
                 + ("" if routes.IF_MATCH[key] else " (optional here: without it, no check)"),
                 "schema": {"type": "string"},
                 "example": '"1"',
+            }
+        )
+    if key in routes.IF_NONE_MATCH:
+        params.append(
+            {
+                "name": "If-None-Match",
+                "in": "header",
+                "required": False,
+                "description": "The ETag last read: 304 Not Modified (no body) while it is current",
+                "schema": {"type": "string"},
             }
         )
     if spec.method == "POST" and spec.auth:

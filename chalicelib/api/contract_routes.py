@@ -41,6 +41,8 @@ ETAG: set[Route] = {
     ("PATCH", TASK),
 }
 LOCATION: set[Route] = {("POST", DEALS), ("POST", REQUESTS)}
+# GETs that answer 304 Not Modified when If-None-Match names the current ETag (none yet).
+IF_NONE_MATCH: set[Route] = set()
 NO_STORE: set[Route] = {("GET", "/v1/health"), ("GET", "/v1/openapi.json")}
 OPTIONAL_BODIES: dict[Route, str] = {
     ("POST", "/v1/admin/notifications/{notification_id}/resend"): "NotificationResendIn"

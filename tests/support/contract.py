@@ -44,6 +44,8 @@ def _validator(method: str, template: str, status: str) -> Draft202012Validator 
     response = doc["paths"][template][method]["responses"].get(status)
     if response is None:
         return None
+    if "content" not in response:  # e.g. 304 Not Modified: no body at all
+        return Draft202012Validator({"type": "null"})
     schema = response["content"]["application/json"]["schema"]
     return Draft202012Validator({**schema, "components": doc["components"]})
 
