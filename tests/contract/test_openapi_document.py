@@ -130,13 +130,15 @@ def test_the_drift_check_refuses_a_field_the_schema_lacks(seeded, api, monkeypat
 
 
 def test_the_drift_check_refuses_an_undeclared_error_code(seeded, api, monkeypatch):
-    from chalicelib.domain.errors import Conflict
+    # Given a rule that starts refusing with a code the route does not declare (on a status it does)
+    from chalicelib.domain.errors import NotFound
     from chalicelib.services import deals as deal_service
 
     def refuse(*_args, **_kwargs):
-        raise Conflict("a refusal nobody declared", code="surprise_refusal")
+        raise NotFound("a refusal nobody declared", code="surprise_refusal")
 
     monkeypatch.setattr(deal_service, "get_workspace", refuse)
     deal_id = seeded.deals["park_purchase"].deal_id
+    # When an API test meets it / Then the contract check fails, naming the code
     with pytest.raises(contract.ContractBroken, match="surprise_refusal"):
         api.get(f"/v1/deals/{deal_id}", as_user="cora.coord@harbormain.example")
