@@ -134,7 +134,13 @@ ROUTE_ERRORS: dict[Route, dict[int, list[str]]] = {
     ("POST", MESSAGES): {403: ["parties_only", "work_order_only"], 422: ["not_a_party"]},
     ("POST", REQUESTS): {
         409: ["deal_closed"],
-        422: ["unknown_document_template", "type_and_label_required", "unknown_stage", "not_a_party"],
+        422: [
+            "unknown_document_template",
+            "type_and_label_required",
+            "unknown_stage",
+            "not_a_party",
+            "unsupported_type",
+        ],
     },
     ("POST", UPLOADS): {
         403: ["not_a_target"],

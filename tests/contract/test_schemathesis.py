@@ -51,7 +51,7 @@ def _config(token: str) -> SchemathesisConfig:
     examples = os.environ.get("THRESHOLD_SCHEMATHESIS_EXAMPLES")
     if examples:
         text = text.replace("max-examples = 5", f"max-examples = {int(examples)}")
-    max_time = int(os.environ.get("THRESHOLD_SCHEMATHESIS_MAX_TIME", "300"))
+    max_time = int(os.environ.get("THRESHOLD_SCHEMATHESIS_MAX_TIME", "180"))
     header = f'max-time = {max_time}\nheaders = {{ Authorization = "Bearer {token}" }}\n'
     return SchemathesisConfig.from_str(header + text)
 
