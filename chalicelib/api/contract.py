@@ -44,10 +44,10 @@ ERROR_SCHEMA: dict[str, Any] = {
 }
 
 PATH_PARAMETERS = {
-    "deal_id": "A deal's id (`d_…`)",
-    "task_id": "A task's id",
-    "request_id": "A document request's id",
-    "document_id": "A document version's id",
+    "deal_id": "A deal's id (`dl_…`)",
+    "task_id": "A task's id (`tk_…`)",
+    "request_id": "A document request's id (`rq_…`)",
+    "document_id": "A document version's id (`dc_…`)",
     "user_id": "A user's id (`u_…`)",
     "invitation_id": "An invitation's id",
     "notification_id": "A notification's id",
