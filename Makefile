@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint typecheck unit token bench clean venv runbook import sweep
+.PHONY: run test lint typecheck unit token bench clean venv runbook import sweep ts-client
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null || { echo "$(PYTHON) is required (Python 3.13)"; exit 1; }
@@ -21,8 +21,17 @@ venv: $(STAMP)
 run: venv
 	$(BIN)/python -m devstack.run
 
-## make test — lint, types, every test (unit, API, integration, events).
-test: lint typecheck unit
+## make test — lint, types, every test (unit, API, integration, events, the API contract).
+test: lint typecheck ts-client unit
+
+# The TypeScript client check (tests/contract/test_typescript_client.py) needs node and the pinned npm packages.
+TS_CLIENT := tools/ts-client
+$(TS_CLIENT)/node_modules/.installed: $(TS_CLIENT)/package.json $(TS_CLIENT)/package-lock.json
+	@command -v node >/dev/null 2>&1 || { echo "node (20 or newer) and npm are required: the API contract test type-checks a generated TypeScript client"; exit 1; }
+	cd $(TS_CLIENT) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+ts-client: $(TS_CLIENT)/node_modules/.installed
 
 lint: venv
 	$(BIN)/ruff check .
@@ -68,4 +77,4 @@ synth: venv
 	$(BIN)/python -m infra.synth
 
 clean:
-	rm -rf $(VENV) .local .mypy_cache .pytest_cache .ruff_cache infra/cdk.out
+	rm -rf $(VENV) .local .mypy_cache .pytest_cache .ruff_cache infra/cdk.out $(TS_CLIENT)/node_modules $(TS_CLIENT)/build

@@ -4,13 +4,15 @@ Rarely used: each view loads its service on first use, so the API's cold start d
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 
 from chalice import Blueprint
 from chalice.app import Request
 
 from chalicelib.api.http import page, page_params, parse_body, query_param, route
 from chalicelib.clock import now
+from chalicelib.domain import account_responses as acc
+from chalicelib.domain import responses as out
 from chalicelib.domain.access import Caller
 from chalicelib.domain.admin_views import managed_user_view, pipeline_item_view, staff_view
 from chalicelib.domain.roles import UserStatus
@@ -23,7 +25,7 @@ admin = Blueprint(__name__)
 
 
 @route(admin, "/v1/admin/users/{user_id}/deactivate", "POST", summary="Deactivate a user", body="ReasonIn")
-def deactivate_user(caller: Caller, user_id: str, body: ReasonIn) -> dict[str, Any]:
+def deactivate_user(caller: Caller, user_id: str, body: ReasonIn) -> acc.ManagedUser:
     from chalicelib.services import admin_users
 
     target = admin_users.set_status(caller, user_id, UserStatus.DEACTIVATED, body.reason)
@@ -31,7 +33,7 @@ def deactivate_user(caller: Caller, user_id: str, body: ReasonIn) -> dict[str, A
 
 
 @route(admin, "/v1/admin/users/{user_id}/reactivate", "POST", summary="Reactivate a user", body="ReasonIn")
-def reactivate_user(caller: Caller, user_id: str, body: ReasonIn) -> dict[str, Any]:
+def reactivate_user(caller: Caller, user_id: str, body: ReasonIn) -> acc.ManagedUser:
     from chalicelib.services import admin_users
 
     target = admin_users.set_status(caller, user_id, UserStatus.ACTIVE, body.reason)
@@ -45,7 +47,7 @@ def reactivate_user(caller: Caller, user_id: str, body: ReasonIn) -> dict[str, A
     summary="Change a staff role",
     body="StaffRoleChange",
 )
-def change_staff_role(caller: Caller, user_id: str, body: StaffRoleChange) -> dict[str, Any]:
+def change_staff_role(caller: Caller, user_id: str, body: StaffRoleChange) -> acc.StaffRoleChanged:
     from chalicelib.services import admin_users
 
     membership = admin_users.change_staff_role(caller, user_id, body.org_id, body.role, body.reason)
@@ -53,7 +55,7 @@ def change_staff_role(caller: Caller, user_id: str, body: StaffRoleChange) -> di
 
 
 @route(admin, "/v1/admin/pipeline", "GET", summary="Deals by workflow and stage, longest in stage first")
-def get_pipeline(caller: Caller, request: Request) -> dict[str, Any]:
+def get_pipeline(caller: Caller, request: Request) -> out.Page[out.PipelineItem]:
     from chalicelib.services import pipeline as pipeline_service
     from chalicelib.store.deals import summary_of
 
@@ -70,7 +72,7 @@ def get_pipeline(caller: Caller, request: Request) -> dict[str, Any]:
 
 
 @route(admin, "/v1/admin/activity", "GET", summary="The org's own log (user management, exports, imports)")
-def get_org_activity(caller: Caller, request: Request) -> dict[str, Any]:
+def get_org_activity(caller: Caller, request: Request) -> out.Page[out.ActivityEvent]:
     from chalicelib.services import pipeline as pipeline_service
 
     limit, cursor = page_params(request)
@@ -87,7 +89,7 @@ def get_org_activity(caller: Caller, request: Request) -> dict[str, Any]:
     summary="Move open tasks to a new owner, on one deal or across the org",
     body="TaskReassign",
 )
-def reassign_tasks(caller: Caller, body: TaskReassign) -> dict[str, Any]:
+def reassign_tasks(caller: Caller, body: TaskReassign) -> acc.Reassigned:
     from chalicelib.services import reassign as reassign_service
 
     result = reassign_service.reassign(
@@ -98,7 +100,7 @@ def reassign_tasks(caller: Caller, body: TaskReassign) -> dict[str, Any]:
         deal_id=body.deal_id,
         org_id=body.org_id,
     )
-    return result.as_dict()
+    return cast("acc.Reassigned", result.as_dict())
 
 
 @route(
@@ -108,7 +110,7 @@ def reassign_tasks(caller: Caller, body: TaskReassign) -> dict[str, Any]:
     summary="Send a notification again (a new notification; the original is unchanged)",
     status=201,
 )
-def resend_notification(caller: Caller, notification_id: str, request: Request) -> dict[str, Any]:
+def resend_notification(caller: Caller, notification_id: str, request: Request) -> acc.AdminNotification:
     """The body is optional: `{"reason"?}` or nothing at all."""
     from chalicelib.domain import commands
     from chalicelib.domain.notification_views import admin_notification_view

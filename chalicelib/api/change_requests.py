@@ -12,6 +12,7 @@ from chalice.app import Request
 from chalicelib.api.http import page, page_params, query_param, route
 from chalicelib.domain.change_request_views import ChangeRequestOut, change_request_view
 from chalicelib.domain.errors import Invalid
+from chalicelib.domain.responses import Page
 from chalicelib.services import change_requests as service
 
 if TYPE_CHECKING:
@@ -60,13 +61,13 @@ def submit(caller: Caller, deal_id: str, body: NewChangeRequest) -> ChangeReques
     "GET",
     summary="The deal's change requests, newest first",
 )
-def list_requests(caller: Caller, request: Request, deal_id: str) -> dict[str, Any]:
+def list_requests(caller: Caller, request: Request, deal_id: str) -> Page[ChangeRequestOut]:
     limit, cursor = page_params(request)
     found = service.list_requests(
         caller, deal_id, status=query_param(request, "status"), limit=limit, cursor=cursor
     )
     return page(
-        [dict(change_request_view(c, found.ws.parties, found.access)) for c in found.items], found.next_cursor
+        [change_request_view(c, found.ws.parties, found.access) for c in found.items], found.next_cursor
     )
 
 

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 from chalice.app import Request
 
 from chalicelib.api.http import (
-    as_response,
+    Answer,
     expected_version,
     not_modified,
-    not_modified_response,
     page,
     page_params,
     query_param,
     route,
     workspace_etag,
 )
+from chalicelib.domain import responses as out
 from chalicelib.domain.access import Caller, DealAccess
 from chalicelib.domain.views import Workspace, deal_summary_view, deal_view
 from chalicelib.services import deal_edits, transitions
@@ -30,22 +30,21 @@ deals = Blueprint(__name__)
 
 
 def workspace_response(
-    ws: Workspace, access: DealAccess, status: int = 200, request: Request | None = None
-) -> Response:
+    ws: Workspace, access: DealAccess, created: bool = False, request: Request | None = None
+) -> Answer[out.Deal]:
     """The workspace with its ETag; a GET whose If-None-Match names it is a 304 without a body."""
     body = deal_view(ws, access)
     tag = workspace_etag(ws.deal.version, body)
+    headers = {"ETag": tag}
     if request is not None and not_modified(request, tag):
-        return not_modified_response(tag)
-    response = as_response(body, status)
-    response.headers["ETag"] = tag
-    if status == 201:
-        response.headers["Location"] = f"/v1/deals/{ws.deal.deal_id}"
-    return response
+        return Answer(body, headers, not_modified=True)
+    if created:
+        headers["Location"] = f"/v1/deals/{ws.deal.deal_id}"
+    return Answer(body, headers)
 
 
 @route(deals, "/v1/deals", "GET", summary="My deals, newest activity first (staff may filter)")
-def list_deals(caller: Caller, request: Request) -> dict[str, Any]:
+def list_deals(caller: Caller, request: Request) -> out.Page[out.DealSummary]:
     limit, cursor = page_params(request)
     found, next_cursor = deal_service.list_deals(
         caller,
@@ -59,13 +58,13 @@ def list_deals(caller: Caller, request: Request) -> dict[str, Any]:
 
 
 @route(deals, "/v1/deals", "POST", summary="Open a deal from a workflow template", body="NewDeal", status=201)
-def create_deal(caller: Caller, body: NewDeal) -> Response:
+def create_deal(caller: Caller, body: NewDeal) -> Answer[out.Deal]:
     ws, access = deal_service.create_deal(caller, body)
-    return workspace_response(ws, access, status=201)
+    return workspace_response(ws, access, created=True)
 
 
 @route(deals, "/v1/deals/{deal_id}", "GET", summary="A deal's workspace, filtered for the caller")
-def get_deal(caller: Caller, request: Request, deal_id: str) -> Response:
+def get_deal(caller: Caller, request: Request, deal_id: str) -> Answer[out.Deal]:
     ws, access = deal_service.get_workspace(caller, deal_id)
     return workspace_response(ws, access, request=request)
 
@@ -73,7 +72,7 @@ def get_deal(caller: Caller, request: Request, deal_id: str) -> Response:
 @route(
     deals, "/v1/deals/{deal_id}", "PATCH", summary="Edit details and key dates (If-Match)", body="DealPatch"
 )
-def patch_deal(caller: Caller, request: Request, deal_id: str, body: DealPatch) -> Response:
+def patch_deal(caller: Caller, request: Request, deal_id: str, body: DealPatch) -> Answer[out.Deal]:
     ws, access = deal_edits.update_deal(caller, deal_id, body, expected_version(request, workspace=True))
     return workspace_response(ws, access)
 
@@ -85,7 +84,7 @@ def patch_deal(caller: Caller, request: Request, deal_id: str, body: DealPatch) 
     summary="Move the deal to another stage (definition of done, or an override with a reason)",
     body="TransitionIn",
 )
-def transition(caller: Caller, request: Request, deal_id: str, body: TransitionIn) -> Response:
+def transition(caller: Caller, request: Request, deal_id: str, body: TransitionIn) -> Answer[out.Deal]:
     version = expected_version(request, workspace=True) if request.headers.get("if-match") else None
     ws, access = transitions.transition(caller, deal_id, body, version)
     return workspace_response(ws, access)

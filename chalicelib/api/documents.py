@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 from chalice.app import Request
 
 from chalicelib import clock
-from chalicelib.api.http import as_response, etag, page, page_params, query_param, route
+from chalicelib.api.http import Answer, etag, page, page_params, query_param, route
+from chalicelib.domain import account_responses as acc
+from chalicelib.domain import responses as out
 from chalicelib.domain.access import Caller
 from chalicelib.domain.views import document_request_view, document_view, review_queue_view, upload_view
 from chalicelib.services import document_requests as request_service
@@ -21,7 +23,7 @@ documents = Blueprint(__name__)
 
 
 @route(documents, "/v1/deals/{deal_id}/document-requests", "GET", summary="A deal's document requests")
-def list_requests(caller: Caller, deal_id: str) -> dict[str, Any]:
+def list_requests(caller: Caller, deal_id: str) -> out.Page[out.DocumentRequest]:
     found, _ = request_service.list_requests(caller, deal_id)
     return page([document_request_view(r, docs) for r, docs in found], None)
 
@@ -34,12 +36,10 @@ def list_requests(caller: Caller, deal_id: str) -> dict[str, Any]:
     body="NewDocumentRequest",
     status=201,
 )
-def create_request(caller: Caller, deal_id: str, body: NewDocumentRequest) -> Response:
+def create_request(caller: Caller, deal_id: str, body: NewDocumentRequest) -> Answer[out.DocumentRequest]:
     request, _ = request_service.create_request(caller, deal_id, body)
-    response = as_response(document_request_view(request, []), 201)
-    response.headers["ETag"] = etag(request.version)
-    response.headers["Location"] = f"/v1/deals/{deal_id}/document-requests/{request.request_id}"
-    return response
+    location = f"/v1/deals/{deal_id}/document-requests/{request.request_id}"
+    return Answer(document_request_view(request, []), {"ETag": etag(request.version), "Location": location})
 
 
 @route(
@@ -48,11 +48,9 @@ def create_request(caller: Caller, deal_id: str, body: NewDocumentRequest) -> Re
     "GET",
     summary="One document request with its versions (ETag: its version, for If-Match)",
 )
-def get_request(caller: Caller, deal_id: str, request_id: str) -> Response:
+def get_request(caller: Caller, deal_id: str, request_id: str) -> Answer[out.DocumentRequest]:
     request, versions = request_service.get_request(caller, deal_id, request_id)
-    response = as_response(document_request_view(request, versions))
-    response.headers["ETag"] = etag(request.version)
-    return response
+    return Answer(document_request_view(request, versions), {"ETag": etag(request.version)})
 
 
 @route(
@@ -61,7 +59,7 @@ def get_request(caller: Caller, deal_id: str, request_id: str) -> Response:
     "GET",
     summary="Where one upload is: issued, processing, accepted (its version) or refused (why)",
 )
-def get_upload(caller: Caller, deal_id: str, upload_id: str) -> dict[str, Any]:
+def get_upload(caller: Caller, deal_id: str, upload_id: str) -> out.Upload:
     form, state = request_service.upload_status(caller, deal_id, upload_id)
     return upload_view(form, state)
 
@@ -74,7 +72,7 @@ def get_upload(caller: Caller, deal_id: str, upload_id: str) -> dict[str, Any]:
     body="NewUpload",
     status=201,
 )
-def create_upload(caller: Caller, deal_id: str, request_id: str, body: NewUpload) -> dict[str, Any]:
+def create_upload(caller: Caller, deal_id: str, request_id: str, body: NewUpload) -> acc.UploadForm:
     post, form = request_service.issue_upload_form(caller, deal_id, request_id, body)
     return {
         "url": post["url"],
@@ -92,7 +90,7 @@ def create_upload(caller: Caller, deal_id: str, request_id: str, body: NewUpload
     summary="Approve or reject a submitted version",
     body="Review",
 )
-def review(caller: Caller, deal_id: str, document_id: str, body: Review) -> dict[str, Any]:
+def review(caller: Caller, deal_id: str, document_id: str, body: Review) -> acc.Reviewed:
     doc, request = document_service.review_document(caller, deal_id, document_id, body)
     return {**document_view(doc), "request": {"id": request.request_id, "status": request.status}}
 
@@ -103,7 +101,7 @@ def review(caller: Caller, deal_id: str, document_id: str, body: Review) -> dict
     "GET",
     summary="A short-lived download link; the view is recorded",
 )
-def download(caller: Caller, deal_id: str, document_id: str) -> dict[str, Any]:
+def download(caller: Caller, deal_id: str, document_id: str) -> acc.Download:
     found = document_service.download(caller, deal_id, document_id)
     return {
         "url": found.url,
@@ -113,7 +111,7 @@ def download(caller: Caller, deal_id: str, document_id: str) -> dict[str, Any]:
 
 
 @route(documents, "/v1/admin/review-queue", "GET", summary="Documents awaiting review, oldest first")
-def review_queue(caller: Caller, request: Request) -> dict[str, Any]:
+def review_queue(caller: Caller, request: Request) -> out.Page[out.QueuedDocument]:
     limit, cursor = page_params(request)
     docs, next_cursor = document_service.review_queue(
         caller, org_id=query_param(request, "org_id"), limit=limit, cursor=cursor
@@ -130,7 +128,7 @@ def review_queue(caller: Caller, request: Request) -> dict[str, Any]:
 )
 def correct_document(
     caller: Caller, deal_id: str, document_id: str, body: DocumentCorrection
-) -> dict[str, Any]:
+) -> out.Document:
     from chalicelib.services import document_corrections
 
     return document_view(document_corrections.correct_document(caller, deal_id, document_id, body))

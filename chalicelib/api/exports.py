@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from chalice import Blueprint
 
 from chalicelib.api.http import route
 from chalicelib.clock import iso
 from chalicelib.domain.access import Caller
+from chalicelib.domain.account_responses import ActivityExport
 
 if TYPE_CHECKING:
     from chalicelib.domain.commands import ActivityExportIn
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 exports = Blueprint(__name__)
 
 
-def export_view(export: Export) -> dict[str, Any]:
+def export_view(export: Export) -> ActivityExport:
     return {
         "id": export.export_id,
         "url": export.url,
@@ -37,7 +38,7 @@ def export_view(export: Export) -> dict[str, Any]:
     body="ActivityExportIn",
     status=201,
 )
-def export_deal_activity(caller: Caller, deal_id: str, body: ActivityExportIn) -> dict[str, Any]:
+def export_deal_activity(caller: Caller, deal_id: str, body: ActivityExportIn) -> ActivityExport:
     from chalicelib.services import exports as export_service  # rarely used: loaded on first use
 
     return export_view(export_service.export_deal(caller, deal_id, body.format, body.from_, body.to))
@@ -51,7 +52,7 @@ def export_deal_activity(caller: Caller, deal_id: str, body: ActivityExportIn) -
     body="ActivityExportIn",
     status=201,
 )
-def export_org_activity(caller: Caller, body: ActivityExportIn) -> dict[str, Any]:
+def export_org_activity(caller: Caller, body: ActivityExportIn) -> ActivityExport:
     from chalicelib.services import exports as export_service
 
     return export_view(export_service.export_org(caller, body.org_id, body.format, body.from_, body.to))

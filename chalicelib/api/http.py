@@ -11,7 +11,7 @@ import inspect
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
@@ -29,6 +29,7 @@ from chalicelib.domain.errors import (
     PreconditionRequired,
     Unavailable,
 )
+from chalicelib.domain.responses import Page
 from chalicelib.observability import logger
 from chalicelib.services.principals import caller_for
 from chalicelib.store import idempotency
@@ -45,6 +46,18 @@ _VERSION = re.compile(r"[0-9]{1,12}")
 
 
 @dataclass(frozen=True)
+class Answer[T]:
+    """A view's body with the headers it sets (ETag, Location). A view returns its body (a TypedDict of
+    `domain/responses.py`) or an Answer of it: either way its return annotation names the response schema
+    the OpenAPI document publishes (api/openapi.py)."""
+
+    body: T
+    headers: dict[str, str] = field(default_factory=dict)
+    # If-None-Match named the current representation: a 304 with the headers and no body
+    not_modified: bool = False
+
+
+@dataclass(frozen=True)
 class RouteSpec:
     method: str
     path: str
@@ -53,6 +66,7 @@ class RouteSpec:
     body: str | None  # a request model of chalicelib.domain.commands, by name
     status: int
     tag: str
+    view: Callable[..., Any]  # its return annotation is the response schema (api/openapi.py)
 
     def body_model(self) -> type[BaseModel] | None:
         """Request models (and pydantic) load on first use, not at cold start (docs/BENCHMARKS.md)."""
@@ -78,7 +92,7 @@ def route(
     status: int = 200,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
-        spec = RouteSpec(method, path, summary, auth, body, status, bp._import_name.rsplit(".", 1)[-1])
+        spec = RouteSpec(method, path, summary, auth, body, status, bp._import_name.rsplit(".", 1)[-1], view)
         ROUTES.append(spec)
         wants = set(inspect.signature(view).parameters)
 
@@ -192,7 +206,13 @@ def _refuse_duplicate_keys(raw: bytes) -> None:
 def as_response(result: Any, status: int = 200) -> Response:
     if isinstance(result, Response):
         return result
-    return Response(body=result, status_code=status, headers={"Content-Type": "application/json"})
+    headers: dict[str, str | list[str]] = {"Content-Type": "application/json"}
+    if isinstance(result, Answer):
+        if result.not_modified:
+            return Response(body="", status_code=304, headers=dict(result.headers))
+        headers.update(result.headers)
+        result = result.body
+    return Response(body=result, status_code=status, headers=headers)
 
 
 def page_params(request: Request) -> tuple[int, str | None]:
@@ -213,7 +233,7 @@ def query_param(request: Request, name: str) -> str | None:
     return value or None
 
 
-def page(items: list[dict[str, Any]], next_cursor: str | None) -> dict[str, Any]:
+def page[T](items: list[T], next_cursor: str | None) -> Page[T]:
     return {"items": items, "next_cursor": next_cursor}
 
 
@@ -237,10 +257,6 @@ def not_modified(request: Request, tag: str) -> bool:
         return False
     wanted = {t.strip().removeprefix("W/") for t in header.split(",")}
     return "*" in wanted or tag in wanted
-
-
-def not_modified_response(tag: str) -> Response:
-    return Response(body="", status_code=304, headers={"ETag": tag})
 
 
 def expected_version(request: Request, *, workspace: bool = False) -> int:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalice import Blueprint
 from chalice.app import Request
 
 from chalicelib.api.http import query_param, route
 from chalicelib.clock import iso
+from chalicelib.domain import account_responses as acc
 from chalicelib.domain.access import Caller
 from chalicelib.domain.admin_views import invitation_view
 from chalicelib.domain.errors import Invalid
@@ -24,7 +23,7 @@ invitations = Blueprint(__name__)
     summary="What an invitation is for, before sign-in (no auth: the token is the credential)",
     auth=False,
 )
-def preview_invitation(token: str) -> dict[str, Any]:
+def preview_invitation(token: str) -> acc.InvitationPreview:
     from chalicelib.services import invitations as invitation_service
 
     found = invitation_service.preview(token)
@@ -38,7 +37,7 @@ def preview_invitation(token: str) -> dict[str, Any]:
 
 
 @route(invitations, "/v1/invitations/{token}/accept", "POST", summary="Accept an invitation (signed in)")
-def accept_invitation(caller: Caller, token: str) -> dict[str, Any]:
+def accept_invitation(caller: Caller, token: str) -> acc.InvitationAccepted:
     from chalicelib.services import invitations as invitation_service
 
     accepted = invitation_service.accept(caller, token)
@@ -56,7 +55,7 @@ def accept_invitation(caller: Caller, token: str) -> dict[str, Any]:
     "POST",
     summary="Send a new invitation link; the old one stops working",
 )
-def resend_invitation(caller: Caller, invitation_id: str) -> dict[str, Any]:
+def resend_invitation(caller: Caller, invitation_id: str) -> acc.Invitation:
     from chalicelib.services import invitations as invitation_service
 
     return invitation_view(invitation_service.resend(caller, invitation_id))
@@ -68,7 +67,7 @@ def resend_invitation(caller: Caller, invitation_id: str) -> dict[str, Any]:
     "DELETE",
     summary="Withdraw a pending invitation (optional ?reason=)",
 )
-def revoke_invitation(caller: Caller, request: Request, invitation_id: str) -> dict[str, Any]:
+def revoke_invitation(caller: Caller, request: Request, invitation_id: str) -> acc.Invitation:
     from chalicelib.services import invitations as invitation_service
 
     reason = query_param(request, "reason")

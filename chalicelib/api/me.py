@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalice import Blueprint
 
 from chalicelib.api.http import route
 from chalicelib.domain.access import Caller
+from chalicelib.domain.account_responses import Me
 
 me = Blueprint(__name__)
 
 
 @route(me, "/v1/me", "GET", summary="Who I am: identity, orgs and staff roles")
-def get_me(caller: Caller) -> dict[str, Any]:
+def get_me(caller: Caller) -> Me:
     user = caller.user
-    out: dict[str, Any] = {
+    out: Me = {
         "id": user.user_id,
         "email": user.email,
         "name": user.name,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from chalice import Blueprint
 from chalice.app import Request
 
 from chalicelib.api.http import page, page_params, route
+from chalicelib.domain import responses as out
 from chalicelib.domain.views import message_view
 from chalicelib.services import messages as message_service
 
@@ -21,7 +22,7 @@ messages = Blueprint(__name__)
 @route(
     messages, "/v1/deals/{deal_id}/messages", "GET", summary="Messages (and, for staff, notes), newest first"
 )
-def list_messages(caller: Caller, request: Request, deal_id: str) -> dict[str, Any]:
+def list_messages(caller: Caller, request: Request, deal_id: str) -> out.Page[out.Message]:
     limit, cursor = page_params(request)
     found, next_cursor, access = message_service.list_messages(caller, deal_id, limit=limit, cursor=cursor)
     return page([message_view(m, access) for m in found], next_cursor)
@@ -35,6 +36,6 @@ def list_messages(caller: Caller, request: Request, deal_id: str) -> dict[str, A
     body="NewMessage",
     status=201,
 )
-def post_message(caller: Caller, deal_id: str, body: NewMessage) -> dict[str, Any]:
+def post_message(caller: Caller, deal_id: str, body: NewMessage) -> out.Message:
     message, access = message_service.post_message(caller, deal_id, body)
     return message_view(message, access)

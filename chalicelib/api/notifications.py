@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 
 from chalice import Blueprint
 from chalice.app import Request
 
 from chalicelib.api.http import page, page_params, route
+from chalicelib.domain import account_responses as acc
+from chalicelib.domain import responses as out
 from chalicelib.domain.access import Caller
 from chalicelib.domain.notification_views import notification_view, preferences_view
 from chalicelib.services import notifications as service
@@ -19,7 +21,7 @@ notifications = Blueprint(__name__)
 
 
 @route(notifications, "/v1/me/preferences", "GET", summary="My notification preferences")
-def get_preferences(caller: Caller) -> dict[str, Any]:
+def get_preferences(caller: Caller) -> acc.Preferences:
     return preferences_view(service.preferences(caller))
 
 
@@ -30,20 +32,21 @@ def get_preferences(caller: Caller) -> dict[str, Any]:
     summary="Update notification preferences (the keys sent)",
     body="PreferencesPatch",
 )
-def put_preferences(caller: Caller, body: PreferencesPatch) -> dict[str, Any]:
+def put_preferences(caller: Caller, body: PreferencesPatch) -> acc.Preferences:
     return preferences_view(service.update_preferences(caller, body))
 
 
 @route(notifications, "/v1/notifications", "GET", summary="My in-app notifications, newest first")
-def list_notifications(caller: Caller, request: Request) -> dict[str, Any]:
+def list_notifications(caller: Caller, request: Request) -> out.Page[acc.Notification]:
     limit, cursor = page_params(request)
     items, next_cursor = service.feed(caller, limit=limit, cursor=cursor)
     return page([notification_view(n) for n in items], next_cursor)
 
 
 @route(notifications, "/v1/notifications/{notification_id}/read", "POST", summary="Mark a notification read")
-def read_notification(caller: Caller, notification_id: str) -> dict[str, Any]:
-    return service.mark_read(caller, notification_id)
+def read_notification(caller: Caller, notification_id: str) -> acc.ReadMarker:
+    service.mark_read(caller, notification_id)
+    return {"id": notification_id, "read": True}
 
 
 @route(
@@ -53,7 +56,7 @@ def read_notification(caller: Caller, notification_id: str) -> dict[str, Any]:
     summary="Stop email, from the link in any email (no login)",
     auth=False,
 )
-def unsubscribe(token: str) -> dict[str, Any]:
+def unsubscribe(token: str) -> acc.Unsubscribed:
     service.unsubscribe(token)
     return {"unsubscribed": ["email"]}
 
@@ -64,8 +67,8 @@ def unsubscribe(token: str) -> dict[str, Any]:
     "GET",
     summary="The org's overrides of the notification rules",
 )
-def get_org_rules(caller: Caller, org_id: str) -> dict[str, Any]:
-    return {"overrides": service.org_rules(caller, org_id)}
+def get_org_rules(caller: Caller, org_id: str) -> acc.NotificationRules:
+    return cast("acc.NotificationRules", {"overrides": service.org_rules(caller, org_id)})
 
 
 @route(
@@ -75,5 +78,5 @@ def get_org_rules(caller: Caller, org_id: str) -> dict[str, Any]:
     summary="Replace the org's overrides of the notification rules (admin)",
     body="NotificationRulesIn",
 )
-def put_org_rules(caller: Caller, org_id: str, body: NotificationRulesIn) -> dict[str, Any]:
-    return {"overrides": service.set_org_rules(caller, org_id, body)}
+def put_org_rules(caller: Caller, org_id: str, body: NotificationRulesIn) -> acc.NotificationRules:
+    return cast("acc.NotificationRules", {"overrides": service.set_org_rules(caller, org_id, body)})

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from chalice import Blueprint
 
 from chalicelib.api.http import route
+from chalicelib.domain import responses as out
 from chalicelib.domain.access import Caller
 from chalicelib.domain.views import party_view
 from chalicelib.services import parties as party_service
@@ -18,7 +19,7 @@ parties = Blueprint(__name__)
 
 
 @route(parties, "/v1/deals/{deal_id}/parties", "POST", summary="Invite a party", body="PartyIn", status=201)
-def add_party(caller: Caller, deal_id: str, body: PartyIn) -> dict[str, Any]:
+def add_party(caller: Caller, deal_id: str, body: PartyIn) -> out.Party:
     party, access = party_service.add_party(caller, deal_id, body)
     return party_view(party, access)
 
@@ -26,6 +27,6 @@ def add_party(caller: Caller, deal_id: str, body: PartyIn) -> dict[str, Any]:
 @route(
     parties, "/v1/deals/{deal_id}/parties/{user_id}", "DELETE", summary="Revoke a party, effective at once"
 )
-def revoke_party(caller: Caller, deal_id: str, user_id: str) -> dict[str, Any]:
+def revoke_party(caller: Caller, deal_id: str, user_id: str) -> out.Party:
     party, access = party_service.revoke_party(caller, deal_id, user_id)
     return party_view(party, access)

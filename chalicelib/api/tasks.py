@@ -3,12 +3,13 @@ work order)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 from chalice.app import Request
 
-from chalicelib.api.http import as_response, etag, expected_version, page, page_params, query_param, route
+from chalicelib.api.http import Answer, etag, expected_version, page, page_params, query_param, route
+from chalicelib.domain import responses as out
 from chalicelib.domain.views import task_view
 from chalicelib.services import tasks as task_service
 
@@ -20,10 +21,8 @@ if TYPE_CHECKING:
 tasks = Blueprint(__name__)
 
 
-def task_response(task: Task, status: int = 200) -> Response:
-    response = as_response(task_view(task), status)
-    response.headers["ETag"] = etag(task.version)
-    return response
+def task_response(task: Task) -> Answer[out.Task]:
+    return Answer(task_view(task), {"ETag": etag(task.version)})
 
 
 @route(
@@ -32,7 +31,7 @@ def task_response(task: Task, status: int = 200) -> Response:
     "GET",
     summary="The deal's tasks the caller may see, soonest due first",
 )
-def list_tasks(caller: Caller, request: Request, deal_id: str) -> dict[str, Any]:
+def list_tasks(caller: Caller, request: Request, deal_id: str) -> out.Page[out.Task]:
     limit, cursor = page_params(request)
     found = task_service.list_tasks(
         caller, deal_id, status=query_param(request, "status"), limit=limit, cursor=cursor
@@ -41,11 +40,10 @@ def list_tasks(caller: Caller, request: Request, deal_id: str) -> dict[str, Any]
 
 
 @route(tasks, "/v1/deals/{deal_id}/tasks", "POST", summary="Add a task", body="NewTask", status=201)
-def create_task(caller: Caller, deal_id: str, body: NewTask) -> Response:
+def create_task(caller: Caller, deal_id: str, body: NewTask) -> Answer[out.Task]:
     task, _ = task_service.create_task(caller, deal_id, body)
-    response = task_response(task, 201)
-    response.headers["Location"] = f"/v1/deals/{deal_id}/tasks/{task.task_id}"
-    return response
+    location = f"/v1/deals/{deal_id}/tasks/{task.task_id}"
+    return Answer(task_view(task), {"ETag": etag(task.version), "Location": location})
 
 
 @route(
@@ -54,11 +52,9 @@ def create_task(caller: Caller, deal_id: str, body: NewTask) -> Response:
     "GET",
     summary="One task (ETag: its version, for If-Match)",
 )
-def get_task(caller: Caller, deal_id: str, task_id: str) -> Response:
+def get_task(caller: Caller, deal_id: str, task_id: str) -> Answer[out.Task]:
     task, visible_ids = task_service.get_task(caller, deal_id, task_id)
-    response = as_response(task_view(task, visible_ids))
-    response.headers["ETag"] = etag(task.version)
-    return response
+    return Answer(task_view(task, visible_ids), {"ETag": etag(task.version)})
 
 
 @route(
@@ -68,6 +64,8 @@ def get_task(caller: Caller, deal_id: str, task_id: str) -> Response:
     summary="Assign, re-date, complete or answer a task (If-Match)",
     body="TaskPatch",
 )
-def patch_task(caller: Caller, request: Request, deal_id: str, task_id: str, body: TaskPatch) -> Response:
+def patch_task(
+    caller: Caller, request: Request, deal_id: str, task_id: str, body: TaskPatch
+) -> Answer[out.Task]:
     task, _ = task_service.change_task(caller, deal_id, task_id, body, expected_version(request))
     return task_response(task)

@@ -4,16 +4,17 @@ of the org reach these routes, so there is no per-viewer filtering here (domain/
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from chalicelib.clock import iso
+from chalicelib.domain import account_responses as out
+from chalicelib.domain import responses
 from chalicelib.domain.entities import Deal, DealSummary, Invitation, StaffMembership, User
 from chalicelib.domain.views import deal_summary_view
 
 
-def invitation_view(invitation: Invitation) -> dict[str, Any]:
+def invitation_view(invitation: Invitation) -> out.Invitation:
     """Never the token: it is not stored."""
-    out: dict[str, Any] = {
+    view: out.Invitation = {
         "id": invitation.invitation_id,
         "deal_id": invitation.deal_id,
         "user_id": invitation.user_id,
@@ -25,19 +26,19 @@ def invitation_view(invitation: Invitation) -> dict[str, Any]:
         "last_sent_at": iso(invitation.last_sent_at),
         "sent_count": invitation.sent_count,
     }
-    for name in ("accepted_at", "revoked_at"):
-        value = getattr(invitation, name)
-        if value is not None:
-            out[name] = iso(value)
-    return out
+    if invitation.accepted_at is not None:
+        view["accepted_at"] = iso(invitation.accepted_at)
+    if invitation.revoked_at is not None:
+        view["revoked_at"] = iso(invitation.revoked_at)
+    return view
 
 
-def staff_view(membership: StaffMembership) -> dict[str, Any]:
+def staff_view(membership: StaffMembership) -> out.Staff:
     return {"org_id": membership.org_id, "org_name": membership.org_name, "role": membership.role.value}
 
 
-def managed_user_view(user: User, staff: tuple[StaffMembership, ...]) -> dict[str, Any]:
-    out: dict[str, Any] = {
+def managed_user_view(user: User, staff: tuple[StaffMembership, ...]) -> out.ManagedUser:
+    view: out.ManagedUser = {
         "id": user.user_id,
         "email": user.email,
         "name": user.name,
@@ -45,12 +46,13 @@ def managed_user_view(user: User, staff: tuple[StaffMembership, ...]) -> dict[st
         "staff": [staff_view(m) for m in staff],
     }
     if user.status_reason:
-        out["status_reason"] = user.status_reason
-    return out
+        view["status_reason"] = user.status_reason
+    return view
 
 
-def pipeline_item_view(deal: Deal, summary: DealSummary, now: datetime) -> dict[str, Any]:
-    out = deal_summary_view(summary)
-    out["stage_entered_at"] = iso(deal.stage_entered_at)
-    out["days_in_stage"] = (now - deal.stage_entered_at).days
-    return out
+def pipeline_item_view(deal: Deal, summary: DealSummary, now: datetime) -> responses.PipelineItem:
+    return {
+        **deal_summary_view(summary),
+        "stage_entered_at": iso(deal.stage_entered_at),
+        "days_in_stage": (now - deal.stage_entered_at).days,
+    }

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalicelib.clock import iso
+from chalicelib.domain import account_responses as out
 from chalicelib.domain.entities import Notification, NotificationPreference
 from chalicelib.domain.notifications import Channel, Digest
 
 
-def notification_view(n: Notification) -> dict[str, Any]:
-    out: dict[str, Any] = {
+def notification_view(n: Notification) -> out.Notification:
+    view: out.Notification = {
         "id": n.notification_id,
         "type": n.event_type,
         "deal_id": n.deal_id,
@@ -21,30 +20,29 @@ def notification_view(n: Notification) -> dict[str, Any]:
         "read": n.read_at is not None,
     }
     if n.read_at is not None:
-        out["read_at"] = iso(n.read_at)
-    return out
+        view["read_at"] = iso(n.read_at)
+    return view
 
 
-def admin_notification_view(n: Notification) -> dict[str, Any]:
+def admin_notification_view(n: Notification) -> out.AdminNotification:
     """What ops sees of one notification (the admin resend answers it): who, how, and what became of it."""
-    out = notification_view(n)
-    out.update(
-        {
-            "user_id": n.user_id,
-            "channel": n.channel,
-            "state": n.state,
-            "reason": n.reason,
-            "resent_from": n.resent_from,
-            "sent_at": iso(n.sent_at) if n.sent_at else None,
-        }
-    )
-    return out
+    return {
+        **notification_view(n),
+        "user_id": n.user_id,
+        "channel": n.channel,
+        "state": n.state,
+        "reason": n.reason,
+        "resent_from": n.resent_from,
+        "sent_at": iso(n.sent_at) if n.sent_at else None,
+    }
 
 
-def preferences_view(p: NotificationPreference | None) -> dict[str, Any]:
+def preferences_view(p: NotificationPreference | None) -> out.Preferences:
     """Effective preferences: channels not switched off are on; categories list only overrides."""
     channels = dict(p.channels) if p else {}
-    quiet = {"start": p.quiet_start, "end": p.quiet_end} if p and p.quiet_start and p.quiet_end else None
+    quiet: out.HoursOfDay | None = None
+    if p and p.quiet_start and p.quiet_end:
+        quiet = {"start": p.quiet_start, "end": p.quiet_end}
     return {
         "time_zone": p.time_zone if p else None,  # null: the time zone of the brokerage that sent it
         "quiet_hours": quiet,

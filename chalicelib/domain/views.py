@@ -6,14 +6,17 @@ Every serializer takes the viewer's DealAccess; nothing outside this module deci
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
 from chalicelib.clock import iso
+from chalicelib.domain import responses as out
 from chalicelib.domain import workflows
 from chalicelib.domain.access import DealAccess, can_see
 from chalicelib.domain.change_request_views import waiting_on_entries
 from chalicelib.domain.entities import (
     ActivityEvent,
+    Address,
     Deal,
     DealSummary,
     Document,
@@ -54,8 +57,8 @@ def _ts(value: Any) -> str | None:
     return iso(value) if value is not None else None
 
 
-def party_view(party: Party, access: DealAccess) -> dict[str, Any]:
-    out: dict[str, Any] = {
+def party_view(party: Party, access: DealAccess) -> out.Party:
+    view: out.Party = {
         "user_id": party.user_id,
         "role": party.role.value,
         "name": party.name or party.email.split("@", 1)[0],
@@ -64,18 +67,18 @@ def party_view(party: Party, access: DealAccess) -> dict[str, Any]:
     own = party.user_id == access.user_id
     contactable = party.role in CONTACTABLE_ROLES and access.capacity is not Capacity.VENDOR
     if access.is_staff or own or contactable:
-        out["email"] = party.email
+        view["email"] = party.email
         if party.phone:
-            out["phone"] = party.phone
+            view["phone"] = party.phone
     if access.is_staff:
-        out["added_at"] = _ts(party.added_at)
+        view["added_at"] = iso(party.added_at)
         if party.accepted_at:
-            out["accepted_at"] = _ts(party.accepted_at)
+            view["accepted_at"] = iso(party.accepted_at)
         if party.revoked_at:
-            out["revoked_at"] = _ts(party.revoked_at)
+            view["revoked_at"] = iso(party.revoked_at)
         if party.invitation_id:
-            out["invitation_id"] = party.invitation_id
-    return out
+            view["invitation_id"] = party.invitation_id
+    return view
 
 
 def visible_parties(parties: list[Party], access: DealAccess) -> list[Party]:
@@ -91,9 +94,9 @@ def task_visible(task: Task, access: DealAccess) -> bool:
     return can_see(access, task.visibility, task.restricted_to, owner_user_id=task.owner_user_id)
 
 
-def task_view(task: Task, visible_ids: set[str] | None = None) -> dict[str, Any]:
+def task_view(task: Task, visible_ids: set[str] | None = None) -> out.Task:
     depends_on = [d for d in task.depends_on if visible_ids is None or d in visible_ids]
-    out: dict[str, Any] = {
+    view: out.Task = {
         "id": task.task_id,
         "title": task.title,
         "stage": task.stage,
@@ -108,21 +111,21 @@ def task_view(task: Task, visible_ids: set[str] | None = None) -> dict[str, Any]
         "version": task.version,
     }
     if task.completed_at:
-        out["completed_at"] = _ts(task.completed_at)
-        out["completed_by"] = task.completed_by
+        view["completed_at"] = iso(task.completed_at)
+        view["completed_by"] = task.completed_by
     if task.work_order:
-        out["work_order"] = {"assignment": task.assignment}
+        view["work_order"] = {"assignment": task.assignment}
         if task.decline_reason:
-            out["work_order"]["decline_reason"] = task.decline_reason
-    return out
+            view["work_order"]["decline_reason"] = task.decline_reason
+    return view
 
 
 def request_visible(request: DocumentRequest, access: DealAccess) -> bool:
     return can_see(access, request.visibility, [*request.restricted_to, *request.target_user_ids])
 
 
-def document_view(doc: Document) -> dict[str, Any]:
-    out: dict[str, Any] = {
+def document_view(doc: Document) -> out.Document:
+    view: out.Document = {
         "id": doc.document_id,
         "version": doc.version,
         "status": doc.status,
@@ -130,21 +133,23 @@ def document_view(doc: Document) -> dict[str, Any]:
         "size": doc.size,
         "content_type": doc.content_type,
         "uploaded_by": doc.uploaded_by,
-        "uploaded_at": _ts(doc.uploaded_at),
+        "uploaded_at": iso(doc.uploaded_at),
     }
     if doc.file_name:
-        out["file_name"] = doc.file_name
+        view["file_name"] = doc.file_name
     if doc.upload_id:
-        out["upload_id"] = doc.upload_id  # the form's upload_id: the portal matches its upload to this
+        view["upload_id"] = doc.upload_id  # the form's upload_id: the portal matches its upload to this
     if doc.review:
-        out["review"] = {k: v for k, v in doc.review.items() if k in REVIEW_FIELDS}
-    return out
+        view["review"] = cast(
+            "out.ReviewOutcome", {k: v for k, v in doc.review.items() if k in REVIEW_FIELDS}
+        )
+    return view
 
 
 REVIEW_FIELDS = ("decision", "reason_code", "reason", "at")
 
 
-def review_queue_view(doc: Document) -> dict[str, Any]:
+def review_queue_view(doc: Document) -> out.QueuedDocument:
     """A row of the org's review queue: enough to triage without opening the deal."""
     return {
         **document_view(doc),
@@ -155,8 +160,8 @@ def review_queue_view(doc: Document) -> dict[str, Any]:
     }
 
 
-def document_request_view(request: DocumentRequest, documents: list[Document]) -> dict[str, Any]:
-    out: dict[str, Any] = {
+def document_request_view(request: DocumentRequest, documents: list[Document]) -> out.DocumentRequest:
+    view: out.DocumentRequest = {
         "id": request.request_id,
         "type": request.type,
         "label": request.label,
@@ -172,51 +177,49 @@ def document_request_view(request: DocumentRequest, documents: list[Document]) -
         "version": request.version,
     }
     if request.rejection:
-        out["rejection"] = {k: v for k, v in request.rejection.items() if k != "by"}
+        view["rejection"] = cast("out.Rejection", {k: v for k, v in request.rejection.items() if k != "by"})
     if request.last_refusal:
-        out["last_refusal"] = request.last_refusal
-    return out
+        view["last_refusal"] = cast("out.Refused", request.last_refusal)
+    return view
 
 
-def upload_view(form: UploadForm, state: str) -> dict[str, Any]:
+def upload_view(form: UploadForm, state: str) -> out.Upload:
     """GET /v1/deals/{id}/uploads/{upload_id}: what became of one presigned form."""
-    out: dict[str, Any] = {
+    view: out.Upload = {
         "upload_id": form.upload_id,
         "request_id": form.request_id,
         "status": state,
         "content_type": form.content_type,
-        "issued_at": _ts(form.issued_at),
-        "expires_at": _ts(form.form_expires_at),
+        "issued_at": iso(form.issued_at),
+        "expires_at": iso(form.form_expires_at),
     }
     if form.file_name:
-        out["file_name"] = form.file_name
+        view["file_name"] = form.file_name
     if form.document_id:
-        out["document_id"] = form.document_id
+        view["document_id"] = form.document_id
     if form.refusal:
-        out["refusal"] = {**form.refusal, "upload_id": form.upload_id}
-    return out
+        view["refusal"] = cast("out.Refused", {**form.refusal, "upload_id": form.upload_id})
+    return view
 
 
-def stage_change_view(change: StageChange, access: DealAccess, deal: Deal) -> dict[str, Any]:
+def stage_change_view(change: StageChange, access: DealAccess, deal: Deal) -> out.StageChange:
     template = workflows.pinned(deal.workflow, deal.template_version)
-    out: dict[str, Any] = {
+    view: out.StageChange = {
         "from": change.from_stage,
         "from_label": template.stage(change.from_stage).label if change.from_stage else None,
         "to": change.to_stage,
         "to_label": template.stage(change.to_stage).label,
-        "at": _ts(change.at),
+        "at": iso(change.at),
         "by": change.actor_name,
         "summary": _stage_summary(change, template),
     }
     if access.is_staff:
-        out.update(
-            id=change.change_id,
-            actor_user_id=change.actor_user_id,
-            reason=change.reason,
-            override=change.override,
-            unmet=list(change.unmet),
-        )
-    return out
+        view["id"] = change.change_id
+        view["actor_user_id"] = change.actor_user_id
+        view["reason"] = change.reason
+        view["override"] = change.override
+        view["unmet"] = list(change.unmet)
+    return view
 
 
 def _stage_summary(change: StageChange, template: workflows.WorkflowTemplate) -> str:
@@ -230,33 +233,37 @@ def _stage_summary(change: StageChange, template: workflows.WorkflowTemplate) ->
     return f"Moved from {frm.label} to {to.label}"
 
 
-def message_view(message: Message, access: DealAccess) -> dict[str, Any]:
-    out: dict[str, Any] = {
+def message_view(message: Message, access: DealAccess) -> out.Message:
+    view: out.Message = {
         "id": message.message_id,
-        "at": _ts(message.at),
+        "at": iso(message.at),
         "author": {"user_id": message.author_user_id, "name": message.author_name},
         "body": message.body,
         "visibility": message.visibility.value,
         "kind": "note" if message.visibility is Visibility.INTERNAL else "message",
     }
     if message.task_id:
-        out["task_id"] = message.task_id
+        view["task_id"] = message.task_id
     if access.is_staff and message.restricted_to:
-        out["restricted_to"] = list(message.restricted_to)
-    return out
+        view["restricted_to"] = list(message.restricted_to)
+    return view
 
 
-def waiting_on(ws: Workspace, access: DealAccess) -> list[dict[str, Any]]:
+def waiting_on(ws: Workspace, access: DealAccess) -> list[out.WaitingOn]:
     """Who owns the next move in the current stage: owners of open visible tasks and the uploaders of
     open document requests, soonest due first."""
     stage = ws.deal.stage
-    owners: dict[tuple[str | None, str], dict[str, Any]] = {}
+    owners: dict[tuple[str | None, str], out.WaitingOn] = {}
+    soonest: dict[tuple[str | None, str], datetime] = {}
 
-    def add(user_id: str | None, role: str, due: Any) -> None:
-        entry = owners.setdefault((user_id, role), {"user_id": user_id, "role": role, "open_items": 0})
+    def add(user_id: str | None, role: str, due: datetime | None) -> None:
+        key = (user_id, role)
+        entry = owners.setdefault(
+            key, {"user_id": user_id, "role": role, "open_items": 0, "next_due_at": None}
+        )
         entry["open_items"] += 1
-        if due is not None and (entry.get("_due") is None or due < entry["_due"]):
-            entry["_due"] = due
+        if due is not None and (key not in soonest or due < soonest[key]):
+            soonest[key] = due
 
     for task in ws.tasks:
         if task.stage == stage and task.status == "open" and task_visible(task, access):
@@ -269,16 +276,15 @@ def waiting_on(ws: Workspace, access: DealAccess) -> list[dict[str, Any]]:
                 add(user_id, party.role.value if party else "uploader", req.due_at)
     names = {p.user_id: p.name or p.email.split("@", 1)[0] for p in ws.parties}
     result = []
-    for entry in sorted(owners.values(), key=lambda e: (e.get("_due") is None, e.get("_due"))):
-        due = entry.pop("_due", None)
-        entry["next_due_at"] = _ts(due)
+    for key, entry in sorted(owners.items(), key=lambda kv: (kv[0] not in soonest, soonest.get(kv[0]))):
+        entry["next_due_at"] = _ts(soonest.get(key))
         if entry["user_id"]:
             entry["name"] = names.get(entry["user_id"])
         result.append(entry)
-    return result + waiting_on_entries(ws.change_requests, ws.parties, access)
+    return result + cast("list[out.WaitingOn]", waiting_on_entries(ws.change_requests, ws.parties, access))
 
 
-def deal_view(ws: Workspace, access: DealAccess) -> dict[str, Any]:
+def deal_view(ws: Workspace, access: DealAccess) -> out.Deal:
     deal = ws.deal
     template = workflows.pinned(deal.workflow, deal.template_version)
     stage = template.stage(deal.stage)
@@ -288,7 +294,7 @@ def deal_view(ws: Workspace, access: DealAccess) -> dict[str, Any]:
     docs_by_request: dict[str, list[Document]] = {}
     for doc in ws.documents:
         docs_by_request.setdefault(doc.request_id, []).append(doc)
-    out: dict[str, Any] = {
+    view: out.Deal = {
         "id": deal.deal_id,
         "org_id": deal.org_id,
         "workflow": deal.workflow,
@@ -312,75 +318,78 @@ def deal_view(ws: Workspace, access: DealAccess) -> dict[str, Any]:
         "version": deal.version,
         # the IANA zone the deal's dates live in: `due_at` instants are UTC; a portal shows them here
         "time_zone": deal.time_zone,
-        "created_at": _ts(deal.created_at),
-        "last_activity_at": _ts(deal.last_activity_at),
+        "created_at": iso(deal.created_at),
+        "last_activity_at": iso(deal.last_activity_at),
         "your_role": access.capacity.value,
     }
     if access.capacity is not Capacity.VENDOR or deal.workflow == "maintenance":
-        out["key_dates"] = {name: d.isoformat() for name, d in sorted(deal.key_dates.items())}
+        view["key_dates"] = {name: d.isoformat() for name, d in sorted(deal.key_dates.items())}
     if access.capacity is not Capacity.VENDOR and deal.price is not None:
-        out["price"] = deal.price
+        view["price"] = deal.price
     if access.is_staff:
-        out.update(_internal_fields(deal))
-    return out
+        _add_internal_fields(view, deal)
+    return view
 
 
 def _due_order(record: Task | DocumentRequest) -> tuple[bool, str]:
     return (record.due_at is None, iso(record.due_at) if record.due_at else "")
 
 
-def _property_view(deal: Deal) -> dict[str, Any]:
-    out: dict[str, Any] = {"property_id": deal.property_id, "address": deal.address.as_dict()}
+def _property_view(deal: Deal) -> out.Property:
+    view: out.Property = {"property_id": deal.property_id, "address": _address(deal.address)}
     if deal.unit:
-        out["unit"] = deal.unit
-    return out
+        view["unit"] = deal.unit
+    return view
 
 
-def _internal_fields(deal: Deal) -> dict[str, Any]:
-    out: dict[str, Any] = {"risk_flags": list(deal.risk_flags)}
+def _address(address: Address) -> out.Address:
+    return cast("out.Address", address.as_dict())
+
+
+def _add_internal_fields(view: out.Deal, deal: Deal) -> None:
+    view["risk_flags"] = list(deal.risk_flags)
     if deal.commission_rate is not None:
-        out["commission_rate"] = deal.commission_rate
+        view["commission_rate"] = deal.commission_rate
     if deal.internal_owner_user_id:
-        out["internal_owner_user_id"] = deal.internal_owner_user_id
+        view["internal_owner_user_id"] = deal.internal_owner_user_id
     if deal.external_id:
-        out["external_id"] = deal.external_id
-    return out
+        view["external_id"] = deal.external_id
 
 
-def deal_summary_view(summary: DealSummary) -> dict[str, Any]:
+def deal_summary_view(summary: DealSummary) -> out.DealSummary:
     template = workflows.latest(summary.workflow)
     label = template.stage(summary.stage).label if template.has_stage(summary.stage) else summary.stage
-    out: dict[str, Any] = {
+    view: out.DealSummary = {
         "id": summary.deal_id,
         "org_id": summary.org_id,
         "workflow": summary.workflow,
         "title": summary.title,
         "stage": summary.stage,
         "stage_label": label,
-        "property": {"address": summary.address.as_dict()},
-        "last_activity_at": _ts(summary.last_activity_at),
+        "property": {"address": _address(summary.address)},
+        "last_activity_at": iso(summary.last_activity_at),
     }
     if summary.unit:
-        out["property"]["unit"] = summary.unit
+        view["property"]["unit"] = summary.unit
     if summary.role:
-        out["your_role"] = summary.role
-    return out
+        view["your_role"] = summary.role
+    return view
 
 
-def activity_view(event: ActivityEvent, access: DealAccess | None) -> dict[str, Any]:
+def activity_view(event: ActivityEvent, access: DealAccess | None) -> out.ActivityEvent:
     """`data["internal"]` is the staff-only part of an event (e.g. a commission change)."""
     staff = access is None or access.is_staff
     data = dict(event.data) if staff else {k: v for k, v in event.data.items() if k != "internal"}
-    out: dict[str, Any] = {
+    view: out.ActivityEvent = {
         "id": event.event_id,
         "type": event.type,
-        "at": _ts(event.at),
+        "at": iso(event.at),
         "actor": {"user_id": event.actor_user_id, "label": event.actor_label},
         "summary": event.summary,
         "data": data,
     }
     if staff:
-        out["visibility"] = event.visibility.value
+        view["visibility"] = event.visibility.value
         if event.restricted_to:
-            out["restricted_to"] = list(event.restricted_to)
-    return out
+            view["restricted_to"] = list(event.restricted_to)
+    return view

@@ -11,6 +11,7 @@ from chalice.test import Client
 from app import app
 from devstack.local_api import patch_gateway
 from devstack.localauth import LocalSigner
+from tests.support import contract
 
 patch_gateway()  # unknown paths answer as in `make run` and behind API Gateway (docs/API.md)
 
@@ -62,6 +63,7 @@ class Api:
         response = self._client.http.request(
             method, path, headers=sent, body=body if body is not None else b""
         )
+        contract.check(method, path, response.status_code, response.body)
         return Reply(response.status_code, dict(response.headers), response.body)
 
     def get(self, path: str, **kwargs: Any) -> Reply:

@@ -1,0 +1,295 @@
+"""Per-route facts for the OpenAPI document (api/contract.py reads them): which routes page, take If-Match,
+set ETag or Location, their query parameters, the error codes their own rules raise, and the links the
+stateful tests (and a frontend developer) follow from a created record to what can be done with it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+Route = tuple[str, str]
+
+DEALS = "/v1/deals"
+DEAL = "/v1/deals/{deal_id}"
+TASKS = "/v1/deals/{deal_id}/tasks"
+TASK = "/v1/deals/{deal_id}/tasks/{task_id}"
+REQUESTS = "/v1/deals/{deal_id}/document-requests"
+UPLOADS = "/v1/deals/{deal_id}/document-requests/{request_id}/uploads"
+PARTIES = "/v1/deals/{deal_id}/parties"
+PARTY = "/v1/deals/{deal_id}/parties/{user_id}"
+MESSAGES = "/v1/deals/{deal_id}/messages"
+TRANSITIONS = "/v1/deals/{deal_id}/transitions"
+ACTIVITY = "/v1/deals/{deal_id}/activity"
+
+PAGED: set[Route] = {
+    ("GET", DEALS),
+    ("GET", TASKS),
+    ("GET", MESSAGES),
+    ("GET", ACTIVITY),
+    ("GET", "/v1/notifications"),
+    ("GET", "/v1/admin/pipeline"),
+    ("GET", "/v1/admin/activity"),
+    ("GET", "/v1/admin/review-queue"),
+}
+# If-Match: required (True) or optional (False).
+IF_MATCH: dict[Route, bool] = {("PATCH", DEAL): True, ("PATCH", TASK): True, ("POST", TRANSITIONS): False}
+ETAG: set[Route] = {
+    ("POST", DEALS),
+    ("GET", DEAL),
+    ("PATCH", DEAL),
+    ("POST", TRANSITIONS),
+    ("POST", TASKS),
+    ("PATCH", TASK),
+}
+LOCATION: set[Route] = {("POST", DEALS), ("POST", REQUESTS)}
+# GETs that answer 304 Not Modified when If-None-Match names the current ETag (none yet).
+IF_NONE_MATCH: set[Route] = set()
+NO_STORE: set[Route] = {("GET", "/v1/health"), ("GET", "/v1/openapi.json")}
+OPTIONAL_BODIES: dict[Route, str] = {
+    ("POST", "/v1/admin/notifications/{notification_id}/resend"): "NotificationResendIn"
+}
+
+# Query strings: an empty value is the same as leaving the parameter out, so no `minLength`.
+_ID: dict[str, Any] = {"type": "string"}
+_ORG = ("org_id", False, _ID, "The org, for staff of several orgs")
+_WORKFLOW = (
+    "workflow",
+    False,
+    {"type": "string"},
+    "A workflow, e.g. `purchase`",
+)
+_STAGE = ("stage", False, {"type": "string"}, "A stage of `workflow` (needs `workflow`)")
+_DAY = {"type": "string", "format": "date"}
+QUERY: dict[Route, tuple[tuple[str, bool, dict[str, Any], str], ...]] = {
+    ("GET", DEALS): (_ORG, _WORKFLOW, _STAGE),
+    ("GET", TASKS): (
+        (
+            "status",
+            False,
+            {"type": "string", "enum": ["open", "done", "cancelled"]},
+            "Only tasks in this status",
+        ),
+    ),
+    ("GET", "/v1/admin/pipeline"): (_ORG, _WORKFLOW, _STAGE),
+    ("GET", "/v1/admin/activity"): (_ORG,),
+    ("GET", "/v1/admin/review-queue"): (_ORG,),
+    ("GET", "/v1/admin/reports/{name}"): (
+        _ORG,
+        _WORKFLOW,
+        ("from", False, _DAY, "First day (activation: invitations created from)"),
+        ("to", False, _DAY, "Last day"),
+    ),
+    ("DELETE", "/v1/admin/invitations/{invitation_id}"): (
+        ("reason", False, {"type": "string", "maxLength": 1000}, "Why, for the log (3 to 1000 characters)"),
+    ),
+}
+
+# The codes a route's own rules raise, beyond those api/contract.py derives.
+_DEAL_REFUSALS = {403: ["forbidden"], 404: ["not_found"]}
+_OPS = {422: ["org_id_required"]}
+ROUTE_ERRORS: dict[Route, dict[int, list[str]]] = {
+    ("GET", DEALS): {403: ["forbidden"], 404: ["not_found"], 422: ["org_id_required", "workflow_required"]},
+    ("POST", DEALS): {
+        403: ["staff_only", "no_active_lease"],
+        404: ["not_found"],
+        409: ["external_id_taken"],
+        422: ["org_id_required", "unknown_workflow", "unknown_key_date", "duplicate_party", "unknown_stage"],
+    },
+    ("PATCH", DEAL): {
+        412: ["stale_version"],
+        422: ["unknown_key_date", "title_required", "property_required"],
+    },
+    ("POST", TRANSITIONS): {
+        403: ["override_not_allowed"],
+        409: ["definition_of_done_unmet", "not_the_next_stage", "deal_closed", "already_in_stage"],
+        422: ["reason_required", "unknown_stage"],
+    },
+    ("GET", TASKS): {422: ["invalid_status"]},
+    ("POST", TASKS): {
+        409: ["deal_closed"],
+        422: [
+            "unknown_dependency",
+            "dependency_cycle",
+            "unknown_task_template",
+            "unknown_stage",
+            "not_a_party",
+        ],
+    },
+    ("PATCH", TASK): {
+        403: ["not_your_task", "owner_may_only_complete"],
+        409: ["already_answered", "deal_closed", "dependencies_open", "task_changed"],
+        422: [
+            "dependency_cycle",
+            "unknown_dependency",
+            "proof_required",
+            "invalid_proof",
+            "invalid_status",
+            "not_a_work_order",
+            "not_a_party",
+            "reason_required",
+            "unknown_stage",
+        ],
+    },
+    ("POST", PARTIES): {409: ["already_a_party"]},
+    ("DELETE", PARTY): {403: ["cannot_revoke_self"]},
+    ("POST", MESSAGES): {403: ["parties_only", "work_order_only"], 422: ["not_a_party"]},
+    ("POST", REQUESTS): {
+        409: ["deal_closed"],
+        422: [
+            "unknown_document_template",
+            "type_and_label_required",
+            "unknown_stage",
+            "not_a_party",
+            "unsupported_type",
+        ],
+    },
+    ("POST", UPLOADS): {
+        403: ["not_a_target"],
+        409: ["request_closed"],
+        413: ["file_too_large"],
+        422: ["empty_file", "type_not_accepted", "unsupported_type"],
+    },
+    ("POST", "/v1/deals/{deal_id}/documents/{document_id}/review"): {
+        409: ["not_awaiting_review", "request_closed"],
+        422: ["reason_required"],
+    },
+    ("GET", "/v1/deals/{deal_id}/documents/{document_id}/download"): {
+        409: ["scan_pending", "scan_failed"],
+        503: ["storage_unavailable"],
+    },
+    ("GET", "/v1/admin/review-queue"): _OPS,
+    ("PATCH", "/v1/admin/deals/{deal_id}/documents/{document_id}"): {
+        409: ["nothing_to_correct", "not_awaiting_review"],
+        412: ["stale_version"],
+        422: ["nothing_to_correct", "unknown_document_template"],
+    },
+    ("POST", "/v1/admin/deals/{deal_id}/activity-export"): {
+        422: ["invalid_range", "range_too_long", "export_too_large"],
+        503: ["storage_unavailable"],
+    },
+    ("POST", "/v1/admin/activity-export"): {
+        422: ["org_id_required", "invalid_range", "range_too_long", "export_too_large"],
+        503: ["storage_unavailable"],
+    },
+    ("GET", "/v1/admin/pipeline"): {422: ["org_id_required", "workflow_required", "unknown_workflow"]},
+    ("GET", "/v1/admin/activity"): _OPS,
+    ("GET", "/v1/admin/reports/{name}"): {
+        422: ["org_id_required", "unknown_workflow", "invalid_date", "report_too_large"]
+    },
+    ("POST", "/v1/admin/users/{user_id}/deactivate"): {403: ["cannot_manage_self", "shared_user"]},
+    ("POST", "/v1/admin/users/{user_id}/reactivate"): {403: ["cannot_manage_self", "shared_user"]},
+    ("PUT", "/v1/admin/users/{user_id}/staff-role"): {403: ["cannot_manage_self", "shared_user"]},
+    ("POST", "/v1/admin/tasks/reassign"): {
+        422: ["same_user", "unknown_user", "user_inactive", "org_id_required"]
+    },
+    ("POST", "/v1/admin/invitations/{invitation_id}/resend"): {
+        409: ["invitation_already_used", "invitation_revoked"]
+    },
+    ("DELETE", "/v1/admin/invitations/{invitation_id}"): {
+        409: ["invitation_already_used", "invitation_revoked"],
+        422: ["invalid_reason"],
+    },
+    ("POST", "/v1/admin/notifications/{notification_id}/resend"): {409: ["conflict"]},
+    ("GET", "/v1/admin/orgs/{org_id}/notification-rules"): {},
+    ("PUT", "/v1/admin/orgs/{org_id}/notification-rules"): {422: ["unknown_event_type"]},
+    ("GET", "/v1/invitations/{token}"): {404: ["invitation_not_found"]},
+    ("POST", "/v1/invitations/{token}/accept"): {
+        403: ["invitation_email_mismatch"],
+        404: ["invitation_not_found"],
+        409: ["invitation_already_used", "invitation_revoked", "invitation_expired"],
+    },
+    ("PUT", "/v1/me/preferences"): {
+        412: ["stale_version"],
+        422: ["unknown_time_zone", "unknown_category", "invalid_time"],
+    },
+    ("POST", "/v1/notifications/{notification_id}/read"): {404: ["not_found"]},
+    ("POST", "/v1/unsubscribe/{token}"): {404: ["invalid_link"]},
+}
+
+
+def route_errors(method: str, path: str) -> dict[int, list[str]]:
+    found = {status: list(codes) for status, codes in ROUTE_ERRORS.get((method, path), {}).items()}
+    if "{deal_id}" in path or path.startswith("/v1/admin/"):
+        for status, codes in _DEAL_REFUSALS.items():
+            found.setdefault(status, []).extend(c for c in codes if c not in found[status])
+    return found
+
+
+DESCRIPTIONS: dict[Route, str] = {
+    ("GET", DEAL): "The workspace: the deal, its parties, stage history, tasks and document requests with "
+    "their versions, filtered for the caller. `waiting_on` lists who owns the next move in the current "
+    "stage. Served with `ETag` (the deal's `version`).",
+    ("PATCH", DEAL): "Details and key dates. A key date moved re-dates the open tasks and requests derived "
+    "from it in the same write. Needs `If-Match`.",
+}
+
+_NEW_DEAL_EXAMPLE = {
+    "workflow": "purchase",
+    "title": "Purchase of 12 Harbor Lane",
+    "property": {
+        "address": {"line1": "12 Harbor Lane", "city": "Boston", "state": "MA", "postal_code": "02110"}
+    },
+    "key_dates": {"offer_accepted": "2026-12-01"},
+    "parties": [{"email": "client@mail.example", "role": "client", "name": "Casey Client"}],
+}
+REQUEST_EXAMPLES: dict[Route, Any] = {
+    ("POST", DEALS): _NEW_DEAL_EXAMPLE,
+    ("PATCH", DEAL): {"key_dates": {"closing": "2027-01-15"}},
+    ("POST", TRANSITIONS): {"to": "under_contract"},
+    ("POST", TASKS): {"title": "Order the home inspection", "stage": "due_diligence"},
+    ("PATCH", TASK): {"status": "done", "proof": {"note": "Inspection booked for Tuesday"}},
+    ("POST", REQUESTS): {"template_key": "proof_of_funds"},
+    ("POST", UPLOADS): {"file_name": "statement.pdf", "content_type": "application/pdf", "size": 120000},
+    ("POST", PARTIES): {"email": "lender@bank.example", "role": "lender", "name": "Lee Lender"},
+    ("POST", MESSAGES): {"body": "The appraisal is booked for Friday."},
+}
+
+
+def _deal_from_body() -> dict[str, str]:
+    return {"deal_id": "$response.body#/id"}
+
+
+def _same_deal() -> dict[str, str]:
+    return {"deal_id": "$request.path.deal_id"}
+
+
+LINKS: dict[Route, dict[str, Any]] = {
+    ("POST", DEALS): {
+        "GetDeal": {"operationId": "get_v1_deals_deal_id", "parameters": _deal_from_body()},
+        "PatchDeal": {
+            "operationId": "patch_v1_deals_deal_id",
+            "parameters": {**_deal_from_body(), "header.If-Match": "$response.body#/version"},
+        },
+        "AddTask": {"operationId": "post_v1_deals_deal_id_tasks", "parameters": _deal_from_body()},
+        "ListTasks": {"operationId": "get_v1_deals_deal_id_tasks", "parameters": _deal_from_body()},
+        "RequestDocument": {
+            "operationId": "post_v1_deals_deal_id_document_requests",
+            "parameters": _deal_from_body(),
+        },
+        "InviteParty": {"operationId": "post_v1_deals_deal_id_parties", "parameters": _deal_from_body()},
+        "PostMessage": {"operationId": "post_v1_deals_deal_id_messages", "parameters": _deal_from_body()},
+        "Transition": {"operationId": "post_v1_deals_deal_id_transitions", "parameters": _deal_from_body()},
+        "Activity": {"operationId": "get_v1_deals_deal_id_activity", "parameters": _deal_from_body()},
+    },
+    ("POST", TASKS): {
+        "PatchTask": {
+            "operationId": "patch_v1_deals_deal_id_tasks_task_id",
+            "parameters": {
+                **_same_deal(),
+                "task_id": "$response.body#/id",
+                "header.If-Match": "$response.body#/version",
+            },
+        }
+    },
+    ("POST", REQUESTS): {
+        "Upload": {
+            "operationId": "post_v1_deals_deal_id_document_requests_request_id_uploads",
+            "parameters": {**_same_deal(), "request_id": "$response.body#/id"},
+        }
+    },
+    ("POST", PARTIES): {
+        "RevokeParty": {
+            "operationId": "delete_v1_deals_deal_id_parties_user_id",
+            "parameters": {**_same_deal(), "user_id": "$response.body#/user_id"},
+        }
+    },
+}

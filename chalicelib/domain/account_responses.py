@@ -1,0 +1,219 @@
+"""Response shapes of the routes around the deals: the caller, notifications, invitations, uploads and
+downloads, exports, reports and the admin panel. Same conventions as `domain/responses.py`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, NotRequired, TypedDict
+
+from chalicelib.domain.notifications import Channel, DeliveryState, Digest
+from chalicelib.domain.responses import Choice, Day, Document, Format, Timestamp
+from chalicelib.domain.roles import InvitationStatus, PartyRole, PartyStatus, StaffRole, UserStatus
+
+
+class Health(TypedDict):
+    status: Annotated[str, Choice("ok")]
+    stage: str
+    time: Timestamp
+
+
+class Staff(TypedDict):
+    org_id: str
+    org_name: str
+    role: Annotated[str, Choice(StaffRole)]
+
+
+class Me(TypedDict):
+    """The caller: identity, and the orgs where they are staff."""
+
+    id: str
+    email: str
+    name: str | None
+    staff: list[Staff]
+    phone: NotRequired[str]
+
+
+class StaffRoleChanged(Staff):
+    user_id: str
+
+
+class ManagedUser(TypedDict):
+    id: str
+    email: str
+    name: str | None
+    status: Annotated[str, Choice(UserStatus)]
+    staff: list[Staff]
+    status_reason: NotRequired[str]
+
+
+class DealMove(TypedDict):
+    deal_id: str
+    title: str
+    task_ids: list[str]
+    reason: NotRequired[str]
+
+
+class Reassigned(TypedDict):
+    """What a reassignment did: tasks moved, per deal; deals skipped (with why) or failed."""
+
+    moved: int
+    deals: list[DealMove]
+    skipped: list[DealMove]
+    failed: list[dict[str, Any]]
+
+
+class InvitationPreview(TypedDict):
+    """What the invitation page shows before sign-in."""
+
+    status: str
+    role: Annotated[str, Choice(PartyRole)]
+    deal_title: str
+    email_hint: str
+    """The invited address, masked (`b***@mail.example`)."""
+    valid_until: Timestamp
+
+
+class InvitationAccepted(TypedDict):
+    invitation_id: str
+    deal_id: str
+    role: Annotated[str, Choice(PartyRole)]
+    status: Annotated[str, Choice(PartyStatus)]
+
+
+class Invitation(TypedDict):
+    """An invitation as ops see it (never its token)."""
+
+    id: str
+    deal_id: str
+    user_id: str
+    email: str
+    role: Annotated[str, Choice(PartyRole)]
+    status: Annotated[str, Choice(InvitationStatus)]
+    created_at: Timestamp
+    valid_until: Timestamp
+    last_sent_at: Timestamp
+    sent_count: int
+    accepted_at: NotRequired[Timestamp]
+    revoked_at: NotRequired[Timestamp]
+
+
+class UploadForm(TypedDict):
+    """A presigned POST: the browser POSTs `fields`, then `file`, to `url` before `expires_at`."""
+
+    url: str
+    fields: dict[str, str]
+    expires_at: Timestamp
+    max_bytes: int
+    upload_id: str
+    """Names this upload; the version or the refusal it becomes carries it."""
+
+
+class RequestStatusOut(TypedDict):
+    id: str
+    status: str
+
+
+class Reviewed(Document):
+    """The reviewed version and where its request stands now."""
+
+    request: RequestStatusOut
+
+
+class Download(TypedDict):
+    """A 5-minute link to the file; the view is recorded in the deal's activity."""
+
+    url: str
+    expires_at: Timestamp
+    document: Document
+
+
+# `from` is a Python keyword: functional form.
+ActivityExport = TypedDict(
+    "ActivityExport",
+    {
+        "id": str,
+        "url": str,
+        "expires_at": Timestamp,
+        "format": Annotated[str, Choice("csv", "jsonl")],
+        "from": Day,
+        "to": Day,
+        "count": int,
+    },
+)
+ActivityExport.__doc__ = "An activity export written to S3, handed back as a presigned link."
+
+
+class Notification(TypedDict):
+    id: str
+    type: str
+    deal_id: str | None
+    subject: str | None
+    text: str
+    link: str | None
+    created_at: Timestamp
+    read: bool
+    read_at: NotRequired[Timestamp]
+
+
+class AdminNotification(Notification):
+    """One notification as ops see it: who, how, and what became of it."""
+
+    user_id: str
+    channel: Annotated[str, Choice(Channel)]
+    state: Annotated[str, Choice(DeliveryState)]
+    reason: str | None
+    resent_from: str | None
+    sent_at: Annotated[str | None, Format("date-time")]
+
+
+class ReadMarker(TypedDict):
+    id: str
+    read: bool
+
+
+class Unsubscribed(TypedDict):
+    unsubscribed: list[str]
+
+
+class HoursOfDay(TypedDict):
+    start: str
+    end: str
+
+
+class Preferences(TypedDict):
+    """Effective preferences: channels not switched off read `true`; `categories` lists only overrides."""
+
+    time_zone: str | None
+    """IANA time zone; null: the brokerage's."""
+    quiet_hours: HoursOfDay | None
+    digest: Annotated[str, Choice(Digest)]
+    channels: dict[str, bool]
+    categories: dict[str, dict[str, bool]]
+    sms_hours: HoursOfDay
+    """The only hours an SMS may arrive, recipient local time (not tunable)."""
+    version: int
+
+
+class NotificationRules(TypedDict):
+    """`{"<event type>": {"staff" | "client" | "vendor" | "partner": ["email", "sms", "in_app"]}}`."""
+
+    overrides: dict[str, dict[str, list[str]]]
+
+
+class Report(TypedDict):
+    """An ops report (docs/REPORTS.md). `rows` (time-in-stage), `items` with `open_deals` and `total`
+    (overdue-tasks, missing-documents), or the activation funnel (`funnel`, `drop_off`, `rates`,
+    `expired_unaccepted`, `by_role`)."""
+
+    report: Annotated[str, Choice("time-in-stage", "overdue-tasks", "missing-documents", "activation")]
+    org_id: str
+    generated_at: Timestamp
+    workflow: NotRequired[str]
+    rows: NotRequired[list[dict[str, Any]]]
+    open_deals: NotRequired[int]
+    total: NotRequired[int]
+    items: NotRequired[list[dict[str, Any]]]
+    funnel: NotRequired[dict[str, int]]
+    drop_off: NotRequired[dict[str, int]]
+    rates: NotRequired[dict[str, Any]]
+    expired_unaccepted: NotRequired[int]
+    by_role: NotRequired[dict[str, Any]]
