@@ -146,8 +146,9 @@ ROUTE_ERRORS: dict[Route, dict[int, list[str]]] = {
         403: ["not_a_target"],
         409: ["request_closed"],
         413: ["file_too_large"],
-        422: ["empty_file", "type_not_accepted", "unsupported_type"],
+        422: ["empty_file", "type_not_accepted", "unsupported_type", "unknown_file_type"],
     },
+    ("GET", "/v1/workflows/{workflow}/versions/{version}"): {404: ["workflow_not_found"]},
     ("POST", "/v1/deals/{deal_id}/documents/{document_id}/review"): {
         409: ["not_awaiting_review", "request_closed"],
         422: ["reason_required"],
@@ -206,8 +207,37 @@ ROUTE_ERRORS: dict[Route, dict[int, list[str]]] = {
 }
 
 
+# Change requests (docs/CHANGE_REQUESTS.md): every route of the family may meet any of these rules.
+_CHANGE_REQUESTS = {
+    403: ["may_not_submit", "own_change_request", "not_an_approver", "not_the_submitter", "staff_only"],
+    409: [
+        "already_approved",
+        "change_request_closed",
+        "change_request_changed",
+        "deal_moved",
+        "not_a_party",
+        "already_a_party",
+        "not_resubmittable",
+        "deal_closed",
+        "stale_version",
+        "dependencies_open",
+    ],
+    422: [
+        "unknown_change_request_type",
+        "invalid_fields",
+        "invalid_status",
+        "invalid_date",
+        "org_id_required",
+        "unknown_key_date",
+    ],
+}
+
+
 def route_errors(method: str, path: str) -> dict[int, list[str]]:
     found = {status: list(codes) for status, codes in ROUTE_ERRORS.get((method, path), {}).items()}
+    if "change-request" in path:
+        for status, codes in _CHANGE_REQUESTS.items():
+            found.setdefault(status, []).extend(c for c in codes if c not in found[status])
     if "{deal_id}" in path or path.startswith("/v1/admin/"):
         for status, codes in _DEAL_REFUSALS.items():
             found.setdefault(status, []).extend(c for c in codes if c not in found[status])
