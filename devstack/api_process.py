@@ -23,9 +23,17 @@ def _exit_when_orphaned(parent: int) -> None:
     os._exit(ORPHANED_EXIT_CODE)
 
 
+# `chalice local` listens with Python's default backlog of 5 connections: a burst of parallel requests (a
+# portal page, the concurrency tests) beyond that is reset by the kernel before it is served.
+LISTEN_BACKLOG = 128
+
+
 def main(argv: list[str]) -> int:
     threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
     from chalice.cli import main as chalice
+    from chalice.local import ThreadedHTTPServer
+
+    ThreadedHTTPServer.request_queue_size = LISTEN_BACKLOG
 
     sys.argv = ["chalice", "local", "--stage", "local", "--no-autoreload", *argv]
     result: int = chalice()
