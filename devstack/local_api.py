@@ -78,10 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     from chalice.cli.factory import CLIFactory
     from chalice.local import LocalDevServer
 
-    from devstack.api_process import watch_parent
+    from devstack.api_process import prepare
     from devstack.environment import ROOT
 
-    watch_parent()
+    prepare()
     patch_gateway()
     logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(message)s")
     config = CLIFactory(project_dir=str(ROOT)).create_config_obj(chalice_stage_name="local")
