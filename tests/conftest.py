@@ -32,7 +32,21 @@ from chalicelib.config import settings  # noqa: E402
 from devstack import resources  # noqa: E402
 from devstack.metering import DynamoCalls  # noqa: E402
 from tests.support.api import Api  # noqa: E402
+from tests.support.local_stack import LocalStack, start_local_stack  # noqa: E402
 from tests.support.snapshots import DemoSnapshot  # noqa: E402
+
+# Under pytest-xdist (`make test`), the tests that share a session fixture too costly to build twice run in
+# one worker: every test using the fixture joins its group (`--dist loadgroup`), whatever its folder.
+ONE_WORKER_FIXTURES = {"local_stack": "local_stack", "synth": "cdk_synth"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for fixture, group in ONE_WORKER_FIXTURES.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.xdist_group(group))
+                break
 
 
 @pytest.fixture
@@ -64,3 +78,12 @@ def demo_snapshot() -> DemoSnapshot:
 def seeded(demo_snapshot: DemoSnapshot, table: None):
     """The demo data of local mode, fresh for one test."""
     return demo_snapshot.restore()
+
+
+@pytest.fixture(scope="session")
+def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    """One `make run` stack (emulator, API, triggers, demo data) for every test that needs the real
+    thing, on spare ports; stopped with Ctrl-C at the end, which must exit cleanly."""
+    stack = start_local_stack(tmp_path_factory.mktemp("local-stack"))
+    yield stack
+    assert stack.stop() == 0, "".join(stack.output)
