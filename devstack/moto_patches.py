@@ -7,6 +7,13 @@ a deal's plan. A transaction can only change the items it names, so this keeps a
 stream records of the rolled-back writes — what restoring moto's whole-table snapshot amounts to. The
 whole-table copies moto takes during the call are skipped (its own "restore" then reassigns the live
 table to itself).
+
+moto also serializes every response through a generic, model-driven serializer that looks each member of
+each structure up through half a dozen alias rules; for a DynamoDB item that is ten lookups per attribute,
+and it was most of the time of a Query. `_attribute_values_picked_directly` gives DynamoDB's AttributeValue
+(a plain dict such as `{"S": "x"}` in moto's results) the outcome those rules have for a plain dict — the
+member under its own name — and leaves every other shape, and the serialization of each member, to moto.
+`tests/integration/test_emulator.py` checks both give the same bytes.
 """
 
 from __future__ import annotations
@@ -90,6 +97,34 @@ class _Touched:
             del table.stream_shard.items[length:]
 
 
+def _attribute_values_picked_directly() -> None:
+    from moto.core.serialize import AttributePicker, JSONSerializer
+
+    generic = JSONSerializer._serialize_type_structure
+
+    @functools.wraps(generic)
+    def serialize_structure(self: Any, serialized: Any, value: Any, shape: Any, key: str) -> None:
+        picker = self._value_picker
+        if (
+            shape.name != "AttributeValue"
+            or type(value) is not dict
+            or not key
+            or not isinstance(picker, AttributePicker)
+            or picker.response_transformers
+        ):
+            return generic(self, serialized, value, shape, key)
+        wrapper: dict[str, Any] = {}
+        for member_key, member_shape in shape.members.items():
+            member_value = value.get(member_key)
+            if member_value is not None:
+                member_shape.parent = shape
+                self._serialize(wrapper, member_value, member_shape, member_key)
+        self._default_serialize(serialized, wrapper, shape, key)
+        return None
+
+    JSONSerializer._serialize_type_structure = serialize_structure  # type: ignore[method-assign]
+
+
 def apply() -> None:
     global _applied
     if _applied:
@@ -113,4 +148,5 @@ def apply() -> None:
 
     models.copy = stand_in  # type: ignore[assignment]
     models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+    _attribute_values_picked_directly()
     _applied = True

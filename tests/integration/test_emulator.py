@@ -1,5 +1,6 @@
-"""The emulator's transactions keep DynamoDB's promise after devstack/moto_patches.py's speed-up: a
-cancelled TransactWriteItems leaves every item it named, and the table stream, as they were."""
+"""The emulator keeps its promises after devstack/moto_patches.py's speed-ups: a cancelled TransactWriteItems
+leaves every item it named, and the table stream, as they were; items are serialized to the same bytes as
+moto's generic serializer gives."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from botocore.config import Config
 
 from chalicelib.config import settings
+from tests.support.demo import deal_id
 
 
 def _records(client, table: str) -> int:
@@ -68,3 +70,54 @@ def test_a_cancelled_transaction_writes_nothing_and_streams_nothing(table):
     )
     assert len(client.scan(TableName=name)["Items"]) == 3
     assert _records(client, name) == streamed + 1
+
+
+EVERY_TYPE = {
+    "PK": {"S": "T#every"},
+    "SK": {"S": "type"},
+    "n": {"N": "12.50"},
+    "b": {"B": b"\x00\xffbytes"},
+    "ss": {"SS": ["a", "b"]},
+    "ns": {"NS": ["1", "2.5"]},
+    "bs": {"BS": [b"x", b"y"]},
+    "nothing": {"NULL": True},
+    "yes": {"BOOL": True},
+    "no": {"BOOL": False},
+    "empty": {"S": ""},
+    "m": {"M": {"inner": {"L": [{"S": "s"}, {"N": "1"}, {"M": {"deep": {"BOOL": False}}}, {"L": []}]}}},
+}
+
+
+def test_items_are_serialized_as_moto_serializes_them(seeded, monkeypatch):
+    from moto.core.serialize import JSONSerializer, XFormedAttributePicker
+    from moto.core.utils import get_service_model
+    from moto.dynamodb.models import dynamodb_backends
+
+    # Given the demo data and an item with every attribute type
+    client = boto3.client("dynamodb", region_name=settings().region)
+    client.put_item(TableName=settings().table_name, Item=EVERY_TYPE)
+    table = dynamodb_backends["123456789012"][settings().region].tables[settings().table_name]
+    items = [i.to_json()["Attributes"] for partition in table.items.values() for i in partition.values()]
+    result = {"Items": items, "Count": len(items), "ScannedCount": len(items)}
+    query = get_service_model("dynamodb").operation_model("Query")
+
+    def serialized() -> str:
+        serializer = JSONSerializer(operation_model=query, value_picker=XFormedAttributePicker())
+        body: str = serializer.serialize(result)["body"]
+        return body
+
+    # When a Query's answer is serialized with the speed-up, and with moto's own serializer
+    fast = serialized()
+    generic = JSONSerializer._serialize_type_structure.__wrapped__  # type: ignore[attr-defined]
+    monkeypatch.setattr(JSONSerializer, "_serialize_type_structure", generic)
+
+    # Then both are the same bytes
+    assert fast == serialized()
+    assert len(items) > 300 and '"BS"' in fast and '"NULL"' in fast
+
+    # and a client reads every type back as it wrote it
+    monkeypatch.undo()
+    key = {"PK": EVERY_TYPE["PK"], "SK": EVERY_TYPE["SK"]}
+    got = client.get_item(TableName=settings().table_name, Key=key)
+    assert got["Item"] == EVERY_TYPE
+    assert deal_id(seeded, "park_purchase") in fast
