@@ -40,13 +40,32 @@ from tests.support.snapshots import DemoSnapshot  # noqa: E402
 ONE_WORKER_FIXTURES = {"local_stack": "local_stack", "synth": "cdk_synth"}
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+@pytest.hookimpl(wrapper=True)  # around xdist's own hook, which reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> Iterator[None]:
     for item in items:
         for fixture, group in ONE_WORKER_FIXTURES.items():
             if fixture in getattr(item, "fixturenames", ()):
                 item.add_marker(pytest.mark.xdist_group(group))
                 break
+    yield
+    if config.getvalue("loadgroup"):
+        for item in items:
+            _name_the_group(item)
+
+
+def _name_the_group(item: pytest.Item) -> None:
+    """xdist 3.8 tells its scheduler an item's group by suffixing its node id (`…@group`); on pytest 9.2 the
+    suffix no longer reaches the id (pytest-xdist issue 1386) and groups are silently ignored. Until an
+    xdist release fixes it, the suffix is set here the way pytest 9.2 stores ids."""
+    from _pytest.nodeid import NodeId
+
+    groups = {
+        str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+        for m in item.iter_markers("xdist_group")
+    }
+    suffix = "@" + "_".join(sorted(groups))
+    if groups and not item.nodeid.endswith(suffix):
+        item._id = NodeId.parse(item.nodeid + suffix)
 
 
 @pytest.fixture
