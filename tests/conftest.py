@@ -48,7 +48,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(pytest.mark.xdist_group(group))
                 break
     yield
-    if config.getvalue("loadgroup"):
+    if getattr(config.option, "loadgroup", False):  # set in xdist workers only
         for item in items:
             _name_the_group(item)
 
