@@ -9,6 +9,7 @@ it created (docs/DEVELOPING.md).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -20,6 +21,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,30 +125,36 @@ class LocalStack:
         """Start local mode on this stack's ports and wait for its banner."""
         assert self.process is None or self.process.poll() is not None, "already running"
         self.output.clear()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "devstack.run"],
-            cwd=ROOT,
-            env=self.environment(),
-            text=True,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
+        with _interruptible_children():
+            process = self._spawn()
         assert process.stdout is not None
         self.process = process
         deadline = time.monotonic() + START_SECONDS
         while time.monotonic() < deadline:
             line = process.stdout.readline()
+            if not line:  # it closed its output: it is exiting
+                process.wait(timeout=STOP_SECONDS)
+                break
             self.output.append(line)
             if UP in line:
                 # keep draining its output (the last lines kept for a failure), so a chatty stack never
                 # blocks on a full pipe
                 threading.Thread(target=self._drain, args=(process,), daemon=True).start()
                 return
-            if not line and process.poll() is not None:
-                break
-        process.kill()
-        process.wait()
+        self._end_group(process)
         raise StackFailed("local mode did not come up:\n" + "".join(self.output))
+
+    def _spawn(self) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "devstack.run"],
+            cwd=ROOT,
+            env=self.environment(),
+            text=True,
+            stdin=subprocess.DEVNULL,  # never the test runner's own (an xdist worker's stdin is its channel)
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: whatever it leaves running is ended with it
+        )
 
     def _drain(self, process: subprocess.Popen[str]) -> None:
         assert process.stdout is not None
@@ -154,25 +162,48 @@ class LocalStack:
             self.output.append(line)
 
     def stop(self) -> int:
-        """Ctrl-C, as a developer stops it; its exit status (killed after a minute: a failure)."""
+        """Ctrl-C (SIGINT), as a developer stops it; its exit status (killed after a minute: a failure).
+        Anything it started that is still running then is killed, so its ports are free for the next."""
         process = self.process
-        if process is None or process.poll() is not None:
-            return process.returncode if process is not None else 0
-        process.send_signal(signal.SIGINT)
+        if process is None:
+            return 0
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
         try:
             return process.wait(timeout=STOP_SECONDS)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
             return -signal.SIGKILL
         finally:
-            self.process = None if process.poll() is not None else process
+            self._end_group(process)
+            self.process = None
+
+    @staticmethod
+    def _end_group(process: subprocess.Popen[str]) -> None:
+        with contextlib.suppress(ProcessLookupError):  # else the whole group has exited
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
     def restart(self) -> int:
         """Stop (its exit status is returned) and start again on the same ports, with fresh state."""
         stopped = self.stop()
         self.start()
         return stopped
+
+
+@contextlib.contextmanager
+def _interruptible_children() -> Iterator[None]:
+    """Let the stack take Ctrl-C. An xdist worker ignores SIGINT, and an ignored signal stays ignored in a
+    child (so `make run` would never hear Ctrl-C); a handled one is reset to its default at exec."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if previous == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def start_local_stack(directory: Path) -> LocalStack:
