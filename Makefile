@@ -35,7 +35,7 @@ typecheck: venv
 # run in one worker (`xdist_group`, tests/conftest.py). `make unit WORKERS=0` runs in this process.
 WORKERS ?= auto
 unit: venv
-	$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadgroup --durations=15
 
 ## make token EMAIL=someone@example.com — a local-mode bearer token for any email.
 token: venv
