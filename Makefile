@@ -40,8 +40,11 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
+# One pytest worker per core; tests sharing a costly session fixture (the `make run` stack, the CDK synth)
+# run in one worker (`xdist_group`, tests/conftest.py). `make unit WORKERS=0` runs in this process.
+WORKERS ?= auto
 unit: venv
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadgroup --durations=15
 
 ## make token EMAIL=someone@example.com — a local-mode bearer token for any email.
 token: venv

@@ -1,7 +1,7 @@
 """`make bench`: the figures PRODUCT.md §8 asks for, measured on this machine.
 
 1. Cold import of the API module against the floor `import boto3; boto3.client("dynamodb")`
-   (median of fresh interpreters; the bar is 1.3×).
+   (medians of fresh interpreters run alternately, from bytecode; the bar is 1.2×).
 2. DynamoDB requests per API call for each budgeted route (counted with a botocore event hook, against
    the in-process emulator seeded with the demo data), with the in-process latency for reference.
 """
@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-RUNS = 7
+RUNS = 15
+BAR = 1.2  # issue 18 (PRODUCT.md §8 said 1.3)
 
 FLOOR = "import boto3; boto3.client('dynamodb', region_name='us-east-1')"
 API_IMPORT = "import app"
@@ -34,10 +35,24 @@ def timed_import(statement: str, env: dict[str, str]) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def cold_imports(env: dict[str, str]) -> tuple[float, float]:
-    floor = statistics.median(timed_import(FLOOR, env) for _ in range(RUNS))
-    api = statistics.median(timed_import(API_IMPORT, env) for _ in range(RUNS))
-    return floor, api
+def cold_imports(env: dict[str, str]) -> tuple[float, float, float]:
+    """(floor, API, ratio): each the median of RUNS fresh interpreters, the two run alternately so a busy
+    moment slows both sides alike, and the ratio the median of the per-pair ratios.
+
+    Both sides import from bytecode, as a normal installation does: the interpreters share a private
+    bytecode cache (PYTHONPYCACHEPREFIX) filled by one untimed run of each, whatever the caller's
+    PYTHONDONTWRITEBYTECODE. Without it, site-packages (compiled by pip at install) import from bytecode while
+    chalicelib is compiled from source on every run — a comparison of the compiler, not of the imports
+    (docs/BENCHMARKS.md)."""
+    with tempfile.TemporaryDirectory(prefix="threshold-bench-pycache-") as cache:
+        env = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["PYTHONPYCACHEPREFIX"] = cache
+        timed_import(FLOOR, env)
+        timed_import(API_IMPORT, env)
+        pairs = [(timed_import(FLOOR, env), timed_import(API_IMPORT, env)) for _ in range(RUNS)]
+    floor = statistics.median(f for f, _ in pairs)
+    api = statistics.median(a for _, a in pairs)
+    return floor, api, statistics.median(a / f for f, a in pairs)
 
 
 AGENT = "alex.agent@harbormain.example"
@@ -209,21 +224,21 @@ def main() -> int:
     os.environ.clear()
     os.environ.update(env)
 
-    floor, api = cold_imports(env)
-    print("Cold import (median of", RUNS, "fresh interpreters)")
+    floor, api, ratio = cold_imports(env)
+    print(f"Cold import (median of {RUNS} fresh interpreters each, run alternately, from bytecode)")
     print("| measure | seconds |")
     print("|---|---|")
     print(f"| `{FLOOR}` (floor) | {floor:.3f} |")
     print(f"| `{API_IMPORT}` (the API module) | {api:.3f} |")
-    ratio = api / floor
-    print(f"| ratio (bar: ≤ 1.30) | {ratio:.2f} {'ok' if ratio <= 1.3 else 'OVER'} |")
+    verdict = "ok" if ratio <= BAR else "OVER"
+    print(f"| ratio, median of the pairs (bar: ≤ {BAR:.2f}) | {ratio:.2f} {verdict} |")
     print()
     print("DynamoDB requests per API call (demo data, in-process emulator)")
     print("| route | budget | counted | in-process ms |")
     print("|---|---|---|---|")
     for name, budget, counted, elapsed in budgets():
         print(f"| {name} | {budget} | {counted} | {elapsed:.1f} |")
-    return 0 if ratio <= 1.3 else 1
+    return 0 if ratio <= BAR else 1
 
 
 if __name__ == "__main__":

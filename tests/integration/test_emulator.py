@@ -1,0 +1,124 @@
+"""The emulator keeps its promises after devstack/moto_patches.py's speed-ups: a cancelled TransactWriteItems
+leaves every item it named, and the table stream, as they were; items are serialized to the same bytes as
+moto's generic serializer gives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from chalicelib.config import settings
+from tests.support.demo import deal_id
+
+
+def _records(client, table: str) -> int:
+    """How many records the table stream holds."""
+    # account-id endpoints are AWS-only: the emulator answers the regional one (devstack/notify.py)
+    config = Config(account_id_endpoint_mode="disabled")
+    streams = boto3.client("dynamodbstreams", region_name=settings().region, config=config)
+    arn = client.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
+    return len(streams.get_records(ShardIterator=iterator["ShardIterator"])["Records"])
+
+
+def test_a_cancelled_transaction_writes_nothing_and_streams_nothing(table):
+    client = boto3.client("dynamodb", region_name=settings().region)
+    name = settings().table_name
+
+    def key(sk: str) -> dict:
+        return {"PK": {"S": "T#1"}, "SK": {"S": sk}}
+
+    # Given two items, one to be updated and one to be deleted
+    client.put_item(TableName=name, Item={**key("kept"), "n": {"N": "1"}})
+    client.put_item(TableName=name, Item={**key("doomed"), "n": {"N": "1"}})
+    before = client.scan(TableName=name)["Items"]
+    streamed = _records(client, name)
+
+    # When a transaction puts, updates and deletes, then fails its last condition
+    with pytest.raises(client.exceptions.TransactionCanceledException):
+        client.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": name, "Item": {**key("new"), "n": {"N": "1"}}}},
+                {
+                    "Update": {
+                        "TableName": name,
+                        "Key": key("kept"),
+                        "UpdateExpression": "SET n = :two",
+                        "ExpressionAttributeValues": {":two": {"N": "2"}},
+                    }
+                },
+                {"Delete": {"TableName": name, "Key": key("doomed")}},
+                {
+                    "ConditionCheck": {
+                        "TableName": name,
+                        "Key": key("absent"),
+                        "ConditionExpression": "attribute_exists(PK)",
+                    }
+                },
+            ]
+        )
+
+    # Then every item is as it was, and the stream has no record of the writes
+    assert sorted(client.scan(TableName=name)["Items"], key=str) == sorted(before, key=str)
+    assert _records(client, name) == streamed
+
+    # and a transaction that succeeds afterwards writes and streams as usual
+    client.transact_write_items(
+        TransactItems=[{"Put": {"TableName": name, "Item": {**key("new"), "n": {"N": "1"}}}}]
+    )
+    assert len(client.scan(TableName=name)["Items"]) == 3
+    assert _records(client, name) == streamed + 1
+
+
+EVERY_TYPE: dict[str, Any] = {
+    "PK": {"S": "T#every"},
+    "SK": {"S": "type"},
+    "n": {"N": "12.50"},
+    "b": {"B": b"\x00\xffbytes"},
+    "ss": {"SS": ["a", "b"]},
+    "ns": {"NS": ["1", "2.5"]},
+    "bs": {"BS": [b"x", b"y"]},
+    "nothing": {"NULL": True},
+    "yes": {"BOOL": True},
+    "no": {"BOOL": False},
+    "empty": {"S": ""},
+    "m": {"M": {"inner": {"L": [{"S": "s"}, {"N": "1"}, {"M": {"deep": {"BOOL": False}}}, {"L": []}]}}},
+}
+
+
+def test_items_are_serialized_as_moto_serializes_them(seeded, monkeypatch):
+    from moto.core.serialize import JSONSerializer, XFormedAttributePicker
+    from moto.core.utils import get_service_model
+    from moto.dynamodb.models import dynamodb_backends
+
+    # Given the demo data and an item with every attribute type
+    client = boto3.client("dynamodb", region_name=settings().region)
+    client.put_item(TableName=settings().table_name, Item=EVERY_TYPE)
+    table = dynamodb_backends["123456789012"][settings().region].tables[settings().table_name]
+    items = [i.to_json()["Attributes"] for partition in table.items.values() for i in partition.values()]
+    result = {"Items": items, "Count": len(items), "ScannedCount": len(items)}
+    query = get_service_model("dynamodb").operation_model("Query")
+
+    def serialized() -> str | bytes:
+        serializer = JSONSerializer(operation_model=query, value_picker=XFormedAttributePicker())
+        return serializer.serialize(result)["body"]
+
+    # When a Query's answer is serialized with the speed-up, and with moto's own serializer
+    fast = serialized()
+    generic = JSONSerializer._serialize_type_structure.__wrapped__  # type: ignore[attr-defined]
+    monkeypatch.setattr(JSONSerializer, "_serialize_type_structure", generic)
+
+    # Then both are the same bytes
+    assert fast == serialized()
+    assert isinstance(fast, str) and len(items) > 300 and '"BS"' in fast and '"NULL"' in fast
+
+    # and a client reads every type back as it wrote it
+    monkeypatch.undo()
+    key = {"PK": EVERY_TYPE["PK"], "SK": EVERY_TYPE["SK"]}
+    got = client.get_item(TableName=settings().table_name, Key=key)
+    assert got["Item"] == EVERY_TYPE
+    assert deal_id(seeded, "park_purchase") in fast
