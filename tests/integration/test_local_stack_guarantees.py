@@ -19,9 +19,10 @@ from typing import Any
 
 import pytest
 
+from devstack.environment import ROOT
 from devstack.localauth import LocalSigner
 from scripts.smoke_targets import LocalTarget
-from tests.integration.test_local_mode import ROOT, free_port, start, stop
+from tests.support.local_stack import LocalStack, start_local_stack
 
 COORDINATOR = "cora.coord@harbormain.example"
 PARALLEL = 30
@@ -61,15 +62,10 @@ class Stack:
         return str(self.demo["deals"][key]["id"])
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory) -> Any:
-    folder = tmp_path_factory.mktemp("stack")
-    emulator_port, api_port = free_port(), free_port()
-    process = start(folder, emulator_port, api_port)
-    try:
-        yield Stack(folder, emulator_port, api_port)
-    finally:
-        assert stop(process) == 0
+@pytest.fixture
+def stack(local_stack: LocalStack) -> Stack:
+    """The session's shared `make run` (tests/support/local_stack.py)."""
+    return Stack(local_stack.directory, local_stack.emulator_port, local_stack.api_port)
 
 
 def in_parallel(action: Any) -> list[Any]:
@@ -190,21 +186,25 @@ def wait_until(condition: Any, seconds: float) -> bool:
 
 
 def test_when_the_api_dies_the_whole_stack_stops_and_says_why(tmp_path):
-    emulator_port, api_port = free_port(), free_port()
-    process = start(tmp_path, emulator_port, api_port)
+    own = start_local_stack(tmp_path)  # its own stack: this test kills it
+    assert own.process is not None
+    process = own.process
     try:
         [api] = child_pids(process.pid)
         os.kill(api, signal.SIGKILL)
         assert process.wait(timeout=15) != 0
-        assert wait_until(lambda: port_free(emulator_port) and port_free(api_port), 5)
+        assert wait_until(lambda: port_free(own.emulator_port) and port_free(own.api_port), 5)
+        assert wait_until(lambda: any("API" in line and "stopped" in line for line in own.output), 5)
     finally:
-        if process.poll() is None:
-            process.kill()
+        own.stop()
 
 
 def test_when_make_run_is_killed_the_api_does_not_stay_behind_on_its_port(tmp_path):
-    emulator_port, api_port = free_port(), free_port()
-    process = start(tmp_path, emulator_port, api_port)
-    process.kill()  # SIGKILL, as the kernel's out-of-memory killer would: no clean-up runs
-    process.wait(timeout=10)
-    assert wait_until(lambda: port_free(api_port), 5), "`chalice local` was orphaned on its port"
+    own = start_local_stack(tmp_path)  # its own stack: this test kills it
+    assert own.process is not None
+    try:
+        own.process.kill()  # SIGKILL, as the kernel's out-of-memory killer would: no clean-up runs
+        own.process.wait(timeout=10)
+        assert wait_until(lambda: port_free(own.api_port), 5), "`chalice local` was orphaned on its port"
+    finally:
+        own.stop()

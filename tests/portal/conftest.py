@@ -20,7 +20,8 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_local_mode import ROOT, free_port, start, stop
+from devstack.environment import ROOT
+from tests.support.local_stack import LocalStack
 
 CHROMIUM = os.environ.get("THRESHOLD_CHROMIUM", "/usr/bin/chromium")
 # The system Chromium, quiet and sandbox-free (CI containers run as root); Playwright cannot download its own.
@@ -75,27 +76,14 @@ class Stack:
 
 
 @pytest.fixture(scope="session")
-def portal_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    local_dir = tmp_path_factory.mktemp("portal-stack")
-    emulator_port, api_port, portal_port = free_port(), free_port(), free_port()
-    previous = os.environ.get("THRESHOLD_PORTAL_PORT")
-    os.environ["THRESHOLD_PORTAL_PORT"] = str(portal_port)
-    try:
-        process = start(local_dir, emulator_port, api_port)
-    finally:
-        if previous is None:
-            os.environ.pop("THRESHOLD_PORTAL_PORT", None)
-        else:
-            os.environ["THRESHOLD_PORTAL_PORT"] = previous
-    try:
-        yield Stack(
-            portal=f"http://127.0.0.1:{portal_port}",
-            api=f"http://127.0.0.1:{api_port}",
-            emulator=f"http://127.0.0.1:{emulator_port}",
-            tokens=json.loads((local_dir / "demo-tokens.json").read_text()),
-        )
-    finally:
-        assert stop(process) == 0
+def portal_stack(local_stack: LocalStack) -> Stack:
+    """The session's shared `make run` (tests/support/local_stack.py): emulator, API and portal."""
+    return Stack(
+        portal=f"http://127.0.0.1:{local_stack.portal_port}",
+        api=local_stack.api_url,
+        emulator=local_stack.emulator_url,
+        tokens=local_stack.tokens(),
+    )
 
 
 @pytest.fixture(scope="session")

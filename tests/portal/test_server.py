@@ -16,7 +16,7 @@ import pytest
 from app import app
 from devstack.portal import PortalServer
 from tests.conftest import SIGNER
-from tests.integration.test_local_mode import free_port
+from tests.support.local_stack import free_port
 
 API = "http://127.0.0.1:8999"
 
