@@ -69,22 +69,23 @@ AUTH_ERRORS = {
         "invalid_audience",
         "invalid_issuer",
         "email_not_verified",
+        "unsupported_email",
     ],
     403: ["account_deactivated"],
 }
 BODY_ERRORS = {
-    400: ["malformed_json", "missing_body"],
+    400: ["malformed_json", "missing_body", "duplicate_json_keys"],
     415: ["unsupported_media_type"],
     422: ["invalid_fields"],
 }
-PAGE_ERRORS = {400: ["invalid_cursor"], 422: ["invalid_limit"]}
-IF_MATCH_ERRORS = {400: ["invalid_if_match"], 412: ["stale_version"]}
+PAGE_ERRORS = {400: ["invalid_cursor", "invalid_limit"]}
+IF_MATCH_ERRORS = {400: ["invalid_if_match", "if_match_of_another_record"], 412: ["stale_version"]}
 IDEMPOTENCY_ERRORS = {
     400: ["invalid_idempotency_key"],
-    409: ["idempotency_in_progress"],
+    409: ["idempotency_in_progress", "idempotency_answer_lost"],
     422: ["idempotency_key_reused"],
 }
-STORE_ERRORS = {503: ["retry_later"]}
+STORE_ERRORS = {503: ["retry_later", "database_unreachable"]}
 WRITE_ERRORS = {409: ["write_conflict"]}
 
 

@@ -33,6 +33,9 @@ PAGED: set[Route] = {
 # If-Match: required (True) or optional (False).
 IF_MATCH: dict[Route, bool] = {("PATCH", DEAL): True, ("PATCH", TASK): True, ("POST", TRANSITIONS): False}
 ETAG: set[Route] = {
+    ("GET", TASK),
+    ("GET", REQUESTS + "/{request_id}"),
+    ("POST", REQUESTS),
     ("POST", DEALS),
     ("GET", DEAL),
     ("PATCH", DEAL),
@@ -40,9 +43,9 @@ ETAG: set[Route] = {
     ("POST", TASKS),
     ("PATCH", TASK),
 }
-LOCATION: set[Route] = {("POST", DEALS), ("POST", REQUESTS)}
-# GETs that answer 304 Not Modified when If-None-Match names the current ETag (none yet).
-IF_NONE_MATCH: set[Route] = set()
+LOCATION: set[Route] = {("POST", DEALS), ("POST", REQUESTS), ("POST", TASKS)}
+# GETs that answer 304 Not Modified when If-None-Match names the current ETag.
+IF_NONE_MATCH: set[Route] = {("GET", DEAL)}
 NO_STORE: set[Route] = {("GET", "/v1/health"), ("GET", "/v1/openapi.json")}
 OPTIONAL_BODIES: dict[Route, str] = {
     ("POST", "/v1/admin/notifications/{notification_id}/resend"): "NotificationResendIn"
@@ -92,11 +95,18 @@ ROUTE_ERRORS: dict[Route, dict[int, list[str]]] = {
         403: ["staff_only", "no_active_lease"],
         404: ["not_found"],
         409: ["external_id_taken"],
-        422: ["org_id_required", "unknown_workflow", "unknown_key_date", "duplicate_party", "unknown_stage"],
+        422: [
+            "org_id_required",
+            "unknown_workflow",
+            "unknown_key_date",
+            "duplicate_party",
+            "unknown_stage",
+            "not_org_staff",
+        ],
     },
     ("PATCH", DEAL): {
         412: ["stale_version"],
-        422: ["unknown_key_date", "title_required", "property_required"],
+        422: ["unknown_key_date", "title_required", "property_required", "not_org_staff"],
     },
     ("POST", TRANSITIONS): {
         403: ["override_not_allowed"],
@@ -174,7 +184,8 @@ ROUTE_ERRORS: dict[Route, dict[int, list[str]]] = {
     ("GET", "/v1/admin/pipeline"): {422: ["org_id_required", "workflow_required", "unknown_workflow"]},
     ("GET", "/v1/admin/activity"): _OPS,
     ("GET", "/v1/admin/reports/{name}"): {
-        422: ["org_id_required", "unknown_workflow", "invalid_date", "report_too_large"]
+        404: ["unknown_report"],
+        422: ["org_id_required", "unknown_workflow", "invalid_date", "report_too_large"],
     },
     ("POST", "/v1/admin/users/{user_id}/deactivate"): {403: ["cannot_manage_self", "shared_user"]},
     ("POST", "/v1/admin/users/{user_id}/reactivate"): {403: ["cannot_manage_self", "shared_user"]},
@@ -247,7 +258,8 @@ def route_errors(method: str, path: str) -> dict[int, list[str]]:
 DESCRIPTIONS: dict[Route, str] = {
     ("GET", DEAL): "The workspace: the deal, its parties, stage history, tasks and document requests with "
     "their versions, filtered for the caller. `waiting_on` lists who owns the next move in the current "
-    "stage. Served with `ETag` (the deal's `version`).",
+    'stage. Served with `ETag` (`"<version>.<digest>"`: it changes whenever anything this caller sees '
+    "changes); `If-None-Match` with it answers 304. `If-Match` on the deal takes it or the bare `version`.",
     ("PATCH", DEAL): "Details and key dates. A key date moved re-dates the open tasks and requests derived "
     "from it in the same write. Needs `If-Match`.",
 }
