@@ -8,7 +8,7 @@ from typing import Any
 from chalice import Blueprint
 from chalice.app import Request
 
-from chalicelib.api.http import query_param, route
+from chalicelib.api.http import page_params, query_param, route
 from chalicelib.domain.access import Caller
 from chalicelib.domain.errors import Invalid
 
@@ -29,6 +29,7 @@ def _date(request: Request, name: str) -> date | None:
 def get_report(caller: Caller, request: Request, name: str) -> dict[str, Any]:
     from chalicelib.services import reports as report_service  # rarely used: loaded on first use
 
+    limit, cursor = page_params(request)
     return report_service.report(
         caller,
         name,
@@ -36,4 +37,6 @@ def get_report(caller: Caller, request: Request, name: str) -> dict[str, Any]:
         workflow=query_param(request, "workflow"),
         first=_date(request, "from"),
         last=_date(request, "to"),
+        limit=limit,
+        cursor=cursor,
     )
