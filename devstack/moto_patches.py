@@ -51,13 +51,16 @@ def apply() -> None:
     stand_in = _SnapshotOncePerTransaction(models.Table)
     original = models.DynamoDBBackend.transact_write_items
 
+    serial = threading.Lock()  # AWS isolates transactions; moto's rollback restores a whole-table copy
+
     @functools.wraps(original)
     def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
-        stand_in.begin()
-        try:
-            return original(self, transact_items)
-        finally:
-            stand_in.end()
+        with serial:
+            stand_in.begin()
+            try:
+                return original(self, transact_items)
+            finally:
+                stand_in.end()
 
     models.copy = stand_in  # type: ignore[assignment]
     models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
