@@ -131,8 +131,10 @@ def add_invitations(deal_ids: list[str], org_id: str, workflow: str, now: dateti
             batch.save(InvitationItem.from_entity(invitation))
 
 
-def add_org_events(org_id: str, count: int, now: datetime, *, summary_bytes: int = 200) -> None:
-    """`count` events in the org's own log over the last 20 days (an export's input)."""
+def add_org_events(
+    org_id: str, count: int, now: datetime, *, summary_bytes: int = 200, deal_id: str | None = None
+) -> None:
+    """`count` events in the org's own log (or a deal's) over the last 20 days (an export's input)."""
     filler = "x" * summary_bytes
     with TableItem.batch_write() as batch:
         for n in range(count):
@@ -145,6 +147,7 @@ def add_org_events(org_id: str, count: int, now: datetime, *, summary_bytes: int
                 visibility=Visibility.INTERNAL,
                 summary=f"Volume event {n} {filler}",
                 org_id=org_id,
+                deal_id=deal_id,
                 data={"n": n},
             )
             batch.save(ActivityItem.from_entity(event))

@@ -223,6 +223,10 @@ def main() -> int:
     print("|---|---|---|---|")
     for name, budget, counted, elapsed in budgets():
         print(f"| {name} | {budget} | {counted} | {elapsed:.1f} |")
+    print()
+    from scripts import bench_scale  # the scale section: docs/BENCHMARKS.md
+
+    bench_scale.main()
     return 0 if ratio <= 1.3 else 1
 
 
