@@ -206,10 +206,14 @@ def start_upload(key: str, content_type: str, file_name: str) -> str:
     return upload["UploadId"]
 
 
-def upload_part(key: str, upload_id: str, number: int, body: bytes) -> None:
+def upload_part(key: str, upload_id: str, number: int, body: bytes | bytearray) -> None:
     with translated():
         _s3().upload_part(
-            Bucket=settings().documents_bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=body
+            Bucket=settings().documents_bucket,
+            Key=key,
+            UploadId=upload_id,
+            PartNumber=number,
+            Body=body,  # type: ignore[arg-type]  # botocore takes a bytearray (validate.py); the stubs omit it
         )
 
 
