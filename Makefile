@@ -61,6 +61,11 @@ import: venv
 	@test -n "$(CSV)" -a -n "$(AS)" || { echo "usage: make import CSV=deals.csv AS=staff@brokerage [ORG=o_…] [LOCAL=1]"; exit 2; }
 	@$(BIN)/python -m scripts.import_deals "$(CSV)" --as "$(AS)" $(if $(ORG),--org-id "$(ORG)") $(if $(LOCAL),--local)
 
+## make backfill-open-work [APPLY=1] [LOCAL=1] — old items into the org-level indexes (docs/REPORTS.md).
+.PHONY: backfill-open-work
+backfill-open-work: venv
+	@$(BIN)/python -m scripts.backfill_open_work $(if $(APPLY),--apply) $(if $(LOCAL),--local)
+
 ## make sweep — run the reminders sweep once, now, against the running `make run` stack.
 sweep: venv
 	@$(BIN)/python -m devstack.sweep

@@ -34,6 +34,8 @@ class DynamoCalls:
             self.items_read += int(parsed.get("ScannedCount", parsed.get("Count", 0)))
         elif model.name == "BatchGetItem":
             self.items_read += sum(len(v) for v in parsed.get("Responses", {}).values())
+        elif model.name == "GetItem":
+            self.items_read += 1 if parsed.get("Item") else 0
 
     def reset(self) -> None:
         self.operations.clear()

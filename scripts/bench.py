@@ -238,6 +238,10 @@ def main() -> int:
     print("|---|---|---|---|")
     for name, budget, counted, elapsed in budgets():
         print(f"| {name} | {budget} | {counted} | {elapsed:.1f} |")
+    print()
+    from scripts import bench_scale  # the scale section: docs/BENCHMARKS.md
+
+    bench_scale.main()
     return 0 if ratio <= BAR else 1
 
 

@@ -29,6 +29,15 @@ PAGED: set[Route] = {
     ("GET", "/v1/admin/pipeline"),
     ("GET", "/v1/admin/activity"),
     ("GET", "/v1/admin/review-queue"),
+    ("GET", "/v1/admin/reports/{name}"),
+}
+EXPORTS = ("/v1/admin/deals/{deal_id}/activity-export", "/v1/admin/activity-export")
+EXPORT = "/v1/admin/exports/{export_id}"
+# Success statuses a route answers besides its own, with the same body: an export still running is a 202
+# whose Location is polled (docs/ADMIN.md).
+ALSO_ANSWERS: dict[Route, list[int]] = {
+    **{("POST", path): [202] for path in EXPORTS},
+    ("GET", EXPORT): [202],
 }
 # If-Match: required (True) or optional (False).
 IF_MATCH: dict[Route, bool] = {("PATCH", DEAL): True, ("PATCH", TASK): True, ("POST", TRANSITIONS): False}
@@ -43,7 +52,13 @@ ETAG: set[Route] = {
     ("POST", TASKS),
     ("PATCH", TASK),
 }
-LOCATION: set[Route] = {("POST", DEALS), ("POST", REQUESTS), ("POST", TASKS)}
+LOCATION: set[Route] = {
+    ("POST", DEALS),
+    ("POST", REQUESTS),
+    ("POST", TASKS),
+    *(("POST", path) for path in EXPORTS),
+    ("GET", EXPORT),
+}
 # GETs that answer 304 Not Modified when If-None-Match names the current ETag.
 IF_NONE_MATCH: set[Route] = {("GET", DEAL)}
 NO_STORE: set[Route] = {("GET", "/v1/health"), ("GET", "/v1/openapi.json")}
@@ -185,7 +200,7 @@ ROUTE_ERRORS: dict[Route, dict[int, list[str]]] = {
     ("GET", "/v1/admin/activity"): _OPS,
     ("GET", "/v1/admin/reports/{name}"): {
         404: ["unknown_report"],
-        422: ["org_id_required", "unknown_workflow", "invalid_date", "report_too_large"],
+        422: ["org_id_required", "unknown_workflow", "invalid_date"],
     },
     ("POST", "/v1/admin/users/{user_id}/deactivate"): {403: ["cannot_manage_self", "shared_user"]},
     ("POST", "/v1/admin/users/{user_id}/reactivate"): {403: ["cannot_manage_self", "shared_user"]},

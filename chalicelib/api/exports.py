@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chalice import Blueprint
+from chalice.app import Request
 
-from chalicelib.api.http import route
+from chalicelib.api.http import Answer, query_param, route
 from chalicelib.clock import iso
 from chalicelib.domain.access import Caller
 from chalicelib.domain.account_responses import ActivityExport
@@ -19,15 +20,27 @@ exports = Blueprint(__name__)
 
 
 def export_view(export: Export) -> ActivityExport:
-    return {
+    """A ready export carries its link; a running one its progress (poll `GET /v1/admin/exports/{id}`)."""
+    out: ActivityExport = {
         "id": export.export_id,
-        "url": export.url,
-        "expires_at": iso(export.expires_at),
+        "status": export.status,
         "format": export.format,
         "from": export.span.first.isoformat(),
         "to": export.span.last.isoformat(),
         "count": export.count,
+        "progress": {"events": export.count, "bytes": export.bytes, "parts": export.parts},
     }
+    if export.ready and export.url and export.expires_at:
+        out["url"] = export.url
+        out["expires_at"] = iso(export.expires_at)
+    return out
+
+
+def _answer(export: Export, created: bool) -> Answer[ActivityExport]:
+    """201 (or 200 on a poll) with the link when ready; 202 with the job's address while it runs."""
+    location = {"Location": f"/v1/admin/exports/{export.export_id}"}
+    status = (201 if created else 200) if export.ready else 202
+    return Answer(export_view(export), location, status=status)
 
 
 @route(
@@ -38,10 +51,10 @@ def export_view(export: Export) -> ActivityExport:
     body="ActivityExportIn",
     status=201,
 )
-def export_deal_activity(caller: Caller, deal_id: str, body: ActivityExportIn) -> ActivityExport:
+def export_deal_activity(caller: Caller, deal_id: str, body: ActivityExportIn) -> Answer[ActivityExport]:
     from chalicelib.services import exports as export_service  # rarely used: loaded on first use
 
-    return export_view(export_service.export_deal(caller, deal_id, body.format, body.from_, body.to))
+    return _answer(export_service.export_deal(caller, deal_id, body.format, body.from_, body.to), True)
 
 
 @route(
@@ -52,7 +65,19 @@ def export_deal_activity(caller: Caller, deal_id: str, body: ActivityExportIn) -
     body="ActivityExportIn",
     status=201,
 )
-def export_org_activity(caller: Caller, body: ActivityExportIn) -> ActivityExport:
+def export_org_activity(caller: Caller, body: ActivityExportIn) -> Answer[ActivityExport]:
     from chalicelib.services import exports as export_service
 
-    return export_view(export_service.export_org(caller, body.org_id, body.format, body.from_, body.to))
+    return _answer(export_service.export_org(caller, body.org_id, body.format, body.from_, body.to), True)
+
+
+@route(
+    exports,
+    "/v1/admin/exports/{export_id}",
+    "GET",
+    summary="An export: its progress while it runs (each poll moves it on), its link once ready",
+)
+def get_export(caller: Caller, request: Request, export_id: str) -> Answer[ActivityExport]:
+    from chalicelib.services import exports as export_service
+
+    return _answer(export_service.export_status(caller, export_id, query_param(request, "org_id")), False)

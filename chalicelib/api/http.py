@@ -55,6 +55,9 @@ class Answer[T]:
     headers: dict[str, str] = field(default_factory=dict)
     # If-None-Match named the current representation: a 304 with the headers and no body
     not_modified: bool = False
+    # another success status than the route's own (e.g. 202 while a job runs): listed in
+    # contract_routes.ALSO_ANSWERS so the document declares it
+    status: int | None = None
 
 
 @dataclass(frozen=True)
@@ -211,6 +214,7 @@ def as_response(result: Any, status: int = 200) -> Response:
         if result.not_modified:
             return Response(body="", status_code=304, headers=dict(result.headers))
         headers.update(result.headers)
+        status = result.status or status
         result = result.body
     return Response(body=result, status_code=status, headers=headers)
 

@@ -129,6 +129,8 @@ def _operation(spec: RouteSpec, schema: dict[tuple[str, str], Any]) -> dict[str,
     if links:
         success["links"] = links
     responses: dict[str, Any] = {str(spec.status): success}
+    for also in contract.ALSO_ANSWERS.get((spec.method, spec.path), []):
+        responses[str(also)] = success
     if (spec.method, spec.path) in contract.IF_NONE_MATCH:
         responses["304"] = {"description": "Not modified: the If-None-Match ETag is current", "headers": {}}
     for status, codes in sorted(contract.error_codes(spec).items()):

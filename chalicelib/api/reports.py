@@ -8,7 +8,7 @@ from typing import cast
 from chalice import Blueprint
 from chalice.app import Request
 
-from chalicelib.api.http import query_param, route
+from chalicelib.api.http import page_params, query_param, route
 from chalicelib.domain.access import Caller
 from chalicelib.domain.account_responses import Report
 from chalicelib.domain.errors import Invalid
@@ -30,6 +30,7 @@ def _date(request: Request, name: str) -> date | None:
 def get_report(caller: Caller, request: Request, name: str) -> Report:
     from chalicelib.services import reports as report_service  # rarely used: loaded on first use
 
+    limit, cursor = page_params(request)
     # each report has its own rows (docs/REPORTS.md); the contract tests check them against Report
     return cast(
         "Report",
@@ -40,5 +41,7 @@ def get_report(caller: Caller, request: Request, name: str) -> Report:
             workflow=query_param(request, "workflow"),
             first=_date(request, "from"),
             last=_date(request, "to"),
+            limit=limit,
+            cursor=cursor,
         ),
     )

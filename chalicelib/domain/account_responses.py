@@ -127,19 +127,30 @@ class Download(TypedDict):
 
 
 # `from` is a Python keyword: functional form.
+class ExportProgress(TypedDict):
+    events: int
+    bytes: int
+    parts: int
+
+
 ActivityExport = TypedDict(
     "ActivityExport",
     {
         "id": str,
-        "url": str,
-        "expires_at": Timestamp,
+        "status": Annotated[str, Choice("running", "ready")],
         "format": Annotated[str, Choice("csv", "jsonl")],
         "from": Day,
         "to": Day,
         "count": int,
+        "progress": ExportProgress,
+        "url": NotRequired[str],
+        "expires_at": NotRequired[Timestamp],
     },
 )
-ActivityExport.__doc__ = "An activity export written to S3, handed back as a presigned link."
+ActivityExport.__doc__ = (
+    "An activity export written to S3: while `running` its progress (202, poll its `Location`); once "
+    "`ready` a presigned link (`url`, until `expires_at`)."
+)
 
 
 class Notification(TypedDict):
@@ -199,21 +210,27 @@ class NotificationRules(TypedDict):
     overrides: dict[str, dict[str, list[str]]]
 
 
-class Report(TypedDict):
-    """An ops report (docs/REPORTS.md). `rows` (time-in-stage), `items` with `open_deals` and `total`
-    (overdue-tasks, missing-documents), or the activation funnel (`funnel`, `drop_off`, `rates`,
-    `expired_unaccepted`, `by_role`)."""
-
-    report: Annotated[str, Choice("time-in-stage", "overdue-tasks", "missing-documents", "activation")]
-    org_id: str
-    generated_at: Timestamp
-    workflow: NotRequired[str]
-    rows: NotRequired[list[dict[str, Any]]]
-    open_deals: NotRequired[int]
-    total: NotRequired[int]
-    items: NotRequired[list[dict[str, Any]]]
-    funnel: NotRequired[dict[str, int]]
-    drop_off: NotRequired[dict[str, int]]
-    rates: NotRequired[dict[str, Any]]
-    expired_unaccepted: NotRequired[int]
-    by_role: NotRequired[dict[str, Any]]
+Report = TypedDict(
+    "Report",
+    {
+        "report": Annotated[str, Choice("time-in-stage", "overdue-tasks", "missing-documents", "activation")],
+        "org_id": str,
+        "generated_at": Timestamp,
+        "workflow": NotRequired[str],
+        "from": NotRequired[Day],
+        "to": NotRequired[Day],
+        "rows": NotRequired[list[dict[str, Any]]],
+        "items": NotRequired[list[dict[str, Any]]],
+        "next_cursor": NotRequired[str | None],
+        "funnel": NotRequired[dict[str, int]],
+        "drop_off": NotRequired[dict[str, int]],
+        "rates": NotRequired[dict[str, Any]],
+        "expired_unaccepted": NotRequired[int],
+        "by_role": NotRequired[dict[str, Any]],
+    },
+)
+Report.__doc__ = (
+    "An ops report (docs/REPORTS.md): `rows` (time-in-stage) or the activation funnel (`funnel`, "
+    "`drop_off`, `rates`, `expired_unaccepted`, `by_role`) over `from`..`to`; or one page of `items` "
+    "(overdue-tasks, missing-documents) with `next_cursor`."
+)

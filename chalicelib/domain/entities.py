@@ -189,6 +189,9 @@ class Task:
     work_order: bool = False  # a vendor assignment the vendor accepts or declines
     assignment: str | None = None  # work orders: pending | accepted | declined
     decline_reason: str | None = None
+    # copied from the deal (never change): the org's open-work index and the reminder need no deal read
+    org_id: str | None = None
+    workflow: str | None = None
 
 
 @dataclass
@@ -212,6 +215,9 @@ class DocumentRequest:
     rejection: dict[str, Any] | None = None
     version: int = 1
     last_refusal: dict[str, Any] | None = None  # why the latest upload was refused (the uploader reads it)
+    # copied from the deal (never change): the org's open-work index and the reminder need no deal read
+    org_id: str | None = None
+    workflow: str | None = None
 
 
 @dataclass

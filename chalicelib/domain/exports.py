@@ -96,18 +96,34 @@ def row(event: ActivityEvent) -> dict[str, Any]:
     }
 
 
-def render(events: Iterable[ActivityEvent], fmt: str) -> bytes:
+def header(fmt: str) -> bytes:
+    """What a file starts with: the CSV header line (JSON Lines has none)."""
+    return csv_line(list(COLUMNS)) if fmt == "csv" else b""
+
+
+def lines(events: Iterable[ActivityEvent], fmt: str) -> bytes:
+    """The events as lines of the file, in order: files are written page by page (services/exports.py)."""
     if fmt == "jsonl":
         return "".join(json.dumps(row(e), sort_keys=True, default=str) + "\n" for e in events).encode()
-    # defusedcsv: a cell a spreadsheet would run as a formula (=, +, -, @, |, %) is written as text
-    from defusedcsv import csv  # type: ignore[import-untyped]
-
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    out = bytearray()
     for event in events:
         values = row(event)
         values["restricted_to"] = " ".join(values["restricted_to"])
         values["data"] = json.dumps(values["data"], sort_keys=True, default=str)
-        writer.writerow({k: "" if v is None else v for k, v in values.items()})
+        out += csv_line(["" if values[c] is None else values[c] for c in COLUMNS])
+    return bytes(out)
+
+
+def csv_line(cells: list[Any]) -> bytes:
+    """One CSV record: every cell of every export goes through here (the one place to neutralise cells).
+    defusedcsv writes a cell a spreadsheet would run as a formula (=, +, -, @, |, %) as text."""
+    from defusedcsv import csv  # type: ignore[import-untyped]
+
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(cells)
     return out.getvalue().encode()
+
+
+def render(events: Iterable[ActivityEvent], fmt: str) -> bytes:
+    """A whole (small) file at once."""
+    return header(fmt) + lines(events, fmt)

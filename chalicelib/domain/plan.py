@@ -92,6 +92,8 @@ def _task_from(
         due_rule=t.due.as_dict() if t.due else None,
         work_order=t.work_order,
         assignment="pending" if t.work_order and owner else None,
+        org_id=deal.org_id,
+        workflow=deal.workflow,
     )
 
 
@@ -115,6 +117,8 @@ def _request_from(
         max_bytes=d.max_bytes,
         template_key=d.key,
         due_rule=d.due.as_dict() if d.due else None,
+        org_id=deal.org_id,
+        workflow=deal.workflow,
     )
 
 

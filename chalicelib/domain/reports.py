@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from chalicelib.clock import iso
 from chalicelib.domain import workflows
-from chalicelib.domain.entities import Invitation, StageDwell
-from chalicelib.domain.views import Workspace
+from chalicelib.domain.entities import Deal, DocumentRequest, Invitation, StageDwell, Task
+from chalicelib.domain.errors import Invalid
+from chalicelib.domain.exports import DateRange
 
 DAY = 86_400
+DEFAULT_HISTORY_DAYS = 365
 MISSING_STATUSES = frozenset({"requested", "rejected"})
 FUNNEL = ("invited", "accepted", "first_visit", "first_upload")
 
@@ -62,65 +64,78 @@ def _stage_order(workflow: str, stage: str) -> int:
     return keys.index(stage) if stage in keys else len(keys)
 
 
-def is_open(ws: Workspace) -> bool:
-    template = workflows.pinned(ws.deal.workflow, ws.deal.template_version)
-    return not template.stage(ws.deal.stage).terminal
+def deal_is_open(deal: Deal) -> bool:
+    return not workflows.pinned(deal.workflow, deal.template_version).stage(deal.stage).terminal
 
 
-def overdue_tasks(workspaces: Iterable[Workspace], now: datetime) -> list[dict[str, Any]]:
-    """Open tasks past their due time on open deals, most overdue first."""
+def _deal_fields(deal: Deal) -> dict[str, Any]:
+    return {"deal_id": deal.deal_id, "deal_title": deal.title, "workflow": deal.workflow, "stage": deal.stage}
+
+
+def overdue_tasks(tasks: Iterable[Task], deals: Mapping[str, Deal], now: datetime) -> list[dict[str, Any]]:
+    """Open tasks past their due time on open deals, in the order given (the index's: most overdue
+    first). A task whose deal is missing or closed is left out (its close-out may still be landing)."""
     items = []
-    for ws in workspaces:
-        for task in ws.tasks:
-            if task.status == "open" and task.due_at is not None and task.due_at < now:
-                items.append(
-                    {
-                        "deal_id": ws.deal.deal_id,
-                        "deal_title": ws.deal.title,
-                        "workflow": ws.deal.workflow,
-                        "stage": ws.deal.stage,
-                        "task_id": task.task_id,
-                        "title": task.title,
-                        "owner_user_id": task.owner_user_id,
-                        "owner_role": task.owner_role,
-                        "due_at": iso(task.due_at),
-                        "days_overdue": (now - task.due_at).days,
-                    }
-                )
-    return sorted(items, key=lambda i: (i["due_at"], i["task_id"]))
-
-
-def missing_documents(workspaces: Iterable[Workspace], now: datetime) -> list[dict[str, Any]]:
-    """Required document requests still waiting for a file (requested, or rejected and asked again) in a
-    stage the deal has reached, on open deals."""
-    items = []
-    for ws in workspaces:
-        reached = _reached_stages(ws)
-        for request in ws.document_requests:
-            if not request.required or request.status not in MISSING_STATUSES:
-                continue
-            if request.stage is not None and request.stage not in reached:
-                continue
+    for task in tasks:
+        deal = deals.get(task.deal_id)
+        if deal is None or not deal_is_open(deal):
+            continue
+        if task.status == "open" and task.due_at is not None and task.due_at < now:
             items.append(
                 {
-                    "deal_id": ws.deal.deal_id,
-                    "deal_title": ws.deal.title,
-                    "workflow": ws.deal.workflow,
-                    "stage": ws.deal.stage,
-                    "request_id": request.request_id,
-                    "type": request.type,
-                    "label": request.label,
-                    "status": request.status,
-                    "due_at": iso(request.due_at) if request.due_at else None,
-                    "overdue": request.due_at is not None and request.due_at < now,
+                    **_deal_fields(deal),
+                    "task_id": task.task_id,
+                    "title": task.title,
+                    "owner_user_id": task.owner_user_id,
+                    "owner_role": task.owner_role,
+                    "due_at": iso(task.due_at),
+                    "days_overdue": (now - task.due_at).days,
                 }
             )
-    return sorted(items, key=lambda i: (i["due_at"] is None, i["due_at"] or "", i["request_id"]))
+    return items
 
 
-def _reached_stages(ws: Workspace) -> set[str]:
-    keys = [s.key for s in workflows.pinned(ws.deal.workflow, ws.deal.template_version).stages]
-    return set(keys[: keys.index(ws.deal.stage) + 1]) if ws.deal.stage in keys else set()
+def missing_documents(
+    requests: Iterable[DocumentRequest], deals: Mapping[str, Deal], now: datetime
+) -> list[dict[str, Any]]:
+    """Required document requests still waiting for a file (requested, or rejected and asked again) in a
+    stage the deal has reached, on open deals, in the order given (the index's: soonest due first)."""
+    items = []
+    for request in requests:
+        deal = deals.get(request.deal_id)
+        if deal is None or not deal_is_open(deal):
+            continue
+        if not request.required or request.status not in MISSING_STATUSES:
+            continue
+        if request.stage is not None and request.stage not in _reached_stages(deal):
+            continue
+        items.append(
+            {
+                **_deal_fields(deal),
+                "request_id": request.request_id,
+                "type": request.type,
+                "label": request.label,
+                "status": request.status,
+                "due_at": iso(request.due_at) if request.due_at else None,
+                "overdue": request.due_at is not None and request.due_at < now,
+            }
+        )
+    return items
+
+
+def _reached_stages(deal: Deal) -> set[str]:
+    keys = [s.key for s in workflows.pinned(deal.workflow, deal.template_version).stages]
+    return set(keys[: keys.index(deal.stage) + 1]) if deal.stage in keys else set()
+
+
+def history_range(first: date | None, last: date | None, today: date) -> DateRange:
+    """The window of a history report: `from`/`to` as given, by default the last 365 days. Any length is
+    allowed — the range is the key condition, so the cost is the exits or invitations inside it."""
+    last = last or today
+    first = first or last - timedelta(days=DEFAULT_HISTORY_DAYS - 1)
+    if first > last:
+        raise Invalid("`from` must not be after `to`", code="invalid_range")
+    return DateRange(first, last)
 
 
 def activation(invitations: Iterable[Invitation], now: datetime) -> dict[str, Any]:

@@ -27,6 +27,32 @@ def deal_event(
     data: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> ActivityEvent:
+    return event_on_deal(
+        deal.org_id,
+        deal.deal_id,
+        actor,
+        type,
+        summary,
+        visibility=visibility,
+        restricted_to=restricted_to,
+        data=data,
+        at=at,
+    )
+
+
+def event_on_deal(
+    org_id: str,
+    deal_id: str,
+    actor: Actor,
+    type: EventType,
+    summary: str,
+    *,
+    visibility: Visibility = Visibility.PARTIES,
+    restricted_to: Iterable[str] = (),
+    data: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> ActivityEvent:
+    """A deal's event from its ids alone (the reminder sweep, which reads no deal)."""
     return ActivityEvent(
         event_id=ids.new_id("ev"),
         type=type,
@@ -35,8 +61,8 @@ def deal_event(
         actor_label=actor.label,
         visibility=visibility,
         summary=summary,
-        org_id=deal.org_id,
-        deal_id=deal.deal_id,
+        org_id=org_id,
+        deal_id=deal_id,
         restricted_to=sorted(set(restricted_to)),
         data=_checked(type, data),
     )

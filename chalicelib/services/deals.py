@@ -113,13 +113,15 @@ def check_key_dates(template: workflows.WorkflowTemplate, names: Iterable[str]) 
         )
 
 
-def create_deal(caller: Caller, command: NewDeal) -> tuple[Workspace, DealAccess]:
+def create_deal(caller: Caller, command: NewDeal, *, org: Org | None = None) -> tuple[Workspace, DealAccess]:
     """Open a deal from the latest template: the deal, its parties, and every task and document request
-    the template plans, dated and owned, in one transaction (docs/WORKFLOWS.md: past 100 items)."""
+    the template plans, dated and owned, in one transaction (docs/WORKFLOWS.md: past 100 items).
+    `org`: the org already read (a bulk import reads it once, not once per row)."""
     template = workflows.latest(command.workflow)
     opening = _opening(caller, command, template)
     check_key_dates(template, command.key_dates)
-    org = org_store.get_org(opening.org_id)
+    if org is None or org.org_id != opening.org_id:
+        org = org_store.get_org(opening.org_id)
     if org is None:
         raise NotFound("organization not found")
     require_org_staff(org.org_id, command.internal_owner_user_id, field="internal_owner_user_id")

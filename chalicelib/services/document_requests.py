@@ -176,6 +176,8 @@ def build_request(deal: Deal, parties: list[Party], command: NewDocumentRequest)
         max_bytes=int(values.get("max_bytes") or DEFAULT_MAX_BYTES),
         template_key=command.template_key,
         due_rule=values.get("due_rule"),
+        org_id=deal.org_id,
+        workflow=deal.workflow,
     )
 
 

@@ -10,16 +10,16 @@ from typing import TYPE_CHECKING
 
 from chalicelib import clock, ids
 from chalicelib.domain.access import Action, Caller, DealAccess
-from chalicelib.domain.entities import Message
+from chalicelib.domain.entities import Message, Party
 from chalicelib.domain.errors import Forbidden, Invalid
 from chalicelib.domain.events import EventType
 from chalicelib.domain.roles import Capacity, PartyStatus, Visibility
-from chalicelib.domain.views import Workspace
-from chalicelib.services.access import deal_header_access, workspace_access
+from chalicelib.services.access import deal_header_access
 from chalicelib.services.activity import deal_event
 from chalicelib.store import cursors
 from chalicelib.store import deals as deal_store
 from chalicelib.store import messages as message_store
+from chalicelib.store import plan as plan_store
 from chalicelib.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -39,13 +39,13 @@ def list_messages(
 
 
 def post_message(caller: Caller, deal_id: str, command: NewMessage) -> tuple[Message, DealAccess]:
-    ws, access = workspace_access(caller, deal_id)
-    visibility, restricted_to = _audience(ws, access, command)
+    deal, parties, access = deal_header_access(caller, deal_id)
+    visibility, restricted_to = _audience(deal_id, parties, access, command)
     if command.critical:
         access.require(Action.SEND_CRITICAL)
     now = clock.now()
     message = Message(
-        deal_id=ws.deal.deal_id,
+        deal_id=deal.deal_id,
         message_id=ids.new_id("ms"),
         at=now,
         author_user_id=caller.user_id,
@@ -58,10 +58,10 @@ def post_message(caller: Caller, deal_id: str, command: NewMessage) -> tuple[Mes
     note = visibility is Visibility.INTERNAL
     uow = UnitOfWork()
     message_store.add_message(uow, message)
-    deal_store.touch(uow, ws.deal, ws.parties, now)
+    deal_store.touch(uow, deal, parties, now)
     uow.record(
         deal_event(
-            ws.deal,
+            deal,
             caller.actor,
             EventType.NOTE_ADDED if note else EventType.MESSAGE_POSTED,
             f"{caller.label} added an internal note" if note else f"{caller.label} posted a message",
@@ -79,13 +79,15 @@ def post_message(caller: Caller, deal_id: str, command: NewMessage) -> tuple[Mes
     return message, access
 
 
-def _audience(ws: Workspace, access: DealAccess, command: NewMessage) -> tuple[Visibility, list[str]]:
+def _audience(
+    deal_id: str, parties: list[Party], access: DealAccess, command: NewMessage
+) -> tuple[Visibility, list[str]]:
     """Who will see the message, as the caller's role allows (§1: post message, internal note)."""
     if command.visibility is Visibility.INTERNAL:
         access.require(Action.POST_INTERNAL_NOTE)
         return Visibility.INTERNAL, []
     if access.capacity is Capacity.VENDOR:
-        task = next((t for t in ws.tasks if t.task_id == command.task_id), None)
+        task = plan_store.load_task(deal_id, command.task_id) if command.task_id else None
         if task is None or task.owner_user_id != access.user_id:
             raise Forbidden(
                 "vendors post about a work order assigned to them (send its task_id)", code="work_order_only"
@@ -95,7 +97,7 @@ def _audience(ws: Workspace, access: DealAccess, command: NewMessage) -> tuple[V
         raise Forbidden("your messages go to everyone on the deal (visibility parties)", code="parties_only")
     if command.visibility is Visibility.PARTIES:
         return Visibility.PARTIES, []
-    current = {p.user_id for p in ws.parties if p.status is not PartyStatus.REVOKED}
+    current = {p.user_id for p in parties if p.status is not PartyStatus.REVOKED}
     unknown = sorted(set(command.restricted_to) - current)
     if not command.restricted_to or unknown:
         raise Invalid(

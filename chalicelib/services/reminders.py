@@ -21,13 +21,15 @@ from chalicelib.domain.events import EventType
 from chalicelib.domain.roles import Visibility
 from chalicelib.observability import logger, metrics
 from chalicelib.services import delivery
-from chalicelib.services.activity import deal_event
+from chalicelib.services.activity import event_on_deal
+from chalicelib.store import deals as deal_store
 from chalicelib.store import reminders as reminder_store
 from chalicelib.store.change_request_models import ChangeRequestItem
 from chalicelib.store.models import TaskItem
 from chalicelib.store.unit_of_work import UnitOfWork
 
 ALREADY_SENT = "reminder_already_sent"
+DEAL_CLOSED = "deal_closed"
 
 
 @dataclass
@@ -38,43 +40,68 @@ class SweepResult:
     sent: int = 0
 
 
+@dataclass(frozen=True)
+class DealRef:
+    """What a reminder needs of its deal: it travels on the due item (org, workflow), so the sweep reads
+    no deal; the reminder's transaction checks that the deal is still open instead."""
+
+    deal_id: str
+    org_id: str
+    workflow: str | None
+
+
 def sweep(now: datetime | None = None) -> SweepResult:
     now = now or clock.now()
     delay = timedelta(hours=settings().reminder_escalation_hours)
     result = SweepResult()
-    deals: dict[str, Deal | None] = {}
-    for item in list(reminder_store.due_items(now)):
-        if item.deal_id not in deals:
-            deals[item.deal_id] = reminder_store.deal(item.deal_id)
-        _remind(item, deals[item.deal_id], now, delay, result)
+    due = list(reminder_store.due_items(now))
+    # items written before they carried their org: their deals, batch-read once per sweep
+    legacy = {item.deal_id for item in due if not item.org_id}
+    deals = deal_store.deals_by_id(legacy) if legacy else {}
+    for item in due:
+        if item.org_id:
+            _remind(item, DealRef(item.deal_id, item.org_id, item.workflow), now, delay, result)
+            continue
+        deal = deals.get(item.deal_id)
+        if deal is None or _terminal(deal):
+            _stop(item, result)
+            continue
+        _remind(item, deal, now, delay, result)
     result.sent = delivery.flush(now)
     metrics.add_metric(name="RemindersSent", unit="Count", value=result.reminders)
     logger.info("reminder sweep", extra=result.__dict__)
     return result
 
 
+def _stop(item: reminder_store.DueItem, result: SweepResult) -> None:
+    """The deal is over (or gone): the item leaves the due index for good."""
+    due_at = clock.parse_iso(str(item.due_at))
+    reminder_store.set_progress(item, reminders.marker(reminders.STOPPED, due_at))
+    result.stopped += 1
+
+
 def _remind(
     item: reminder_store.DueItem,
-    deal: Deal | None,
+    deal: Deal | DealRef,
     now: datetime,
     delay: timedelta,
     result: SweepResult,
 ) -> None:
     due_at = clock.parse_iso(str(item.due_at))
-    if deal is None or _terminal(deal):
-        reminder_store.set_progress(item, reminders.marker(reminders.STOPPED, due_at))
-        result.stopped += 1
-        return
     plan = reminders.plan(item.reminded, due_at, now, delay)
     if plan is None:
         return
     uow = UnitOfWork()
     already = Conflict("this reminder already went out", code=ALREADY_SENT)
+    if isinstance(deal, DealRef):
+        closed = Conflict("the deal is over", code=DEAL_CLOSED)
+        reminder_store.check_deal_open(uow, deal.deal_id, _terminal_stages(deal.workflow), closed)
     facts = _facts(item)
     if plan.owner is not None:
         owners, for_role = _owners(item)
-        event = deal_event(
-            deal,
+        event = event_on_deal(
+            deal.org_id,
+            deal.deal_id,
             SYSTEM,
             EventType.REMINDER_SENT,
             f"Reminder: {facts['title']} is {_WORDS[plan.owner]}",
@@ -91,8 +118,9 @@ def _remind(
         uow.record(event)
         reminder_store.add_marker(uow, item, plan.owner.value, event.event_id, already)
     if plan.escalate:
-        event = deal_event(
-            deal,
+        event = event_on_deal(
+            deal.org_id,
+            deal.deal_id,
             SYSTEM,
             EventType.REMINDER_ESCALATED,
             f"Escalated to the coordinator: {facts['title']} is overdue",
@@ -108,6 +136,8 @@ def _remind(
     except Conflict as conflict:
         if conflict.code == ALREADY_SENT:  # a concurrent sweep sent it: just move the item along
             reminder_store.set_progress(item, plan.reminded)
+        elif conflict.code == DEAL_CLOSED:
+            _stop(item, result)
         return
     result.reminders += plan.owner is not None
     result.escalations += plan.escalate
@@ -148,6 +178,17 @@ def _staff(item: reminder_store.DueItem) -> dict[str, bool]:
     if isinstance(item, ChangeRequestItem) and change_requests.waits_on_coordinator(item.to_entity()):
         return {"for_coordinators": True}
     return {}
+
+
+def _terminal_stages(workflow: str | None) -> frozenset[str]:
+    """Every stage that is terminal in some version of the workflow (a deal pins its version)."""
+    return frozenset(
+        stage.key
+        for (name, _), template in workflows.registry().templates.items()
+        if workflow in (None, name)
+        for stage in template.stages
+        if stage.terminal
+    )
 
 
 def _terminal(deal: Deal) -> bool:

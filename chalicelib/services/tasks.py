@@ -15,15 +15,16 @@ from typing import TYPE_CHECKING, Any
 from chalicelib import clock, ids
 from chalicelib.domain import plan, workflows
 from chalicelib.domain.access import Action, Caller, DealAccess
-from chalicelib.domain.entities import ActivityEvent, Deal, Task
+from chalicelib.domain.entities import ActivityEvent, Deal, Party, Task
 from chalicelib.domain.errors import Conflict, Forbidden, Invalid, NotFound, PreconditionFailed
 from chalicelib.domain.events import EventType
 from chalicelib.domain.roles import PartyStatus, Visibility
-from chalicelib.domain.views import Workspace, task_visible
-from chalicelib.services.access import workspace_access
+from chalicelib.domain.views import task_visible
+from chalicelib.services.access import deal_header_access
 from chalicelib.services.activity import deal_event
 from chalicelib.store import cursors
 from chalicelib.store import deals as deal_store
+from chalicelib.store import documents as doc_store
 from chalicelib.store import plan as plan_store
 from chalicelib.store.unit_of_work import UnitOfWork
 
@@ -32,6 +33,19 @@ if TYPE_CHECKING:
 
 OWNER_FIELDS = frozenset({"status", "proof"})  # what an owner outside the deal team may send
 WORK_ORDER_FIELDS = frozenset({"response", "reason"})
+MAX_ID_LENGTH = 64  # an id longer than any we issue is not read at all (404)
+
+
+@dataclass(frozen=True)
+class DealTeam:
+    """What a task write reads of its deal: the deal and its parties (one Query). The tasks it needs
+    beyond the one it changes are read by the rule that needs them, never the whole workspace."""
+
+    deal: Deal
+    parties: list[Party]
+
+    def party(self, user_id: str) -> Party | None:
+        return next((p for p in self.parties if p.user_id == user_id), None)
 
 
 @dataclass(frozen=True)
@@ -44,11 +58,12 @@ class TaskPage:
 def list_tasks(
     caller: Caller, deal_id: str, *, status: str | None, limit: int, cursor: str | None
 ) -> TaskPage:
-    """The tasks the caller may see, soonest due first: the workspace Query, paged in memory."""
+    """The tasks the caller may see, soonest due first: the deal's task prefix (one Query), paged in
+    memory after the authorization read."""
     if status not in (None, "open", "done", "cancelled"):
         raise Invalid("status must be open, done or cancelled", code="invalid_status")
-    ws, access = workspace_access(caller, deal_id)
-    seen = [t for t in ws.tasks if task_visible(t, access)]
+    _, _, access = deal_header_access(caller, deal_id)
+    seen = [t for t in plan_store.deal_tasks(deal_id) if task_visible(t, access)]
     visible = sorted(
         (t for t in seen if status in (None, t.status)),
         key=lambda t: (t.due_at is None, t.due_at or clock.now(), t.title),
@@ -63,15 +78,21 @@ def list_tasks(
 
 
 def get_task(caller: Caller, deal_id: str, task_id: str) -> tuple[Task, set[str]]:
-    """One task the caller may see (404 otherwise), and the ids of every task they see: one Query."""
-    ws, access = workspace_access(caller, deal_id)
-    seen = {t.task_id: t for t in ws.tasks if task_visible(t, access)}
+    """One task the caller may see (404 otherwise), and the ids of every task they see: the authorization
+    read and the deal's task prefix, as the list reads them."""
+    _, _, access = deal_header_access(caller, deal_id)
+    seen = {t.task_id: t for t in plan_store.deal_tasks(deal_id) if task_visible(t, access)}
     if task_id not in seen:
         raise NotFound("task not found")
     return seen[task_id], set(seen)
 
 
-def _open_deal(ws: Workspace) -> workflows.WorkflowTemplate:
+def _team(caller: Caller, deal_id: str) -> tuple[DealTeam, DealAccess]:
+    deal, parties, access = deal_header_access(caller, deal_id)
+    return DealTeam(deal, parties), access
+
+
+def _open_deal(ws: DealTeam) -> workflows.WorkflowTemplate:
     template = workflows.pinned(ws.deal.workflow, ws.deal.template_version)
     stage = template.stage(ws.deal.stage)
     if stage.terminal:
@@ -81,7 +102,7 @@ def _open_deal(ws: Workspace) -> workflows.WorkflowTemplate:
     return template
 
 
-def _check_people(ws: Workspace, user_ids: list[str], what: str) -> None:
+def _check_people(ws: DealTeam, user_ids: list[str], what: str) -> None:
     current = {p.user_id for p in ws.parties if p.status is not PartyStatus.REVOKED}
     unknown = sorted(set(user_ids) - current)
     if unknown:
@@ -91,7 +112,7 @@ def _check_people(ws: Workspace, user_ids: list[str], what: str) -> None:
 
 
 def create_task(caller: Caller, deal_id: str, command: NewTask) -> tuple[Task, DealAccess]:
-    ws, access = workspace_access(caller, deal_id)
+    ws, access = _team(caller, deal_id)
     access.require(Action.MANAGE_TASKS)
     template = _open_deal(ws)
     stage = command.stage or ws.deal.stage
@@ -103,7 +124,9 @@ def create_task(caller: Caller, deal_id: str, command: NewTask) -> tuple[Task, D
         "owners and viewers",
     )
     task_id = ids.new_id("tk")
-    plan.check_dependencies(ws.tasks, task_id, list(command.depends_on))
+    # nothing depends on a new task, so no cycle can pass through it: its dependencies need only exist
+    depends_on = list(command.depends_on)
+    plan.check_dependencies(plan_store.load_tasks(deal_id, depends_on), task_id, depends_on)
     now = clock.now()
     owner_role = (
         command.owner_role.value if command.owner_role else (owner.role.value if owner else "coordinator")
@@ -122,6 +145,8 @@ def create_task(caller: Caller, deal_id: str, command: NewTask) -> tuple[Task, D
         depends_on=list(command.depends_on),
         restricted_to=_viewers(command.visibility, command.restricted_to, command.owner_user_id),
         proof_required=command.proof,
+        org_id=ws.deal.org_id,
+        workflow=ws.deal.workflow,
     )
     uow = UnitOfWork()
     plan_store.add_task(uow, task)
@@ -151,8 +176,9 @@ def _viewers(visibility: Visibility, restricted_to: list[str], owner: str | None
 def change_task(
     caller: Caller, deal_id: str, task_id: str, patch: TaskPatch, expected_version: int
 ) -> tuple[Task, DealAccess]:
-    ws, access = workspace_access(caller, deal_id)
-    before = next((t for t in ws.tasks if t.task_id == task_id and task_visible(t, access)), None)
+    ws, access = _team(caller, deal_id)
+    found = plan_store.load_task(deal_id, task_id) if len(task_id) <= MAX_ID_LENGTH else None
+    before = found if found is not None and task_visible(found, access) else None
     if before is None:
         raise NotFound("task not found")
     _authorize(access, before, patch)
@@ -195,7 +221,7 @@ def _authorize(access: DealAccess, task: Task, patch: TaskPatch) -> None:
 
 
 def _apply(
-    caller: Caller, ws: Workspace, before: Task, patch: TaskPatch, now: datetime
+    caller: Caller, ws: DealTeam, before: Task, patch: TaskPatch, now: datetime
 ) -> tuple[Task, list[ActivityEvent]]:
     """The task after the patch, and the activity events that tell what happened."""
     given = patch.model_fields_set
@@ -248,14 +274,15 @@ def _apply(
     return task, events
 
 
-def _reshaped(ws: Workspace, task: Task, patch: TaskPatch) -> tuple[Task, list[dict[str, Any]]]:
+def _reshaped(ws: DealTeam, task: Task, patch: TaskPatch) -> tuple[Task, list[dict[str, Any]]]:
     given = patch.model_fields_set
     values: dict[str, Any] = {}
     if "title" in given and patch.title:
         values["title"] = patch.title
     if "depends_on" in given:
         depends_on = list(patch.depends_on or [])
-        plan.check_dependencies(ws.tasks, task.task_id, depends_on)
+        # a cycle can run through any task of the deal: this rare edit reads the deal's task prefix
+        plan.check_dependencies(plan_store.deal_tasks(ws.deal.deal_id), task.task_id, depends_on)
         values["depends_on"] = depends_on
     visibility = patch.visibility if "visibility" in given and patch.visibility else task.visibility
     if given & {"visibility", "restricted_to"}:
@@ -272,7 +299,7 @@ def _reshaped(ws: Workspace, task: Task, patch: TaskPatch) -> tuple[Task, list[d
     return after, changes
 
 
-def _assigned(ws: Workspace, task: Task, owner_user_id: str | None) -> Task:
+def _assigned(ws: DealTeam, task: Task, owner_user_id: str | None) -> Task:
     owner = ws.party(owner_user_id) if owner_user_id else None
     if owner_user_id is not None:
         _check_people(ws, [owner_user_id], "a task's owner")
@@ -288,7 +315,7 @@ def _assigned(ws: Workspace, task: Task, owner_user_id: str | None) -> Task:
     )
 
 
-def _answered(ws: Workspace, task: Task, patch: TaskPatch, now: datetime) -> Task:
+def _answered(ws: DealTeam, task: Task, patch: TaskPatch, now: datetime) -> Task:
     if not task.work_order:
         raise Invalid("only a work order can be accepted or declined", code="not_a_work_order")
     if task.assignment != "pending" or task.status != plan.OPEN_TASK:
@@ -306,13 +333,14 @@ def _answered(ws: Workspace, task: Task, patch: TaskPatch, now: datetime) -> Tas
     )
 
 
-def _released_work_orders(ws: Workspace, before: Task, after: Task) -> list[tuple[Task, Task]]:
-    """A vendor who declines lets go of every open vendor task of theirs on the deal."""
+def _released_work_orders(ws: DealTeam, before: Task, after: Task) -> list[tuple[Task, Task]]:
+    """A vendor who declines lets go of every open vendor task of theirs on the deal (a rare answer:
+    it reads the deal's task prefix)."""
     if after.assignment != "declined" or before.owner_user_id is None:
         return []
     return [
         (t, dataclasses.replace(t, owner_user_id=None))
-        for t in ws.tasks
+        for t in plan_store.deal_tasks(ws.deal.deal_id)
         if t.task_id != before.task_id
         and t.owner_user_id == before.owner_user_id
         and t.owner_role == "vendor"
@@ -320,9 +348,9 @@ def _released_work_orders(ws: Workspace, before: Task, after: Task) -> list[tupl
     ]
 
 
-def _status_changed(caller: Caller, ws: Workspace, task: Task, patch: TaskPatch, now: datetime) -> Task:
+def _status_changed(caller: Caller, ws: DealTeam, task: Task, patch: TaskPatch, now: datetime) -> Task:
     if patch.status == "done":
-        blocking = plan.open_dependencies(task, ws.tasks)
+        blocking = plan.open_dependencies(task, plan_store.load_tasks(ws.deal.deal_id, task.depends_on))
         if blocking:
             raise Conflict(
                 "finish the tasks this one depends on first",
@@ -338,7 +366,7 @@ def _status_changed(caller: Caller, ws: Workspace, task: Task, patch: TaskPatch,
     return dataclasses.replace(task, status="cancelled")
 
 
-def _proof(ws: Workspace, task: Task, given: ProofIn | None) -> dict[str, Any] | None:
+def _proof(ws: DealTeam, task: Task, given: ProofIn | None) -> dict[str, Any] | None:
     """The proof the template asks for: a note, or a document (a version of this deal, not rejected)."""
     note = given.note if given else None
     document_id = given.document_id if given else None
@@ -351,7 +379,11 @@ def _proof(ws: Workspace, task: Task, given: ProofIn | None) -> dict[str, Any] |
             "completing this task needs a document", code="proof_required", details={"proof": "document"}
         )
     if document_id:
-        doc = next((d for d in ws.documents if d.document_id == document_id), None)
+        doc = (
+            doc_store.load_document(ws.deal.deal_id, document_id)
+            if len(document_id) <= MAX_ID_LENGTH
+            else None
+        )
         if doc is None or doc.status in ("rejected", "quarantined"):
             raise Invalid("the proof must be an accepted upload of this deal", code="invalid_proof")
         return {"document_id": document_id}
@@ -374,7 +406,7 @@ def _task_event(
     )
 
 
-def _name(ws: Workspace, user_id: str | None) -> str:
+def _name(ws: DealTeam, user_id: str | None) -> str:
     party = ws.party(user_id) if user_id else None
     return (party.name or party.email.split("@", 1)[0]) if party else "nobody"
 

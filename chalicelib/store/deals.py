@@ -67,6 +67,14 @@ def load_workspace(deal_id: str) -> Workspace | None:
     return ws
 
 
+def deals_by_id(deal_ids: set[str]) -> dict[str, Deal]:
+    """The deal items alone (no parties), by id: one BatchGetItem per 100 deals, eventually consistent
+    (reports and the sweep's fallback, which show or skip a deal, never write from what they read)."""
+    keys = sorted(DealItem.key_for(deal_id=d) for d in deal_ids)
+    with translated():
+        return {i.deal_id: i.to_entity() for i in DealItem.batch_get(keys) if isinstance(i, DealItem)}
+
+
 @dataclass
 class SummaryPage:
     items: list[DealSummary]

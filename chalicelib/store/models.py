@@ -59,6 +59,11 @@ from chalicelib.store.notification_models import (
 from chalicelib.store.table import KeyFormat, TableItem, share_connection
 
 OPEN_TASK = "open"
+WAITING_REQUEST = frozenset({"requested", "rejected"})  # the uploader owns the next move
+NO_DUE_DATE = "~"  # sorts after every date: requests without a due date come last
+# The org-level indexes of open work (GSI1, sparse, one partition per org): the reports page through them.
+OPEN_TASKS_BY_DUE = KeyFormat("ORG#{org_id}#TASKS_DUE", "{due_at}#{deal_id}#{task_id}")
+MISSING_DOCUMENTS = KeyFormat("ORG#{org_id}#DOCS_MISSING", "{due_sort}#{deal_id}#{request_id}")
 WORKSPACE_PREFIX = "W#"
 DEAL_HEADER_PREFIX = "W#DEAL"
 ACTIVITY_PREFIX = "ACT#"
@@ -226,12 +231,18 @@ class TaskItem(TableItem, discriminator="Task"):
         schema.GSI2: KeyFormat("USER#{owner_user_id}#TASKS", "{deal_id}#{task_id}"),
         # the reminders sweep's due index: open tasks with a due date, by next reminder (sparse, sharded)
         schema.GSI3: DUE_INDEX,
+        # the org's open tasks with a due date, soonest due first (the overdue-tasks report)
+        schema.GSI1: OPEN_TASKS_BY_DUE,
     }
-    INDEX_DEPENDS = {schema.GSI2: frozenset({"status"}), schema.GSI3: DUE_INDEX_DEPENDS}
+    INDEX_DEPENDS = {
+        schema.GSI1: frozenset({"status"}),
+        schema.GSI2: frozenset({"status"}),
+        schema.GSI3: DUE_INDEX_DEPENDS,
+    }
     ENTITY = Task
 
     def index_enabled(self, index: str) -> bool:
-        if index == schema.GSI2:
+        if index in (schema.GSI1, schema.GSI2):
             return self.status == OPEN_TASK
         return True
 
@@ -258,6 +269,8 @@ class TaskItem(TableItem, discriminator="Task"):
     assignment = _text()
     decline_reason = _text()
     reminded = _text()  # reminder progress, "<threshold>@<due_at>" (domain/reminders.py)
+    org_id = _text()  # the deal's (absent on items written before 2026-12: scripts/backfill_open_work.py)
+    workflow = _text()
 
     def key_values(self) -> dict[str, Any]:
         values = super().key_values()
@@ -266,10 +279,22 @@ class TaskItem(TableItem, discriminator="Task"):
 
 class DocumentRequestItem(TableItem, discriminator="DocumentRequest"):
     KEY = KeyFormat("DEAL#{deal_id}", "W#DREQ#{request_id}")
-    # the due index: requests still waiting on an upload (requested, rejected) with a due date
-    INDEXES = {schema.GSI3: DUE_INDEX}
-    INDEX_DEPENDS = {schema.GSI3: DUE_INDEX_DEPENDS}
+    INDEXES = {
+        # the due index: requests still waiting on an upload (requested, rejected) with a due date
+        schema.GSI3: DUE_INDEX,
+        # the org's required requests waiting on an upload, soonest due first (missing-documents)
+        schema.GSI1: MISSING_DOCUMENTS,
+    }
+    INDEX_DEPENDS = {
+        schema.GSI1: frozenset({"status", "required", "due_at"}),
+        schema.GSI3: DUE_INDEX_DEPENDS,
+    }
     ENTITY = DocumentRequest
+
+    def index_enabled(self, index: str) -> bool:
+        if index == schema.GSI1:
+            return self.required is not False and self.status in WAITING_REQUEST
+        return True
 
     deal_id = _text(False)
     request_id = _text(False)
@@ -291,10 +316,13 @@ class DocumentRequestItem(TableItem, discriminator="DocumentRequest"):
     version = NumberAttribute()
     last_refusal: MapAttribute[str, Any] = MapAttribute(null=True)
     reminded = _text()  # reminder progress, "<threshold>@<due_at>" (domain/reminders.py)
+    org_id = _text()  # the deal's (absent on items written before 2026-12: scripts/backfill_open_work.py)
+    workflow = _text()
 
     def key_values(self) -> dict[str, Any]:
         values = super().key_values()
-        waiting = self.status in ("requested", "rejected")
+        values["due_sort"] = values.get("due_at") or NO_DUE_DATE
+        waiting = self.status in WAITING_REQUEST
         return due_key_values(values, kind="request", item_id=self.request_id, is_open=waiting)
 
 
@@ -459,9 +487,10 @@ class InvitationItem(TableItem, discriminator="Invitation"):
 
 
 class StageDwellItem(TableItem, discriminator="StageDwell"):
-    """One per stage exit, in one partition per org: the time-in-stage report is a Query of it."""
+    """One per stage exit, in one partition per org by exit time: the time-in-stage report is a Query of
+    a date range of it (items keyed `{workflow}#…` before 2026-12 are re-keyed by the backfill script)."""
 
-    KEY = KeyFormat("ORG#{org_id}#DWELL", "{workflow}#{stage}#{left_at}#{deal_id}")
+    KEY = KeyFormat("ORG#{org_id}#DWELL", "{left_at}#{workflow}#{stage}#{deal_id}")
     ENTITY = StageDwell
 
     org_id = _text(False)

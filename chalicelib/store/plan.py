@@ -3,10 +3,61 @@ the condition that they are still as they were read (status and version)."""
 
 from __future__ import annotations
 
+from pynamodb.exceptions import DoesNotExist
+
 from chalicelib.domain.entities import DocumentRequest, Task
 from chalicelib.domain.errors import PreconditionFailed
+from chalicelib.store.errors import translated
 from chalicelib.store.models import DocumentRequestItem, TaskItem
+from chalicelib.store.table import TableItem, query_all
 from chalicelib.store.unit_of_work import UnitOfWork, changes_between
+
+TASK_PREFIX = "W#TASK#"
+REQUEST_PREFIX = "W#DREQ#"
+
+# -- reads: a write reads the items it touches, not the workspace ------------------------------------
+
+
+def load_task(deal_id: str, task_id: str) -> Task | None:
+    """One task: GetItem, strongly consistent (a write decides from it)."""
+    with translated():
+        try:
+            item = TaskItem.get(*TaskItem.key_for(deal_id=deal_id, task_id=task_id), consistent_read=True)
+        except DoesNotExist:
+            return None
+    task: Task = item.to_entity()
+    return task
+
+
+def load_tasks(deal_id: str, task_ids: list[str]) -> list[Task]:
+    """Some tasks of a deal (a task's dependencies): one BatchGetItem per 100, strongly consistent;
+    ids the deal does not have are simply absent."""
+    if not task_ids:
+        return []
+    keys = sorted({TaskItem.key_for(deal_id=deal_id, task_id=t) for t in task_ids})
+    with translated():
+        return [
+            i.to_entity() for i in TaskItem.batch_get(keys, consistent_read=True) if isinstance(i, TaskItem)
+        ]
+
+
+def deal_tasks(deal_id: str) -> list[Task]:
+    """Every task of a deal: one strongly consistent Query of its task prefix (per 1 MB)."""
+    partition = TaskItem.KEY.partition_for(deal_id=deal_id)
+    with translated():
+        items = query_all(partition, sort_condition=TableItem.sk.startswith(TASK_PREFIX))
+    return [i.to_entity() for i in items if isinstance(i, TaskItem)]
+
+
+def deal_requests(deal_id: str) -> list[DocumentRequest]:
+    """Every document request of a deal: one strongly consistent Query of its request prefix."""
+    partition = DocumentRequestItem.KEY.partition_for(deal_id=deal_id)
+    with translated():
+        items = query_all(partition, sort_condition=TableItem.sk.startswith(REQUEST_PREFIX))
+    return [i.to_entity() for i in items if isinstance(i, DocumentRequestItem)]
+
+
+# -- writes ------------------------------------------------------------------------------------------
 
 
 def add_task(uow: UnitOfWork, task: Task, *, with_new_deal: bool = False) -> None:

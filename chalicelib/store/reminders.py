@@ -6,10 +6,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
-
 from chalicelib.clock import iso
-from chalicelib.domain.entities import Deal
 from chalicelib.domain.errors import DomainError
 from chalicelib.store import schema
 from chalicelib.store.change_request_models import ChangeRequestItem
@@ -75,10 +72,12 @@ def set_progress(item: DueItem, reminded: str) -> None:
     update_fields(item, {"reminded": reminded})
 
 
-def deal(deal_id: str) -> Deal | None:
-    """The deal alone (GetItem: one item read), for the sweep's terminal-stage check and its events."""
-    with translated():
-        try:
-            return DealItem.get(*DealItem.key_for(deal_id=deal_id)).to_entity()
-        except DoesNotExist:
-            return None
+def check_deal_open(
+    uow: UnitOfWork, deal_id: str, terminal_stages: frozenset[str], on_fail: DomainError
+) -> None:
+    """Hold the reminder's transaction on its deal still existing outside a terminal stage: a
+    ConditionCheck, so the sweep reads no deal for an item that carries its org (docs/NOTIFICATIONS.md)."""
+    condition = DealItem.pk.exists()
+    if terminal_stages:
+        condition = condition & ~DealItem.stage.is_in(*sorted(terminal_stages))
+    uow.check(DealItem, DealItem.key_for(deal_id=deal_id), condition, on_fail)

@@ -152,9 +152,13 @@ def test_a_vendor_who_declines_gives_back_the_work_order_with_a_reason(seeded, a
     assert task_by_key(staff, deal, "schedule_visit")["owner_user_id"] is None
 
 
-def test_a_task_change_is_one_transaction_after_the_caller_and_workspace_reads(seeded, api, ddb_calls):
+def test_a_task_change_is_one_transaction_after_reading_the_deal_team_and_the_task(seeded, api, ddb_calls):
     deal = seeded.deals["park_purchase"].deal_id
-    task = task_by_key(workspace(api, deal, as_user=AGENT), deal, "schedule_inspection")
+    ws = workspace(api, deal, as_user=AGENT)
+    task = task_by_key(ws, deal, "schedule_inspection")
     ddb_calls.reset()
     assert complete(api, deal, task, as_user=AGENT).status == 200
-    assert ddb_calls.by_operation() == {"Query": 2, "TransactWriteItems": 1}
+    # the caller, the deal with its parties, the task itself (not the workspace), then one write
+    assert ddb_calls.by_operation() == {"Query": 2, "GetItem": 1, "TransactWriteItems": 1}
+    caller_items = 2  # the agent's user item and staff membership
+    assert ddb_calls.items_read == caller_items + 1 + len(ws["parties"]) + 1

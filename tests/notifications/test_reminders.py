@@ -117,7 +117,8 @@ def test_a_document_request_reminds_the_people_it_targets(seeded, outbox):
 
 
 def test_the_sweep_over_2000_open_tasks_of_which_20_are_due_reads_at_most_24_items(seeded, ddb_calls):
-    # Given 2,000 open tasks on one deal, 20 of them due within the day
+    # Given 2,000 open tasks on one deal, 20 of them due within the day, written before tasks carried
+    # their org (so the sweep batch-reads their deal once)
     deal = deal_id(seeded, "park_purchase")
     owner = user_id(CLIENT)
     clock.freeze(NOW)
@@ -142,14 +143,68 @@ def test_the_sweep_over_2000_open_tasks_of_which_20_are_due_reads_at_most_24_ite
     ddb_calls.reset()
     result = reminders.sweep(NOW)
 
-    # Then it sent 20 reminders, read at most 24 items (the 20 due, the deal and its parties), no Scan
+    # Then it sent 20 reminders, read at most 24 items (the 20 due and their deal, once), no Scan
     assert result.reminders == 20
     operations = ddb_calls.by_operation()
     assert "Scan" not in operations
-    read = ddb_calls.items_read + operations["GetItem"]  # Query counts what it returned; a GetItem reads one
-    assert read <= 24, read
-    assert (ddb_calls.items_read, operations["GetItem"]) == (20, 1)
+    assert ddb_calls.items_read == 21
+    assert operations["BatchGetItem"] == 1 and "GetItem" not in operations
     assert operations["TransactWriteItems"] == 20
+
+
+def test_the_sweep_reads_one_item_per_due_item_however_many_deals_they_sit_on(seeded, ddb_calls):
+    # Given 40 due tasks, each on its own open deal (the worst case for reading deals), and one more on a
+    # deal that was cancelled while its close-out had not landed
+    clock.freeze(NOW)
+    open_deal = DealItem.get(*DealItem.key_for(deal_id=deal_id(seeded, "park_purchase")))
+    with TableItem.batch_write() as batch:
+        for n in range(40):
+            copy = DealItem.from_raw_data(open_deal.serialize() | {"kind": {"S": "Deal"}})
+            copy.deal_id = ids.new_id("dl")
+            copy.refresh_keys()
+            batch.save(copy)
+            batch.save(TaskItem.from_entity(_due_task(copy.deal_id, f"Task {n}", copy.org_id)))
+    closed = DealItem.from_raw_data(open_deal.serialize() | {"kind": {"S": "Deal"}})
+    closed.deal_id, closed.stage = ids.new_id("dl"), "cancelled"
+    closed.refresh_keys()
+    closed.save()
+    TaskItem.from_entity(_due_task(closed.deal_id, "On a closed deal", closed.org_id)).save()
+
+    # When the sweep runs
+    ddb_calls.reset()
+    result = reminders.sweep(NOW)
+
+    # Then 40 reminders went out and the closed deal's task stopped, reading only the 41 due items:
+    # what a reminder needs travels on the item; each transaction checks its deal is still open
+    assert (result.reminders, result.stopped) == (40, 1)
+    operations = ddb_calls.by_operation()
+    assert ddb_calls.items_read == 41  # 1.0 item per due item (the bar is 1.2)
+    assert not {"GetItem", "BatchGetItem", "Scan"} & set(operations)
+    assert (
+        TaskItem.get(*TaskItem.key_for(deal_id=closed.deal_id, task_id=_task_on(closed.deal_id))).gsi3pk
+        is None
+    )
+
+
+def _due_task(deal: str, title: str, org_id: str) -> Task:
+    return Task(
+        deal_id=deal,
+        task_id=ids.new_id("tk"),
+        title=title,
+        stage="due_diligence",
+        owner_role="client",
+        status="open",
+        visibility=Visibility.PARTIES,
+        created_at=NOW,
+        due_at=NOW + timedelta(hours=3),
+        org_id=org_id,
+        workflow="purchase",
+    )
+
+
+def _task_on(deal: str) -> str:
+    items = query_all(f"DEAL#{deal}", sort_condition=TableItem.sk.startswith("W#TASK#"))
+    return str(next(i.task_id for i in items if isinstance(i, TaskItem)))
 
 
 def test_a_task_nobody_owns_yet_reminds_the_parties_holding_its_role(seeded, outbox):

@@ -51,13 +51,17 @@ EXPECTED_ERRORS = [
 ]
 
 
-def test_good_rows_become_deals_bad_rows_are_reported_and_a_second_run_creates_nothing(seeded, api, tmp_path):
+def test_good_rows_become_deals_bad_rows_are_reported_and_a_second_run_creates_nothing(
+    seeded, api, tmp_path, ddb_calls
+):
     mailbox = Mailbox()
     before = set(_org_deals(api))
     source, errors = _csv(tmp_path), tmp_path / "errors.csv"
     progress = io.StringIO()
 
+    ddb_calls.reset()
     first = import_file(source, as_email=COORDINATOR, org_id=None, errors_path=errors, progress_out=progress)
+    assert ddb_calls.by_operation()["GetItem"] == 1  # the org, once for the file (not once per row)
     assert len(first.created) == 2 and first.skipped == ["crm-101"]  # the repeated id in the same file
     assert [(r["row"], r["external_id"], r["code"]) for r in _report(errors)] == EXPECTED_ERRORS
     assert "[" + "#" * 30 + "] 8/8" in progress.getvalue()

@@ -21,6 +21,7 @@ from chalicelib.store.table import TableItem, query_all
 from chalicelib.store.unit_of_work import UnitOfWork
 from chalicelib.store.users import load_principal
 from devstack.notify import OutboxStream
+from tests.support.records import deal_copies
 
 
 def header(deal_id: str) -> tuple[Deal, list[Party]]:
@@ -113,7 +114,7 @@ def add_task(deal_id: str, title: str, due_at: datetime | None, **fields: Any) -
         visibility=fields.pop("visibility", Visibility.PARTIES),
         created_at=clock.now(),
         due_at=due_at,
-        **fields,
+        **{**deal_copies(deal_id), **fields},
     )
     TaskItem.from_entity(task).save(condition=TableItem.pk.does_not_exist())
     return task
@@ -130,6 +131,7 @@ def add_request(deal_id: str, label: str, due_at: datetime | None, targets: list
         created_at=clock.now(),
         due_at=due_at,
         target_user_ids=targets,
+        **deal_copies(deal_id),
     )
     DocumentRequestItem.from_entity(request).save(condition=TableItem.pk.does_not_exist())
     return request

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from chalicelib import clock, ids
 from chalicelib.domain.entities import Task
 from chalicelib.domain.roles import Visibility
-from chalicelib.store.models import TaskItem
+from chalicelib.store.models import DealItem, TaskItem
 
 
 def add_task(
@@ -34,6 +35,13 @@ def add_task(
         owner_user_id=owner_user_id,
         due_at=due_at,
         restricted_to=list(restricted_to),
+        **deal_copies(deal_id),
     )
     TaskItem.from_entity(task).save()
     return task
+
+
+def deal_copies(deal_id: str) -> dict[str, Any]:
+    """What a task or request copies from its deal (the workflow engine writes them from the deal)."""
+    deal = DealItem.get(*DealItem.key_for(deal_id=deal_id))
+    return {"org_id": deal.org_id, "workflow": deal.workflow}
