@@ -123,11 +123,20 @@ def archive(r: Resources) -> list[iam.PolicyStatement]:
 
 
 def exports(r: Resources) -> list[iam.PolicyStatement]:
-    """Activity exports: written under exports/ with a tag (so PutObjectTagging too), handed back as
-    presigned GETs."""
+    """Activity exports: streamed under exports/ as a multipart upload with a tag (PutObject covers create,
+    upload part and complete; PutObjectTagging the tag; a failed export aborts and may list its parts),
+    handed back as presigned GETs."""
     return [
         _statement(
-            "Exports", ["s3:PutObject", "s3:PutObjectTagging", "s3:GetObject"], _objects(r, EXPORTS_PREFIX)
+            "Exports",
+            [
+                "s3:PutObject",
+                "s3:PutObjectTagging",
+                "s3:GetObject",
+                "s3:AbortMultipartUpload",
+                "s3:ListMultipartUploadParts",
+            ],
+            _objects(r, EXPORTS_PREFIX),
         ),
         _key_via_s3(r),
     ]
