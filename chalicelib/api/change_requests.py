@@ -4,13 +4,19 @@ resubmit (docs/CHANGE_REQUESTS.md)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from chalice import Blueprint
 from chalice.app import Request
 
 from chalicelib.api.http import page, page_params, query_param, route
-from chalicelib.domain.change_request_views import ChangeRequestOut, change_request_view
+from chalicelib.domain.change_request_views import (
+    ChangeRequestDecisionReport,
+    ChangeRequestOut,
+    ChangeRequestSettingsOut,
+    ChangeRequestTypeOut,
+    change_request_view,
+)
 from chalicelib.domain.errors import Invalid
 from chalicelib.domain.responses import Page
 from chalicelib.services import change_requests as service
@@ -39,8 +45,9 @@ def _view(found: service.Found) -> ChangeRequestOut:
     "GET",
     summary="The change request types the caller may submit on this deal, each with its fields' JSON Schema",
 )
-def list_types(caller: Caller, deal_id: str) -> dict[str, Any]:
-    return {"items": service.submittable_types(caller, deal_id), "next_cursor": None}
+def list_types(caller: Caller, deal_id: str) -> Page[ChangeRequestTypeOut]:
+    types = cast("list[ChangeRequestTypeOut]", service.submittable_types(caller, deal_id))
+    return {"items": types, "next_cursor": None}
 
 
 @route(
@@ -113,11 +120,12 @@ def resubmit(
     "GET",
     summary="The org's open change requests, oldest first",
 )
-def open_requests(caller: Caller, request: Request) -> dict[str, Any]:
+def open_requests(caller: Caller, request: Request) -> Page[dict[str, Any]]:
     from chalicelib.services import change_request_reports as reports
 
     limit, cursor = page_params(request)
-    return reports.open_requests(caller, query_param(request, "org_id"), limit=limit, cursor=cursor)
+    found = reports.open_requests(caller, query_param(request, "org_id"), limit=limit, cursor=cursor)
+    return cast("Page[dict[str, Any]]", found)
 
 
 @route(
@@ -126,12 +134,13 @@ def open_requests(caller: Caller, request: Request) -> dict[str, Any]:
     "GET",
     summary="How long change requests take to decide, per workflow and type",
 )
-def time_to_decision(caller: Caller, request: Request) -> dict[str, Any]:
+def time_to_decision(caller: Caller, request: Request) -> ChangeRequestDecisionReport:
     from chalicelib.services import change_request_reports as reports
 
-    return reports.decision_report(
+    found = reports.decision_report(
         caller, query_param(request, "org_id"), _day(request, "from"), _day(request, "to")
     )
+    return cast("ChangeRequestDecisionReport", found)
 
 
 @route(
@@ -141,7 +150,7 @@ def time_to_decision(caller: Caller, request: Request) -> dict[str, Any]:
     summary="Set the org's cost-approval threshold (admins)",
     body="ChangeRequestSettingsIn",
 )
-def put_settings(caller: Caller, org_id: str, body: ChangeRequestSettingsIn) -> dict[str, Any]:
+def put_settings(caller: Caller, org_id: str, body: ChangeRequestSettingsIn) -> ChangeRequestSettingsOut:
     threshold = service.set_cost_approval_threshold(caller, org_id, body.cost_approval_threshold)
     return {"org_id": org_id, "cost_approval_threshold": threshold}
 

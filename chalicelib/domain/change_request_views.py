@@ -63,6 +63,29 @@ class ChangeRequestTypeOut(TypedDict):
     fields_schema: dict[str, Any]
 
 
+class ChangeRequestSettingsOut(TypedDict):
+    """The org's change-request settings: the vendor quote above which a cost approval needs the owner."""
+
+    org_id: str
+    cost_approval_threshold: int | None
+
+
+ChangeRequestDecisionReport = TypedDict(
+    "ChangeRequestDecisionReport",
+    {
+        "report": str,
+        "org_id": str,
+        "from": str,
+        "to": str,
+        "generated_at": str,
+        "rows": list[dict[str, Any]],
+    },
+)
+ChangeRequestDecisionReport.__doc__ = (
+    "Time to decision per workflow and type over `from`..`to` (docs/CHANGE_REQUESTS.md)."
+)
+
+
 def change_request_view(cr: ChangeRequest, parties: list[Party], access: DealAccess) -> ChangeRequestOut:
     out: ChangeRequestOut = {
         "id": cr.change_request_id,

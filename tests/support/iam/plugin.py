@@ -32,6 +32,11 @@ def records_dir() -> Path:
     return Path(os.environ[RECORDS])
 
 
+# Chosen when the controlling process loads this module (tests/conftest.py), before xdist starts its
+# workers: they inherit the variable, so every process writes into the same folder.
+records_dir()
+
+
 def note_synthesized(outdir: Path) -> None:
     """tests/infra/conftest.py: where this run's templates are."""
     (records_dir() / SYNTH_POINTER).write_text(str(outdir))
