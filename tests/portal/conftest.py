@@ -49,24 +49,17 @@ class Stack:
     tokens: dict[str, str]
 
     def call(self, email: str, method: str, path: str, body: Any = None) -> Any:
-        """The API as `email`, for a test's Given steps (what the brokerage did before the browser).
-
-        Retried on a 500 or a 409 `already_exists` for a brand-new email: moto's server can race two
-        concurrent transactions (the stack's triggers write while the test does), which DynamoDB never
-        does. The browser steps, which are what these tests are about, are never retried."""
+        """The API as `email`, for a test's Given steps (what the brokerage did before the browser)."""
         data = json.dumps(body).encode() if body is not None else None
         headers = {"Authorization": f"Bearer {self.tokens[email]}", "Content-Type": "application/json"}
-        problem = ""
-        for _ in range(3):
-            request = urllib.request.Request(self.api + path, data=data, method=method, headers=headers)
-            try:
-                with urllib.request.urlopen(request, timeout=60) as reply:
-                    return json.load(reply)
-            except urllib.error.HTTPError as refused:
-                problem = f"{method} {path} answered {refused.code}: {refused.read().decode()}"
-                if refused.code != 500 and "already_exists" not in problem:
-                    break
-        raise AssertionError(problem)
+        request = urllib.request.Request(self.api + path, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as reply:
+                return json.load(reply)
+        except urllib.error.HTTPError as refused:
+            raise AssertionError(
+                f"{method} {path} answered {refused.code}: {refused.read().decode()}"
+            ) from None
 
     def emails_to(self, address: str) -> list[dict[str, Any]]:
         """What the emulator's SES sent to `address`, oldest first (the invitee's inbox)."""
@@ -155,15 +148,6 @@ def announced(page: Any, text: str, timeout: float = 30_000) -> None:
 
 
 def press(page: Any, button: Any, text: str) -> None:
-    """Press `button` and wait for `text`, doing what the page tells a person after a server error
-    ("Try again"): press once more. Only a 5xx is retried — moto's server answers 500 when two concurrent
-    transactions race (the stack's triggers write while the test does), which DynamoDB never does; any
-    other error fails the test at once."""
+    """Press `button` and wait for `text`; an error shown instead fails the test."""
     button.click()
-    try:
-        announced(page, text)
-    except AssertionError as error:
-        if "Threshold is having trouble right now" not in str(error):
-            raise
-        button.click()
-        announced(page, text)
+    announced(page, text)

@@ -119,21 +119,11 @@ def _deal(stack: Stack, title: str) -> str:
 
 
 def _invite(stack: Stack, deal_id: str, email: str) -> dict[str, Any]:
-    """The coordinator invites `email` as a co-client. When the emulator answered 500 to a write it had in
-    fact made (see `Stack.call`), the retry finds her already a party: take that party, and send her a
-    fresh invitation link (the first email may never have gone out)."""
-    try:
-        party: dict[str, Any] = stack.call(
-            COORDINATOR,
-            "POST",
-            f"/v1/deals/{deal_id}/parties",
-            {"email": email, "role": "co_client", "name": "Nina New"},
-        )
-        return party
-    except AssertionError as refused:
-        if "already_a_party" not in str(refused):
-            raise
-    deal = stack.call(COORDINATOR, "GET", f"/v1/deals/{deal_id}")
-    party = next(p for p in deal["parties"] if p.get("email") == email)
-    stack.call(COORDINATOR, "POST", f"/v1/admin/invitations/{party['invitation_id']}/resend")
+    """The coordinator invites `email` as a co-client."""
+    party: dict[str, Any] = stack.call(
+        COORDINATOR,
+        "POST",
+        f"/v1/deals/{deal_id}/parties",
+        {"email": email, "role": "co_client", "name": "Nina New"},
+    )
     return party

@@ -171,6 +171,26 @@ def _s3(n: Names, op: str, p: Mapping[str, Any]) -> Needs:
             )
             needs.append(("s3:PutObjectTagging", _object(n, bucket, p["Key"]), {}))
         return needs + _kms(n, source["Bucket"], "kms:Decrypt") + _kms(n, bucket, "kms:GenerateDataKey")
+    if op in MULTIPART:
+        return _multipart(n, op, p, bucket, encryption)
+    if op in ("DeleteObject", "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging"):
+        action = op.replace("Object", "ObjectVersion", 1) if versioned else op
+        return [(f"s3:{action}", _object(n, bucket, p["Key"]), {})]
+    if op in ("ListObjectsV2", "ListObjects"):
+        return [("s3:ListBucket", f"arn:{PARTITION}:s3:::{n.translate('DOCUMENTS_BUCKET', bucket)}", {})]
+    raise NotMapped(f"s3:{op}")
+
+
+MULTIPART = (
+    "CreateMultipartUpload",
+    "UploadPart",
+    "CompleteMultipartUpload",
+    "AbortMultipartUpload",
+    "ListParts",
+)
+
+
+def _multipart(n: Names, op: str, p: Mapping[str, Any], bucket: str, encryption: dict[str, Any]) -> Needs:
     if op in ("CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload"):
         # a multipart upload is authorized as PutObject at every step; with a KMS key, S3 asks for both a
         # data key and its decryption (the parts are joined under one key: the S3 user guide, "Multipart
@@ -181,14 +201,7 @@ def _s3(n: Names, op: str, p: Mapping[str, Any]) -> Needs:
         return needs + _kms(n, bucket, "kms:GenerateDataKey") + _kms(n, bucket, "kms:Decrypt")
     if op == "AbortMultipartUpload":
         return [("s3:AbortMultipartUpload", _object(n, bucket, p["Key"]), {})]
-    if op == "ListParts":
-        return [("s3:ListMultipartUploadParts", _object(n, bucket, p["Key"]), {})]
-    if op in ("DeleteObject", "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging"):
-        action = op.replace("Object", "ObjectVersion", 1) if versioned else op
-        return [(f"s3:{action}", _object(n, bucket, p["Key"]), {})]
-    if op in ("ListObjectsV2", "ListObjects"):
-        return [("s3:ListBucket", f"arn:{PARTITION}:s3:::{n.translate('DOCUMENTS_BUCKET', bucket)}", {})]
-    raise NotMapped(f"s3:{op}")
+    return [("s3:ListMultipartUploadParts", _object(n, bucket, p["Key"]), {})]
 
 
 def _sesv2(n: Names, op: str, p: Mapping[str, Any]) -> Needs:
