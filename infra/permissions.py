@@ -213,7 +213,8 @@ class Profile:
 
 INGEST_TIMEOUT_SECONDS = 60  # the upload queue's visibility timeout is 6× this (storage.py)
 PROFILES: dict[str, Profile] = {
-    "api_handler": Profile((table, documents_api, exports, email, invitees)),  # invitations: after commit
+    # invitations are emailed after commit; an admin's resend of a notification may text (and checks STOP)
+    "api_handler": Profile((table, documents_api, exports, email, invitees, sms)),
     "ingest_uploads": Profile((table, ingest), INGEST_TIMEOUT_SECONDS),
     "outbox": Profile((table, table_stream, domain_events, email, sms), 60),
     "reminder_sweep": Profile((table, email, sms), 120),  # also flushes digests that fell due

@@ -3,19 +3,21 @@ stage's definition of done, so a portal can draw a deal's timeline and show what
 
 from __future__ import annotations
 
-from typing import Any
+import re
 
 from chalice import Blueprint
 
 from chalicelib.api.http import route
 from chalicelib.domain import workflows as templates
+from chalicelib.domain.account_responses import WorkflowList, WorkflowTemplate
 from chalicelib.domain.errors import NotFound
 
 workflows = Blueprint(__name__)
+_VERSION = re.compile(r"[0-9]{1,6}")  # ASCII digits: str.isdigit() also takes "²", which int() refuses
 
 
 @route(workflows, "/v1/workflows", "GET", summary="The workflow templates, each at its latest version")
-def list_workflows() -> dict[str, Any]:
+def list_workflows() -> WorkflowList:
     latest = [templates.latest(name) for name in templates.registry().workflows()]
     return {"items": [{"workflow": t.workflow, "version": t.version, "title": t.title} for t in latest]}
 
@@ -26,9 +28,9 @@ def list_workflows() -> dict[str, Any]:
     "GET",
     summary="A workflow template's stages, each with its plain-language labels and definition of done",
 )
-def get_workflow(workflow: str, version: str) -> dict[str, Any]:
+def get_workflow(workflow: str, version: str) -> WorkflowTemplate:
     """Any signed-in user: templates are product data, the same for every org (a deal pins its version)."""
-    if not version.isdigit() or (workflow, int(version)) not in templates.registry().templates:
+    if not _VERSION.fullmatch(version) or (workflow, int(version)) not in templates.registry().templates:
         raise NotFound("no such workflow template", code="workflow_not_found")
     template = templates.pinned(workflow, int(version))
     documents = {d.type: d.label for d in template.documents}

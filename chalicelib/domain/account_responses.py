@@ -234,3 +234,50 @@ Report.__doc__ = (
     "`drop_off`, `rates`, `expired_unaccepted`, `by_role`) over `from`..`to`; or one page of `items` "
     "(overdue-tasks, missing-documents) with `next_cursor`."
 )
+
+
+class WorkflowSummary(TypedDict):
+    workflow: str
+    version: int
+    title: str
+
+
+class WorkflowList(TypedDict):
+    """The workflow templates, each at its latest version."""
+
+    items: list[WorkflowSummary]
+
+
+class DocumentDone(TypedDict):
+    type: str
+    label: str
+
+
+class TaskDone(TypedDict):
+    key: str
+    title: str
+
+
+class DoneWhen(TypedDict):
+    """What leaving the stage takes: these documents approved and these tasks done."""
+
+    documents_approved: list[DocumentDone]
+    tasks_done: list[TaskDone]
+
+
+class WorkflowStage(TypedDict):
+    key: str
+    label: str
+    next_step: str
+    terminal: bool
+    exit: bool
+    done_when: DoneWhen
+
+
+class WorkflowTemplate(TypedDict):
+    """A workflow template's stage ladder with plain-language labels and each stage's definition of done."""
+
+    workflow: str
+    version: int
+    title: str
+    stages: list[WorkflowStage]
