@@ -22,6 +22,7 @@ from app import app
 from chalicelib.config import settings
 from devstack import resources
 from tests.conftest import SIGNER
+from tests.support.iam.plugin import records_dir  # the run's shared folder (chosen before xdist starts)
 from tests.support.wsgi import serving
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
@@ -46,6 +47,7 @@ class Figures:
 
 
 FIGURES: list[Figures] = []
+FIGURES_FILE = "schemathesis-figures.txt"
 
 
 # (phases enabled, share of the time budget): the stateful pass is not starved by the coverage pass.
@@ -124,6 +126,8 @@ def test_schemathesis_finds_no_failure(documents_bucket):
     finally:
         logging.getLogger("threshold").setLevel(logging.INFO)
     FIGURES.append(figures)
+    with (records_dir() / FIGURES_FILE).open("a") as shared:  # for the controller, under xdist
+        shared.write(figures.line() + "\n")
     # Then every operation was exercised, and nothing failed
     assert not figures.errors, "\n".join(figures.errors[:20])
     assert not figures.failures, f"{figures.line()}\n" + "\n".join(sorted(set(figures.failures))[:30])
