@@ -21,6 +21,7 @@ import pytest
 
 from devstack.environment import ROOT
 from devstack.localauth import LocalSigner
+from scripts.local_load import port_free
 from scripts.smoke_targets import LocalTarget
 from tests.support.local_stack import LocalStack, start_local_stack
 
@@ -172,18 +173,6 @@ def child_pids(parent: int) -> list[int]:
         [shutil.which("ps") or "/bin/ps", "-A", "-o", "pid=,ppid="], capture_output=True, text=True
     ).stdout.split("\n")
     return [int(pid) for pid, ppid in (row.split() for row in listed if row.strip()) if int(ppid) == parent]
-
-
-def port_free(port: int) -> bool:
-    import socket
-
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
 
 
 def wait_until(condition: Any, seconds: float) -> bool:
