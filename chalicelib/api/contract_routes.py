@@ -267,6 +267,10 @@ def route_errors(method: str, path: str) -> dict[int, list[str]]:
     if "{deal_id}" in path or path.startswith("/v1/admin/"):
         for status, codes in _DEAL_REFUSALS.items():
             found.setdefault(status, []).extend(c for c in codes if c not in found[status])
+    if "{" in path:
+        # a path parameter with characters no id has (`;`, `/`...) may leave the path matching no route: the
+        # gateway's 404 (api/middleware.py: no_route)
+        found.setdefault(404, []).extend(c for c in ["route_not_found"] if c not in found[404])
     return found
 
 
