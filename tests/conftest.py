@@ -42,7 +42,7 @@ from chalicelib.config import settings  # noqa: E402
 from devstack import resources  # noqa: E402
 from devstack.metering import DynamoCalls  # noqa: E402
 from tests.support.api import Api  # noqa: E402
-from tests.support.iam.plugin import pytest_sessionfinish, pytest_terminal_summary  # noqa: E402, F401
+from tests.support.iam.plugin import permissions_summary, pytest_sessionfinish, records_dir  # noqa: E402, F401
 from tests.support.local_stack import LocalStack, start_local_stack  # noqa: E402
 from tests.support.snapshots import DemoSnapshot  # noqa: E402
 
@@ -117,3 +117,18 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack
     stack = start_local_stack(tmp_path_factory.mktemp("local-stack"))
     yield stack
     assert stack.stop() == 0, "".join(stack.output)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """What `make test` shows after the tests: the permission check's figures and schemathesis's. Both are
+    written to the run's shared folder by whichever xdist worker ran them (only this root conftest is
+    loaded by xdist's controlling process)."""
+    permissions_summary(terminalreporter)
+    if hasattr(terminalreporter.config, "workerinput"):
+        return
+    from tests.contract.test_schemathesis import FIGURES_FILE
+
+    figures = records_dir() / FIGURES_FILE
+    if figures.exists():
+        for line in figures.read_text().splitlines():
+            terminalreporter.write_line(line)

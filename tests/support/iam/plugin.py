@@ -65,7 +65,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+def permissions_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """tests/conftest.py's terminal summary: what the permission check found."""
     if _is_worker(terminalreporter.config):
         return
     if not _reports:
