@@ -3,7 +3,10 @@ it in a thread of the test process: schemathesis calls it over HTTP while moto s
 
 from __future__ import annotations
 
+import json
+import sys
 import threading
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from http import HTTPStatus
@@ -28,7 +31,11 @@ class ChaliceWSGI:
             headers["content-type"] = environ["CONTENT_TYPE"]
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length else b""
-        response = self._client.http.request(environ["REQUEST_METHOD"], path, headers=headers, body=body)
+        try:
+            response = self._client.http.request(environ["REQUEST_METHOD"], path, headers=headers, body=body)
+        except Exception as exc:  # the local gateway failed: say so, not wsgiref's bare text/plain 500
+            traceback.print_exc(file=sys.stderr)
+            return self._harness_error(start_response, environ["REQUEST_METHOD"], path, exc)
         status = HTTPStatus(response.status_code)
         payload = response.body if isinstance(response.body, bytes) else str(response.body or "").encode()
         start_response(
@@ -36,6 +43,16 @@ class ChaliceWSGI:
             [(name, str(value)) for name, value in response.headers.items()],
         )
         return [payload]
+
+    @staticmethod
+    def _harness_error(
+        start_response: Callable[..., Any], method: str, path: str, exc: Exception
+    ) -> list[bytes]:
+        """A 500 in the app's envelope naming the exception, so the check that fails on it (a server error)
+        shows what broke."""
+        message = f"the test gateway raised {type(exc).__name__} on {method} {path}: {exc}"
+        start_response("500 Internal Server Error", [("Content-Type", "application/json")])
+        return [json.dumps({"error": {"code": "test_gateway_error", "message": message}}).encode()]
 
 
 class _Handler(WSGIRequestHandler):
