@@ -3,7 +3,9 @@ AWS client exists (STYLE.md habit 6)."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +18,7 @@ from devstack.environment import local_environment  # noqa: E402
 from devstack.localauth import LocalSigner  # noqa: E402
 
 _AUTH_DIR = Path(tempfile.mkdtemp(prefix="threshold-test-auth-"))
+atexit.register(shutil.rmtree, _AUTH_DIR, ignore_errors=True)  # each process (xdist worker) has its own
 SIGNER = LocalSigner(_AUTH_DIR)
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.update(local_environment(SIGNER.jwks_url))
@@ -42,7 +45,12 @@ from chalicelib.config import settings  # noqa: E402
 from devstack import resources  # noqa: E402
 from devstack.metering import DynamoCalls  # noqa: E402
 from tests.support.api import Api  # noqa: E402
-from tests.support.iam.plugin import permissions_summary, pytest_sessionfinish, records_dir  # noqa: E402, F401
+from tests.support.iam.plugin import (  # noqa: E402, F401
+    permissions_summary,
+    pytest_sessionfinish,
+    pytest_unconfigure,
+    records_dir,
+)
 from tests.support.local_stack import LocalStack, start_local_stack  # noqa: E402
 from tests.support.snapshots import DemoSnapshot  # noqa: E402
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -33,7 +34,9 @@ def records_dir() -> Path:
 
 
 # Chosen when the controlling process loads this module (tests/conftest.py), before xdist starts its
-# workers: they inherit the variable, so every process writes into the same folder.
+# workers: they inherit the variable, so every process writes into the same folder. The process that chose
+# it removes it when the run ends (a folder named by the caller is left alone).
+_CHOSEN_HERE = not os.environ.get(RECORDS)
 records_dir()
 
 
@@ -63,6 +66,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         _reports.extend([check_calls(stage, files), check_service_principals(stage)])
     if any(r.denied for r in _reports):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _CHOSEN_HERE and not _is_worker(config):
+        shutil.rmtree(records_dir(), ignore_errors=True)
 
 
 def permissions_summary(terminalreporter: pytest.TerminalReporter) -> None:
