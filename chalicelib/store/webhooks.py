@@ -56,7 +56,7 @@ def change(uow: UnitOfWork, before: Webhook, after: Webhook, *, expected_version
     changes.pop("version", None)
     item = WebhookItem.from_entity(before)
     if after.deleted_at is not None:
-        changes["expires_at"] = after.deleted_at + timedelta(days=LOG_DAYS)
+        changes["expires_at"] = timedelta(days=LOG_DAYS)  # TTLAttribute: from now
     uow.update(
         item,
         changes,
