@@ -41,7 +41,7 @@ class WebhookDeliveryOut(TypedDict):
     replays: int
     response_code: int | None
     latency_ms: int | None
-    error: str | None
+    last_error: str | None
     created_at: str
     last_attempt_at: str | None
     next_attempt_at: str | None
@@ -78,7 +78,7 @@ def delivery_view(delivery: WebhookDelivery) -> WebhookDeliveryOut:
         "replays": delivery.replays,
         "response_code": delivery.response_code,
         "latency_ms": delivery.latency_ms,
-        "error": delivery.error,
+        "last_error": delivery.error,
         "created_at": iso(delivery.created_at),
         "last_attempt_at": iso(delivery.last_attempt_at) if delivery.last_attempt_at else None,
         "next_attempt_at": iso(delivery.next_attempt_at) if delivery.next_attempt_at else None,

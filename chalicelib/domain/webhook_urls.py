@@ -88,14 +88,18 @@ def literal(host: str) -> Address | None:
         return None
 
 
-def refusal(address: Address) -> str | None:
-    """Why a delivery may not connect to `address`, or None when it may."""
+def refusal(address: Address, *, literal_loopback_ok: bool = False) -> str | None:
+    """Why a delivery may not connect to `address`, or None when it may. Loopback passes only when the URL
+    names a loopback address literally and the local setting is on: a host *name* resolving to loopback
+    is refused even in local mode."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return refusal(address.ipv4_mapped)
-    if address.is_loopback and loopback_allowed():
+        return refusal(address.ipv4_mapped, literal_loopback_ok=literal_loopback_ok)
+    if address.is_loopback and literal_loopback_ok and loopback_allowed():
         return None
     if address.is_loopback:
         return "a loopback address"
+    if address.is_unspecified:
+        return "an address that is not public (0.0.0.0 reaches this machine)"
     if address.is_link_local:
         return "a link-local address (such as the instance metadata service)"
     if address.is_private:
@@ -105,11 +109,13 @@ def refusal(address: Address) -> str | None:
     return None
 
 
-def check_addresses(addresses: list[str]) -> list[Address]:
+def check_addresses(addresses: list[str], *, literal_host: bool = False) -> list[Address]:
     """Every address must be allowed (one bad answer among good ones is enough to refuse)."""
     parsed = [ipaddress.ip_address(a.split("%", 1)[0]) for a in addresses]
+    if not parsed:
+        raise Unresolved("no address")
     for address in parsed:
-        why = refusal(address)
+        why = refusal(address, literal_loopback_ok=literal_host)
         if why is not None:
             raise RefusedUrl(f"the host resolves to {why}")
     return parsed
@@ -121,7 +127,7 @@ def check_at_creation(url: str) -> Target:
     target = parse(url)
     address = literal(target.host)
     if address is not None:
-        why = refusal(address)
+        why = refusal(address, literal_loopback_ok=True)
         if why is not None:
             raise RefusedUrl(f"the URL points at {why}")
         if target.scheme == "http" and not address.is_loopback:
@@ -138,5 +144,5 @@ def addresses_for_delivery(target: Target) -> list[Address]:
     """The checked addresses a delivery may connect to (Unresolved / RefusedUrl otherwise)."""
     address = literal(target.host)
     if address is not None:
-        return check_addresses([str(address)])
+        return check_addresses([str(address)], literal_host=True)
     return check_addresses(resolver(target.host, target.port))

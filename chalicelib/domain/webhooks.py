@@ -116,7 +116,7 @@ class WebhookDelivery:
     payload: str  # the JSON body, exactly as signed and sent
     status: str
     created_at: datetime
-    next_attempt_at: datetime | None
+    next_attempt_at: datetime | None = None
     attempts: int = 0  # every attempt, replays included
     round_attempts: int = 0  # attempts since it was created or last replayed (the schedule's position)
     replays: int = 0

@@ -35,3 +35,28 @@ def loopback_off(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
         monkeypatch.delenv(webhook_urls.LOOPBACK_SETTING, raising=False)
 
     return off
+
+
+@pytest.fixture
+def stream(seeded):
+    """The table stream from now on, fed to the `outbox` handler (which fans events out to webhooks)."""
+    import boto3
+
+    from chalicelib.config import settings
+    from tests.support.notify import Outbox
+
+    boto3.client("sesv2", region_name=settings().region).create_email_identity(
+        EmailIdentity=settings().sender_email
+    )
+    events = boto3.client("events", region_name=settings().region)
+    if settings().event_bus_name not in {b["Name"] for b in events.list_event_buses()["EventBuses"]}:
+        events.create_event_bus(Name=settings().event_bus_name)
+    return Outbox()
+
+
+@pytest.fixture
+def sent():
+    from tests.support.notify import Sent
+
+    with Sent() as recorder:
+        yield recorder

@@ -99,3 +99,17 @@ def deliveries(api: Api, webhook_id: str, as_user: str = ADMIN) -> list[dict[str
     assert reply.status == 200, reply.json
     items: list[dict[str, Any]] = reply.json["items"]
     return items
+
+
+def sweep() -> dict[str, int]:
+    """One run of the `webhook_sweep` function, as its schedule invokes it."""
+    from app import webhook_sweep
+    from devstack.notify import LambdaContext, scheduled_event
+
+    result: dict[str, int] = webhook_sweep(scheduled_event(), LambdaContext("webhook_sweep"))
+    return result
+
+
+def message(api: Api, deal_id: str, text: str = "The appraisal is booked for Friday.") -> None:
+    reply = api.post(f"/v1/deals/{deal_id}/messages", {"body": text}, as_user=COORDINATOR)
+    assert reply.status == 201, reply.json
