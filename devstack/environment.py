@@ -55,7 +55,7 @@ def local_environment(jwks_url: str, *, endpoint: str | None = None) -> dict[str
         "TABLE_STREAM_ARN": "arn:aws:dynamodb:us-east-1:123456789012:table/threshold-local/stream/local",
         "SES_FEEDBACK_TOPIC_NAME": "threshold-local-ses-feedback",
         # outbound webhooks may POST to http://127.0.0.1 receivers — local mode and tests only: a deployed
-        # stage ignores it (domain/webhook_urls.py) and infra never sets it (tests/infra/test_webhooks_infra.py)
+        # stage ignores it (domain/webhook_urls.py), infra never sets it (tests/infra/test_webhooks_infra.py)
         "WEBHOOKS_ALLOW_LOOPBACK": "1",
     }
     if endpoint:

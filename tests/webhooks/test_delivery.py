@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from chalicelib.services import webhook_delivery
 from tests.support.plans import open_deal
-from tests.webhooks.support import ADMIN, ALL, CLIENT, RIVAL_ADMIN, Receiver, create, deliveries, message, sweep
+from tests.webhooks.support import (
+    ADMIN,
+    ALL,
+    CLIENT,
+    RIVAL_ADMIN,
+    Receiver,
+    create,
+    deliveries,
+    message,
+    sweep,
+)
 
 
 def _deal(api) -> dict:
@@ -94,7 +104,9 @@ def test_redirects_are_not_followed(seeded, api, receiver):
     sweep()
     assert len(receiver.received) == 1  # the Location (the metadata service) was never asked
     (entry,) = deliveries(api, hook["id"])
-    assert entry["status"] == "pending" and entry["response_code"] == 302 and entry["last_error"] == "http_302"
+    assert (
+        entry["status"] == "pending" and entry["response_code"] == 302 and entry["last_error"] == "http_302"
+    )
 
 
 def test_a_name_that_does_not_resolve_fails_and_is_logged(seeded, api, dns):

@@ -41,7 +41,9 @@ def test_a_failing_receiver_is_retried_for_a_day_then_dead_lettered_and_disabled
     offsets = [t - times[0] for t in times]
     assert offsets == rules.schedule_offsets()  # 0, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h
     assert timedelta(hours=24) < offsets[-1] < timedelta(hours=30)  # about a day
-    assert len({r.webhook_id for r in receiver.received}) == 1 and len(receiver.received) == rules.MAX_ATTEMPTS
+    assert (
+        len({r.webhook_id for r in receiver.received}) == 1 and len(receiver.received) == rules.MAX_ATTEMPTS
+    )
 
     (entry,) = deliveries(api, hook["id"])
     assert entry["status"] == "failed" and entry["attempts"] == rules.MAX_ATTEMPTS
@@ -85,7 +87,9 @@ def test_an_admin_re_enables_and_replays_with_the_same_webhook_id(seeded, api, r
     assert receiver.processed == {test["id"]}  # a receiver deduping on webhook-id acts once
     (entry,) = deliveries(api, hook["id"])
     assert entry["status"] == "succeeded" and entry["attempts"] == 3
-    unknown = api.post(f"{ALL}/{hook['id']}/deliveries/msg_000000000000aaaaaaaaaaaaaaaaaaaa/replay", as_user=ADMIN)
+    unknown = api.post(
+        f"{ALL}/{hook['id']}/deliveries/msg_000000000000aaaaaaaaaaaaaaaaaaaa/replay", as_user=ADMIN
+    )
     assert unknown.status == 404
 
 
@@ -109,7 +113,9 @@ def test_rotation_signs_with_both_secrets_during_the_overlap(seeded, api, receiv
     # the hour passes (the receiver's library checks timestamps against the real clock, so the window
     # is moved rather than the clock)
     item = WebhookItem.get(*WebhookItem.key_for(webhook_id=hook["id"]))
-    item.update(actions=[WebhookItem.previous_secret_until.set(clock.iso(clock.now() - timedelta(seconds=1)))])
+    item.update(
+        actions=[WebhookItem.previous_secret_until.set(clock.iso(clock.now() - timedelta(seconds=1)))]
+    )
     api.post(f"{ALL}/{hook['id']}/test", as_user=ADMIN)
     sweep()
     after = receiver.received[-1]
