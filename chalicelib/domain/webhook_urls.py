@@ -88,12 +88,32 @@ def literal(host: str) -> Address | None:
         return None
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _embedded_ipv4(address: Address) -> ipaddress.IPv4Address | None:
+    """IPv4-mapped (::ffff:a.b.c.d), 6to4 (2002::/16), Teredo and NAT64 (64:ff9b::/96) addresses carry an
+    IPv4 address a connection may end up at."""
+    if not isinstance(address, ipaddress.IPv6Address):
+        return None
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address.teredo is not None:
+        return address.teredo[1]
+    if address in NAT64:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
 def refusal(address: Address, *, literal_loopback_ok: bool = False) -> str | None:
     """Why a delivery may not connect to `address`, or None when it may. Loopback passes only when the URL
     names a loopback address literally and the local setting is on: a host *name* resolving to loopback
     is refused even in local mode."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return refusal(address.ipv4_mapped, literal_loopback_ok=literal_loopback_ok)
+    embedded = _embedded_ipv4(address)
+    if embedded is not None:  # an IPv6 form that reaches an IPv4 address: judge that address
+        return refusal(embedded, literal_loopback_ok=literal_loopback_ok)
     if address.is_loopback and literal_loopback_ok and loopback_allowed():
         return None
     if address.is_loopback:

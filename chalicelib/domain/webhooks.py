@@ -128,6 +128,15 @@ class WebhookDelivery:
     version: int = 1
 
 
+def url_for_log(url: str) -> str:
+    """An endpoint URL as the audit log keeps it: scheme and host only. Paths often carry a credential
+    (a Zapier catch hook's, for one), and the activity log is exported and read by every ops person."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or ''}/…"
+
+
 def new_secret() -> str:
     return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode("ascii")
 

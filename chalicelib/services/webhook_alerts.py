@@ -20,6 +20,7 @@ from chalicelib.domain.notifications import Channel, DeliveryState, notification
 from chalicelib.domain.roles import StaffRole
 from chalicelib.domain.webhook_urls import parse
 from chalicelib.domain.webhooks import MAX_ATTEMPTS, Webhook, WebhookDelivery
+from chalicelib.domain.webhooks import url_for_log as rules_url
 from chalicelib.observability import logger
 from chalicelib.services import delivery as notification_delivery
 from chalicelib.services.activity import org_event
@@ -47,7 +48,7 @@ def dead_letter(hook: Webhook, claimed: WebhookDelivery, failed: WebhookDelivery
         "A webhook endpoint failed every delivery attempt for a day and was disabled",
         data={
             "webhook_id": hook.webhook_id,
-            "url": hook.url,
+            "url": rules_url(hook.url),
             "delivery_id": failed.delivery_id,
             "attempts": failed.attempts,
         },

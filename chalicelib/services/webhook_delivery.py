@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 10.0
+TOTAL_TIMEOUT = 12.0
 LEASE = timedelta(minutes=2)  # a claimed attempt not recorded by then (the function died) is retried
 SWEEP_BATCH = 50
 
@@ -178,7 +179,7 @@ def _post(target: urls.Target, address: str, headers: dict[str, str], body: byte
     """One request over a connection to `address` (never re-resolved); TLS verified for the host name."""
     import urllib3
 
-    timeout = urllib3.Timeout(connect=CONNECT_TIMEOUT, read=READ_TIMEOUT)
+    timeout = urllib3.Timeout(total=TOTAL_TIMEOUT, connect=CONNECT_TIMEOUT, read=READ_TIMEOUT)
     host_header = target.host if target.port in (80, 443) else f"{target.host}:{target.port}"
     common = {"port": target.port, "timeout": timeout, "retries": False, "maxsize": 1}
     pool: urllib3.HTTPConnectionPool
@@ -202,9 +203,7 @@ def _post(target: urls.Target, address: str, headers: dict[str, str], body: byte
             retries=False,
             preload_content=False,
         )
-        status = int(response.status)
-        response.drain_conn()
-        return status
+        return int(response.status)  # the body is never read: nothing of it is kept
     finally:
         pool.close()
 

@@ -16,6 +16,7 @@ from chalicelib.domain.access import Caller, require_admin, require_ops
 from chalicelib.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from chalicelib.domain.events import EventType
 from chalicelib.domain.webhooks import MAX_ENDPOINTS_PER_ORG, Webhook, new_secret
+from chalicelib.domain.webhooks import url_for_log as rules_url
 from chalicelib.services.activity import org_event
 from chalicelib.store import cursors
 from chalicelib.store import webhooks as store
@@ -90,7 +91,7 @@ def create(caller: Caller, command: NewWebhook) -> Webhook:
             caller.actor,
             EventType.WEBHOOK_CREATED,
             f"{caller.label} added a webhook endpoint",
-            data={"webhook_id": hook.webhook_id, "url": hook.url, "event_types": hook.event_types},
+            data={"webhook_id": hook.webhook_id, "url": rules_url(hook.url), "event_types": hook.event_types},
         )
     )
     uow.commit()
@@ -146,8 +147,14 @@ def update(caller: Caller, webhook_id: str, command: WebhookPatch, expected_vers
 
 def _changes(before: Webhook, after: Webhook) -> list[dict[str, Any]]:
     fields = ("url", "event_types", "description", "enabled")
+    shown = {"url": rules_url}  # the log keeps no path: it may hold a credential
+
+    def value(f: str, hook: Webhook) -> Any:
+        raw = getattr(hook, f)
+        return shown[f](raw) if f in shown else raw
+
     return [
-        {"field": f, "from": getattr(before, f), "to": getattr(after, f)}
+        {"field": f, "from": value(f, before), "to": value(f, after)}
         for f in fields
         if getattr(before, f) != getattr(after, f)
     ]
@@ -166,7 +173,7 @@ def delete(caller: Caller, webhook_id: str) -> Webhook:
             caller.actor,
             EventType.WEBHOOK_DELETED,
             f"{caller.label} removed a webhook endpoint",
-            data={"webhook_id": hook.webhook_id, "url": hook.url},
+            data={"webhook_id": hook.webhook_id, "url": rules_url(hook.url)},
         )
     )
     uow.commit()

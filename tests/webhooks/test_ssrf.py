@@ -25,6 +25,9 @@ def _problem(reply) -> str:
         ("https://169.254.169.254/latest/meta-data/", "link-local"),
         ("https://[::ffff:169.254.169.254]/x", "link-local"),
         ("https://0.0.0.0/x", "not public"),
+        ("https://[2002:7f00:1::]/x", "loopback"),  # 6to4 of 127.0.0.1
+        ("https://[64:ff9b::a9fe:a9fe]/x", "link-local"),  # NAT64 of 169.254.169.254
+        ("https://[fd00::1]/x", "private"),
         ("https://100.64.0.1/x", "not public"),
         ("http://93.184.216.34/hooks", "https"),
         ("https://user:pass@93.184.216.34/hooks", "password"),
