@@ -1,8 +1,9 @@
 """A webhook delivery that failed every retry: dead-letter it, disable its endpoint, tell the org's admins.
 
 One transaction carries the delivery's final state, the endpoint's `enabled: false` /
-`disabled_reason: failing` (on the endpoint's version: an admin's edit in between wins and is kept —
-the next failing delivery disables it again), the `webhook.disabled` audit event, and one in-app and one
+`disabled_reason: failing` (on the endpoint's version: if an admin edited it in between, nothing is
+written and the sweep attempts the delivery again once its lease runs out, against the edited endpoint),
+the `webhook.disabled` audit event, and one in-app and one
 email notification per admin of the org (ids derived from the event: written once). The emails then go
 out through the notification machinery's own sender (opt-outs, suppressions, daily cap apply).
 """

@@ -100,7 +100,13 @@ def sweep(now: datetime, *, deadline: float | None = None) -> dict[str, int]:
             break
         if delivery.webhook_id not in hooks:
             hooks[delivery.webhook_id] = store.get(delivery.webhook_id)
-        result = attempt(delivery, hooks[delivery.webhook_id], clock.now())
+        try:
+            result = attempt(delivery, hooks[delivery.webhook_id], clock.now())
+        except Exception:  # one delivery's fault (a conflicting edit, a throttled write) must not stop
+            # the others: this one keeps its lease and is attempted again when the lease runs out
+            logger.exception("a webhook delivery could not be recorded")
+            hooks.pop(delivery.webhook_id, None)
+            continue
         if result is not None:
             counts["attempted"] += 1
             counts[result] += 1
