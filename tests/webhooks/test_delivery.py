@@ -161,3 +161,38 @@ def test_the_connection_goes_to_the_checked_address_with_the_name_for_tls_and_ho
     assert seen["server_hostname"] == "crm.brokerage.example" == seen["assert_hostname"]
     assert seen["headers"]["Host"] == "crm.brokerage.example:8443"
     assert seen["redirect"] is False and seen["retries"] is False and seen["path"] == "/in?x=1"
+
+
+def test_two_sweeps_at_once_send_an_attempt_once(seeded, api, receiver):
+    """Both read the delivery as due; the claim (a conditional write on its version) lets one through."""
+    from chalicelib import clock
+    from chalicelib.store import webhooks as store
+
+    hook = create(api, receiver.url).json
+    test = api.post(f"{ALL}/{hook['id']}/test", as_user=ADMIN).json
+    seen_by_both = store.get_delivery(hook["id"], test["id"])
+    endpoint = store.get(hook["id"])
+    assert seen_by_both is not None
+    outcomes = [webhook_delivery.attempt(seen_by_both, endpoint, clock.now()) for _ in range(2)]
+    assert outcomes == ["succeeded", None]
+    assert len(receiver.received) == 1
+
+
+def test_a_deleted_or_disabled_endpoint_gets_nothing_more(seeded, api, stream, receiver):
+    hook = create(api, receiver.url, ["message.posted"]).json
+    deal = _deal(api)
+    stream.run()
+    message(api, deal["id"])
+    stream.run()  # a delivery is pending...
+    assert api.delete(f"{ALL}/{hook['id']}", as_user=ADMIN).status == 200  # ...when the endpoint goes
+    sweep()
+    assert receiver.received == []
+    from chalicelib.store import webhooks as store
+
+    (gone,), _ = store.deliveries_page(hook["id"], limit=10, start=None)  # its log, kept 30 days
+    assert gone.status == "failed" and gone.error == "endpoint_deleted"
+    paused = create(api, receiver.url, ["message.posted"], enabled=False).json
+    message(api, deal["id"], "Another one")
+    stream.run()
+    sweep()
+    assert receiver.received == [] and deliveries(api, paused["id"]) == []
