@@ -24,6 +24,7 @@ from chalicelib.api import (
     tasks,
     workflows,
 )
+from chalicelib.api import webhooks as webhook_routes  # outbound webhooks (docs/INTEGRATIONS.md)
 from chalicelib.config import event_source, settings
 from chalicelib.observability import metrics, tracing
 from chalicelib.runbooks import handlers as runbooks
@@ -50,6 +51,7 @@ app.register_blueprint(notifications.notifications)
 app.register_blueprint(documents.documents)
 app.register_blueprint(workflows.workflows)
 app.register_blueprint(change_requests.change_requests)
+app.register_blueprint(webhook_routes.webhooks)  # outbound webhooks
 
 middleware.register_preflight_routes(app)
 
@@ -93,3 +95,11 @@ def ingest_uploads(event: Any) -> dict[str, Any]:
     from chalicelib.events import ingest
 
     return ingest.ingest_uploads(event)
+
+
+# -- outbound webhooks (docs/INTEGRATIONS.md): attempt every due delivery ------------------------------
+@app.schedule(Rate(1, unit=Rate.MINUTES), name="webhook_sweep")
+def webhook_sweep(event: Any) -> dict[str, int]:
+    from chalicelib.events import webhooks
+
+    return webhooks.handle(event)

@@ -54,6 +54,9 @@ def local_environment(jwks_url: str, *, endpoint: str | None = None) -> dict[str
         # event sources app.py registers at import; locally the triggers poll them (devstack/triggers.py)
         "TABLE_STREAM_ARN": "arn:aws:dynamodb:us-east-1:123456789012:table/threshold-local/stream/local",
         "SES_FEEDBACK_TOPIC_NAME": "threshold-local-ses-feedback",
+        # outbound webhooks may POST to http://127.0.0.1 receivers — local mode and tests only: a deployed
+        # stage ignores it (domain/webhook_urls.py), infra never sets it (tests/infra/test_webhooks_infra.py)
+        "WEBHOOKS_ALLOW_LOOPBACK": "1",
     }
     if endpoint:
         env["AWS_ENDPOINT_URL"] = endpoint

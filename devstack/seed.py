@@ -192,6 +192,10 @@ def seed_demo() -> Demo:
             demo.staff[email] = (org_name, role)
     for row in DEALS:
         demo.deals[row[0]] = _seed_deal(demo, *row)
+    # outbound webhooks (docs/INTEGRATIONS.md): Harbor Main's CRM endpoint and its delivery log
+    from devstack.demo_webhooks import seed_webhooks
+
+    seed_webhooks()
     return demo
 
 

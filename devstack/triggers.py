@@ -79,3 +79,13 @@ class TriggerRunner:
         deadline = time.monotonic() + timeout
         for thread in self._threads:
             thread.join(timeout=max(0.0, deadline - time.monotonic()))
+
+
+# -- outbound webhooks (docs/INTEGRATIONS.md): the delivery sweep --------------------------------------------
+def _webhook_schedule() -> Trigger:
+    from devstack.webhook_trigger import WebhookSchedule
+
+    return WebhookSchedule()
+
+
+TRIGGERS.append(_webhook_schedule)

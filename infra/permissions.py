@@ -224,6 +224,9 @@ PROFILES: dict[str, Profile] = {
     "runbook_override_stage": Profile((table, archive), 300),
     "runbook_resend_notification": Profile((table, email, sms), 300),
     "runbook_resend_invitation": Profile((table, email, invitees), 300),  # a lapsed first-sign-in mail too
+    # outbound webhooks (docs/INTEGRATIONS.md): the sweep reads and writes deliveries and endpoints, and
+    # emails the org's admins when it disables an endpoint; its HTTP calls go to the internet, not AWS
+    "webhook_sweep": Profile((table, email), 120),
 }
 RUNBOOK_PROFILE = Profile((table, exports, email), 300)  # exports; invitations are emailed
 

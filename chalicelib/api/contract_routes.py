@@ -354,3 +354,50 @@ LINKS: dict[Route, dict[str, Any]] = {
         }
     },
 }
+
+
+# -- outbound webhooks (docs/INTEGRATIONS.md) -----------------------------------------------------------
+WEBHOOKS = "/v1/admin/webhooks"
+WEBHOOK = "/v1/admin/webhooks/{webhook_id}"
+PAGED |= {("GET", WEBHOOKS), ("GET", WEBHOOK + "/deliveries")}
+IF_MATCH[("PATCH", WEBHOOK)] = True
+ETAG |= {("POST", WEBHOOKS), ("GET", WEBHOOK), ("PATCH", WEBHOOK)}
+LOCATION.add(("POST", WEBHOOKS))
+QUERY[("GET", WEBHOOKS)] = (_ORG,)
+ROUTE_ERRORS.update(
+    {
+        ("GET", WEBHOOKS): _OPS,
+        ("POST", WEBHOOKS): {409: ["too_many_webhooks"], 422: ["org_id_required"]},
+        ("PATCH", WEBHOOK): {412: ["stale_version"]},
+        ("DELETE", WEBHOOK): {409: ["webhook_changed"]},
+        ("POST", WEBHOOK + "/rotate-secret"): {409: ["webhook_changed"]},
+        ("POST", WEBHOOK + "/deliveries/{delivery_id}/replay"): {
+            409: ["delivery_pending", "delivery_changed"]
+        },
+    }
+)
+REQUEST_EXAMPLES.update(
+    {
+        ("POST", WEBHOOKS): {
+            "url": "https://crm.brokerage.example/hooks/threshold",
+            "event_types": ["deal.stage_changed", "document.approved"],
+            "description": "Our CRM",
+        },
+        ("PATCH", WEBHOOK): {"enabled": True},
+        ("POST", WEBHOOK + "/rotate-secret"): {"overlap_hours": 24},
+    }
+)
+LINKS[("POST", WEBHOOKS)] = {
+    "GetWebhook": {
+        "operationId": "get_v1_admin_webhooks_webhook_id",
+        "parameters": {"webhook_id": "$response.body#/id"},
+    },
+    "Deliveries": {
+        "operationId": "get_v1_admin_webhooks_webhook_id_deliveries",
+        "parameters": {"webhook_id": "$response.body#/id"},
+    },
+    "TestEvent": {
+        "operationId": "post_v1_admin_webhooks_webhook_id_test",
+        "parameters": {"webhook_id": "$response.body#/id"},
+    },
+}

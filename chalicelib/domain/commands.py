@@ -377,3 +377,9 @@ class ChangeRequestSettingsIn(Strict):
     """PUT /v1/admin/orgs/{org_id}/change-request-settings (admins); null: back to the template's amount."""
 
     cost_approval_threshold: Annotated[int, Field(ge=0, le=1_000_000)] | None
+
+
+# -- outbound webhooks (docs/INTEGRATIONS.md): declared in their own module, named here for the routes -------
+from chalicelib.domain.webhook_commands import NewWebhook, SecretRotation, WebhookPatch  # noqa: E402
+
+__webhook_models__ = (NewWebhook, SecretRotation, WebhookPatch)

@@ -80,6 +80,14 @@ class EventType(StrEnum):
     CHANGE_REQUEST_APPLIED = "change_request.applied"
     CHANGE_REQUEST_REJECTED = "change_request.rejected"
     CHANGE_REQUEST_WITHDRAWN = "change_request.withdrawn"
+    # -- outbound webhooks (docs/INTEGRATIONS.md) --
+    WEBHOOK_CREATED = "webhook.created"
+    WEBHOOK_UPDATED = "webhook.updated"
+    WEBHOOK_DELETED = "webhook.deleted"
+    WEBHOOK_SECRET_ROTATED = "webhook.secret_rotated"  # noqa: S105 (an event name)
+    WEBHOOK_DISABLED = "webhook.disabled"
+    WEBHOOK_DELIVERY_REPLAYED = "webhook.delivery_replayed"
+    WEBHOOK_TESTED = "webhook.tested"
 
 
 @dataclass(frozen=True)
@@ -244,6 +252,38 @@ CATALOG.update(
         ),
         EventType.CHANGE_REQUEST_WITHDRAWN: EventSpec(
             _C.CHANGE_REQUESTS, _CR, "a change request was withdrawn"
+        ),
+    }
+)
+
+# -- outbound webhooks (docs/INTEGRATIONS.md): an org's own audit trail; never delivered to a webhook --------
+CATALOG.update(
+    {
+        EventType.WEBHOOK_CREATED: EventSpec(
+            _C.AUDIT, ("webhook_id", "url", "event_types"), "an admin added a webhook endpoint"
+        ),
+        EventType.WEBHOOK_UPDATED: EventSpec(
+            _C.AUDIT, ("webhook_id", "changes"), "an admin changed a webhook endpoint"
+        ),
+        EventType.WEBHOOK_DELETED: EventSpec(
+            _C.AUDIT, ("webhook_id", "url"), "an admin removed a webhook endpoint"
+        ),
+        EventType.WEBHOOK_SECRET_ROTATED: EventSpec(
+            _C.AUDIT,
+            ("webhook_id", "previous_secret_until"),
+            "a webhook's signing secret was rotated; the old one signs too until `previous_secret_until`",
+        ),
+        EventType.WEBHOOK_DISABLED: EventSpec(
+            _C.ACCOUNT,
+            ("webhook_id", "url", "delivery_id", "attempts"),
+            "a webhook endpoint failed every retry for a day and was disabled; the org's admins are told "
+            "(in-app and email, by the webhook sweep)",
+        ),
+        EventType.WEBHOOK_DELIVERY_REPLAYED: EventSpec(
+            _C.AUDIT, ("webhook_id", "delivery_id"), "an admin replayed a webhook delivery"
+        ),
+        EventType.WEBHOOK_TESTED: EventSpec(
+            _C.AUDIT, ("webhook_id", "delivery_id"), "an admin sent a test event to a webhook endpoint"
         ),
     }
 )

@@ -34,6 +34,7 @@ from chalicelib.domain.notifications import (
 from chalicelib.domain.roles import PartyRole, PartyStatus, StaffRole, UserStatus
 from chalicelib.observability import logger, metrics
 from chalicelib.services import delivery
+from chalicelib.services.webhook_delivery import fan_out as fan_out_webhooks  # outbound webhooks
 from chalicelib.store import deals as deal_store
 from chalicelib.store import notifications as store
 from chalicelib.store import outbound
@@ -55,6 +56,7 @@ def handle_event(event: ActivityEvent) -> None:
             if progress is None:
                 raise RuntimeError("the outbox marker vanished")  # the record is retried
     if progress.state == "planned":
+        fan_out_webhooks(event)  # outbound webhooks: idempotent (docs/INTEGRATIONS.md)
         outbound.publish_event(event.type, domain_event(event), event.at)
         store.set_progress(event.event_id, "published")
         progress.state = "published"

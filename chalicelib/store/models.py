@@ -57,6 +57,7 @@ from chalicelib.store.notification_models import (
     due_key_values,
 )
 from chalicelib.store.table import KeyFormat, TableItem, share_connection
+from chalicelib.store.webhook_models import WEBHOOK_ITEM_CLASSES  # outbound webhooks
 
 OPEN_TASK = "open"
 WAITING_REQUEST = frozenset({"requested", "rejected"})  # the uploader owns the next move
@@ -537,5 +538,7 @@ ITEM_CLASSES: tuple[type[TableItem], ...] = (
     *NOTIFICATION_ITEM_CLASSES,
     UploadFormItem,
     ChangeRequestItem,
+    # outbound webhooks (docs/INTEGRATIONS.md)
+    *WEBHOOK_ITEM_CLASSES,
 )
 share_connection(*ITEM_CLASSES)

@@ -33,6 +33,7 @@ DELEGATES = {
     "reminder_sweep": ("chalicelib.events.reminders", "handle"),
     "ses_feedback": ("chalicelib.events.feedback", "handle"),
     "ingest_uploads": ("chalicelib.events.ingest", "ingest_uploads"),
+    "webhook_sweep": ("chalicelib.events.webhooks", "handle"),  # outbound webhooks
 }
 # The names in the local environment a recorded call uses for the stack's resources (translated to the
 # deployed names through the same variables of the synthesized template).
