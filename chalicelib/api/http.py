@@ -18,9 +18,11 @@ from chalice import Blueprint, Response
 from chalice.app import Request
 
 from chalicelib.api.errors import error_response
-from chalicelib.auth import bearer_token, verifier
+from chalicelib.api.machine_scopes import scope_for
+from chalicelib.auth import ClientIdentity, bearer_token, verifier
 from chalicelib.config import settings
 from chalicelib.domain.access import Caller
+from chalicelib.domain.api_clients import MachineCaller
 from chalicelib.domain.errors import (
     BadRequest,
     DomainError,
@@ -127,6 +129,8 @@ def _handle(
     raw = _raw_body(request)
     kwargs: dict[str, Any] = dict(path_params)
     caller = authenticate(request) if spec.auth else None
+    if isinstance(caller, MachineCaller):  # an API client: only the routes its scopes open
+        caller.require_scope(scope_for(spec.method, spec.path))
     if "caller" in wants:
         kwargs["caller"] = caller
     if "request" in wants:
@@ -153,6 +157,12 @@ def _raw_body(request: Request) -> bytes:
 
 def authenticate(request: Request) -> Caller:
     identity = verifier().verify(bearer_token(request.headers.get("authorization")))
+    if isinstance(identity, ClientIdentity):
+        from chalicelib.services.api_clients import caller_for_client
+
+        client = caller_for_client(identity)
+        logger.append_keys(user_id=client.user_id)
+        return client
     caller = caller_for(identity.email, identity.name)
     logger.append_keys(user_id=caller.user_id)
     return caller

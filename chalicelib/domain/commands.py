@@ -377,3 +377,7 @@ class ChangeRequestSettingsIn(Strict):
     """PUT /v1/admin/orgs/{org_id}/change-request-settings (admins); null: back to the template's amount."""
 
     cost_approval_threshold: Annotated[int, Field(ge=0, le=1_000_000)] | None
+
+
+# -- integrations, issue 16 (API clients): their models live in their own module -----------------------
+from chalicelib.domain.integration_commands import NewApiClient as NewApiClient  # noqa: E402
