@@ -314,7 +314,7 @@ def _idempotent(request: Request, caller: Caller, raw: bytes, produce: Callable[
         return _replay(idempotency.lookup(scope), fingerprint)
     if idempotency.claim_committed() and 200 <= response.status_code < 300:
         try:
-            idempotency.store_answer(scope, response.status_code, json.dumps(response.body))
+            idempotency.store_answer(scope, response.status_code, json.dumps(_without_secrets(response.body)))
         except Unavailable:  # the change is written: answer it; a repeat learns the answer was lost
             logger.warning("the answer to an idempotent request was not stored")
     return response
@@ -332,3 +332,15 @@ def _replay(stored: Any, fingerprint: str) -> Response:
         status_code=int(stored.status_code),
         headers={"Content-Type": "application/json", "Idempotent-Replayed": "true"},
     )
+
+
+# Answers that carry a secret shown once (an API client's `client_secret`, docs/API_CLIENTS.md) are stored
+# for Idempotency-Key replays without it: a replay says so instead of keeping the secret in the table.
+SHOWN_ONCE = frozenset({"client_secret"})
+NOT_STORED = "(shown once, in the first answer; never stored)"
+
+
+def _without_secrets(body: Any) -> Any:
+    if isinstance(body, dict) and SHOWN_ONCE & body.keys():
+        return {k: (NOT_STORED if k in SHOWN_ONCE else v) for k, v in body.items()}
+    return body
