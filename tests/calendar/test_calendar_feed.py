@@ -179,3 +179,13 @@ def test_the_feed_is_rate_limited_per_source(seeded, api, monkeypatch):
     path = _feed_path(api)
     assert [api.get(path).status for _ in range(3)] == [200, 200, 429]
     assert api.get(path).error_code == "too_many_requests"
+
+
+def test_rotating_and_revoking_are_one_transaction_each(seeded, api, ddb_calls):
+    _feed_path(api)
+    ddb_calls.reset()
+    assert api.post("/v1/me/calendar/rotate", as_user=CLIENT).status == 200
+    assert ddb_calls.by_operation() == {"Query": 1, "GetItem": 1, "TransactWriteItems": 1}
+    ddb_calls.reset()
+    assert api.delete("/v1/me/calendar", as_user=CLIENT).status == 200
+    assert ddb_calls.by_operation() == {"Query": 1, "GetItem": 1, "TransactWriteItems": 1}

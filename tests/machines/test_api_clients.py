@@ -205,3 +205,15 @@ def test_a_retried_create_makes_one_client_and_never_stores_its_secret(seeded, a
     assert again.json["id"] == first.json["id"]
     assert first.json["client_secret"] not in again.raw.decode()  # the replay comes from the table
     assert [c["name"] for c in _clients(api)].count("Retry CRM") == 1
+
+
+def test_listing_clients_is_one_query_per_page(seeded, api, ddb_calls):
+    for n in range(3):
+        _create(api, ["deals:read"], name=f"CRM {n}")
+    ddb_calls.reset()
+    first = api.get("/v1/admin/api-clients?limit=2", as_user=ADMIN)
+    assert first.status == 200 and len(first.json["items"]) == 2 and first.json["next_cursor"]
+    assert ddb_calls.by_operation() == {"Query": 2}  # the caller, one page
+    rest = api.get(f"/v1/admin/api-clients?limit=2&cursor={first.json['next_cursor']}", as_user=ADMIN)
+    names = [c["name"] for c in first.json["items"] + rest.json["items"]]
+    assert {"CRM 0", "CRM 1", "CRM 2"} <= set(names) and len(names) == len(set(names))
