@@ -38,10 +38,19 @@ def build(deals: Iterable[tuple[Workspace, DealAccess]], now: datetime) -> bytes
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", "Threshold deals")
+    moments = [now]
     for ws, access in deals:
         for event in _events(ws, access, now):
             calendar.add_component(event)
-    calendar.add_missing_timezones()
+            start = event.get("dtstart").dt
+            if isinstance(start, datetime):
+                moments.append(start)
+    # each zone's VTIMEZONE covers the feed's own span (icalendar writes every transition in it), rather
+    # than its default 1970–2038: smaller, and right for a deadline past 2038 too
+    calendar.add_missing_timezones(
+        first_date=min(moments).date() - timedelta(days=366),
+        last_date=max(moments).date() + timedelta(days=366),
+    )
     return bytes(calendar.to_ical())
 
 
