@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections import deque
@@ -48,23 +49,24 @@ def revoke_feed_url(caller: Caller) -> CalendarFeedRevoked:
 
 
 class FeedLimiter:
-    """A small per-instance limit on feed fetches per source address (calendar apps poll every 15 minutes
-    to a few hours): it stops one client hammering the feed through one warm Lambda instance, cheaply.
-    API Gateway's throttling of this route (infra/functions.py) is the stage-wide limit."""
+    """A small per-instance limit on fetches of one feed URL (calendar apps poll every 15 minutes to a few
+    hours): a leaked or misconfigured URL cannot hammer the table through one warm Lambda instance, and it
+    costs no write. Keyed by the URL's hash, never the URL. API Gateway's throttling of this route
+    (infra/functions.py) is the stage-wide limit, which also bounds guessing (hopeless anyway: 256 bits)."""
 
-    def __init__(self, limit: int, window_seconds: float, max_sources: int = 10_000) -> None:
+    def __init__(self, limit: int, window_seconds: float, max_keys: int = 10_000) -> None:
         self.limit = limit
         self.window = window_seconds
-        self.max_sources = max_sources
+        self.max_keys = max_keys
         self._seen: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
-    def allow(self, source: str) -> bool:
+    def allow(self, key: str) -> bool:
         now = time.monotonic()
         with self._lock:
-            if len(self._seen) >= self.max_sources and source not in self._seen:
+            if len(self._seen) >= self.max_keys and key not in self._seen:
                 self._seen.clear()  # bounded memory: forget everyone rather than grow
-            hits = self._seen.setdefault(source, deque())
+            hits = self._seen.setdefault(key, deque())
             while hits and now - hits[0] > self.window:
                 hits.popleft()
             if len(hits) >= self.limit:
@@ -83,9 +85,8 @@ FEED_LIMIT = FeedLimiter(limit=30, window_seconds=60)
     summary="A calendar feed (RFC 5545), by its private URL",
     auth=False,
 )
-def get_feed(token: str, request: Request) -> Answer[str]:
-    source = str((request.context.get("identity") or {}).get("sourceIp") or "unknown")
-    if not FEED_LIMIT.allow(source):
+def get_feed(token: str) -> Answer[str]:
+    if not FEED_LIMIT.allow(hashlib.sha256(token.encode()).hexdigest()):
         raise TooManyRequests("too many calendar fetches; try again in a minute", code="too_many_requests")
     body = service.feed(token).decode("utf-8")
     return Answer(body, headers={"Content-Type": ICS})

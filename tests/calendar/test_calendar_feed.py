@@ -172,13 +172,14 @@ def test_my_document_requests_are_in_the_feed_with_their_due_time(seeded, api):
     assert "DTSTART;TZID=America/New_York:20261224T083000" in calendar_text.replace("\r\n ", "")
 
 
-def test_the_feed_is_rate_limited_per_source(seeded, api, monkeypatch):
+def test_the_feed_is_rate_limited_per_url(seeded, api, monkeypatch):
     from chalicelib.api import calendar
 
     monkeypatch.setattr(calendar, "FEED_LIMIT", calendar.FeedLimiter(limit=2, window_seconds=60))
     path = _feed_path(api)
     assert [api.get(path).status for _ in range(3)] == [200, 200, 429]
     assert api.get(path).error_code == "too_many_requests"
+    assert api.get(_feed_path(api, VENDOR)).status == 200  # another person's URL is counted apart
 
 
 def test_rotating_and_revoking_are_one_transaction_each(seeded, api, ddb_calls):

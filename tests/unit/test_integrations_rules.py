@@ -141,7 +141,7 @@ def test_a_vendor_gets_no_key_dates_of_a_purchase():
     assert not [uid for uid in _events(_deal(), [], PartyRole.VENDOR) if uid.startswith("keydate-")]
 
 
-def test_the_feed_limiter_counts_per_source_within_its_window():
+def test_the_feed_limiter_counts_per_url_within_its_window():
     limiter = FeedLimiter(limit=2, window_seconds=60)
     assert [limiter.allow("a"), limiter.allow("a"), limiter.allow("a"), limiter.allow("b")] == [
         True,
