@@ -143,7 +143,9 @@ def _handle(
         return as_response(view(**kwargs), spec.status)
 
     if spec.method == "POST" and caller is not None:
-        return _idempotent(request, caller, raw, produce)
+        return _idempotent(
+            request, caller, raw, produce, SHOWN_ONCE.get((spec.method, spec.path), frozenset())
+        )
     return produce()
 
 
@@ -292,7 +294,13 @@ def expected_version(request: Request, *, workspace: bool = False) -> int:
     return int(version)
 
 
-def _idempotent(request: Request, caller: Caller, raw: bytes, produce: Callable[[], Response]) -> Response:
+def _idempotent(
+    request: Request,
+    caller: Caller,
+    raw: bytes,
+    produce: Callable[[], Response],
+    secrets: frozenset[str] = frozenset(),
+) -> Response:
     key = request.headers.get("idempotency-key")
     if key is None:
         return produce()
@@ -314,7 +322,9 @@ def _idempotent(request: Request, caller: Caller, raw: bytes, produce: Callable[
         return _replay(idempotency.lookup(scope), fingerprint)
     if idempotency.claim_committed() and 200 <= response.status_code < 300:
         try:
-            idempotency.store_answer(scope, response.status_code, json.dumps(_without_secrets(response.body)))
+            idempotency.store_answer(
+                scope, response.status_code, json.dumps(_without(secrets, response.body))
+            )
         except Unavailable:  # the change is written: answer it; a repeat learns the answer was lost
             logger.warning("the answer to an idempotent request was not stored")
     return response
@@ -334,13 +344,17 @@ def _replay(stored: Any, fingerprint: str) -> Response:
     )
 
 
-# Answers that carry a secret shown once (an API client's `client_secret`, docs/API_CLIENTS.md) are stored
-# for Idempotency-Key replays without it: a replay says so instead of keeping the secret in the table.
-SHOWN_ONCE = frozenset({"client_secret"})
+# Answers that carry a secret (an API client's `client_secret`, a calendar feed's URL; docs/API_CLIENTS.md,
+# docs/CALENDAR.md) are stored for Idempotency-Key replays without it: a replay says so instead of the table
+# keeping the secret.
+SHOWN_ONCE: dict[tuple[str, str], frozenset[str]] = {
+    ("POST", "/v1/admin/api-clients"): frozenset({"client_secret"}),
+    ("POST", "/v1/me/calendar/rotate"): frozenset({"url"}),
+}
 NOT_STORED = "(shown once, in the first answer; never stored)"
 
 
-def _without_secrets(body: Any) -> Any:
-    if isinstance(body, dict) and SHOWN_ONCE & body.keys():
-        return {k: (NOT_STORED if k in SHOWN_ONCE else v) for k, v in body.items()}
+def _without(secrets: frozenset[str], body: Any) -> Any:
+    if isinstance(body, dict) and secrets & body.keys():
+        return {k: (NOT_STORED if k in secrets else v) for k, v in body.items()}
     return body

@@ -190,3 +190,14 @@ def test_rotating_and_revoking_are_one_transaction_each(seeded, api, ddb_calls):
     ddb_calls.reset()
     assert api.delete("/v1/me/calendar", as_user=CLIENT).status == 200
     assert ddb_calls.by_operation() == {"Query": 1, "GetItem": 1, "TransactWriteItems": 1}
+
+
+def test_a_retried_rotation_rotates_once_and_never_stores_the_url(seeded, api):
+    first_url = _feed_path(api)
+    headers = {"Idempotency-Key": "rotate-1"}
+    rotated = api.post("/v1/me/calendar/rotate", as_user=CLIENT, headers=headers)
+    again = api.post("/v1/me/calendar/rotate", as_user=CLIENT, headers=headers)
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    token = urlparse(rotated.json["url"]).path.rsplit("/", 1)[-1]
+    assert token not in again.raw.decode()  # the replay comes from the table, which never holds the URL
+    assert _feed_path(api) == urlparse(rotated.json["url"]).path != first_url
