@@ -364,7 +364,7 @@ LOCATION.add(("POST", API_CLIENTS))
 QUERY[("GET", API_CLIENTS)] = (_ORG,)
 ROUTE_ERRORS.update(
     {
-        ("POST", API_CLIENTS): _OPS,
+        ("POST", API_CLIENTS): {**_OPS, 409: ["api_client_limit_reached"]},
         ("GET", API_CLIENTS): _OPS,
         ("GET", API_CLIENT): {},
         ("DELETE", API_CLIENT): {},

@@ -15,6 +15,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.config import settings
 from chalicelib.domain.api_clients import ApiClient, token_scopes
+from chalicelib.domain.errors import Conflict, Unavailable
 from chalicelib.store import schema
 from chalicelib.store.errors import translated
 from chalicelib.store.integration_models import ApiClientItem
@@ -67,9 +68,35 @@ def mark_revoked(uow: UnitOfWork, before: ApiClient, after: ApiClient) -> None:
 def create_app_client(name: str, scopes: list[str]) -> tuple[str, str]:
     """A confidential app client allowed the client-credentials flow for exactly `scopes`: its id and
     secret (the only time the secret is seen)."""
+    from botocore.exceptions import ClientError
+
     from chalicelib.store.accounts import client as cognito
 
-    created = cognito().create_user_pool_client(
+    try:
+        created = _create(cognito(), name, scopes)
+    except ClientError as exc:
+        raise _translated(exc) from None
+    return created["ClientId"], created.get("ClientSecret", "")
+
+
+def _translated(exc: Any) -> Exception:
+    """Cognito's refusals a caller can act on: its quota of app clients per pool (1,000 by default) is a
+    409; throttling is a 503 whose retry is safe (nothing was recorded). Anything else stays an error."""
+    code = exc.response.get("Error", {}).get("Code")
+    if code == "LimitExceededException":
+        return Conflict(
+            "the user pool holds as many app clients as its quota allows: revoke unused API clients",
+            code="api_client_limit_reached",
+        )
+    if code in {"TooManyRequestsException", "InternalErrorException"}:
+        return Unavailable(
+            "the identity service is busy; nothing was created, please retry", code="retry_later"
+        )
+    return exc
+
+
+def _create(cognito: Any, name: str, scopes: list[str]) -> Any:
+    return cognito.create_user_pool_client(
         UserPoolId=settings().user_pool_id,
         ClientName=name[:128],
         GenerateSecret=True,
@@ -82,7 +109,6 @@ def create_app_client(name: str, scopes: list[str]) -> tuple[str, str]:
         PreventUserExistenceErrors="ENABLED",
         EnableTokenRevocation=True,
     )["UserPoolClient"]
-    return created["ClientId"], created.get("ClientSecret", "")
 
 
 def delete_app_client(client_id: str) -> None:

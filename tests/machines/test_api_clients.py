@@ -217,3 +217,24 @@ def test_listing_clients_is_one_query_per_page(seeded, api, ddb_calls):
     rest = api.get(f"/v1/admin/api-clients?limit=2&cursor={first.json['next_cursor']}", as_user=ADMIN)
     names = [c["name"] for c in first.json["items"] + rest.json["items"]]
     assert {"CRM 0", "CRM 1", "CRM 2"} <= set(names) and len(names) == len(set(names))
+
+
+def test_cognitos_quota_of_app_clients_is_a_409_and_nothing_is_recorded(seeded, api, monkeypatch):
+    from botocore.exceptions import ClientError
+
+    from chalicelib.store import api_clients as store
+
+    def over_quota(*_args, **_kwargs):
+        raise ClientError(
+            {"Error": {"Code": "LimitExceededException", "Message": "quota"}}, "CreateUserPoolClient"
+        )
+
+    before = _clients(api)
+    monkeypatch.setattr(store, "_create", over_quota)
+    reply = api.post(
+        "/v1/admin/api-clients", {"name": "One too many", "scopes": ["deals:read"]}, as_user=ADMIN
+    )
+    assert reply.status == 409 and reply.error_code == "api_client_limit_reached"
+    assert _clients(api) == before
+    log = api.get("/v1/admin/activity", as_user=ADMIN).json["items"]
+    assert not [e for e in log if e["type"] == "api_client.created" and e["data"]["name"] == "One too many"]
