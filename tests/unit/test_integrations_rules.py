@@ -149,3 +149,11 @@ def test_the_feed_limiter_counts_per_url_within_its_window():
         False,
         True,
     ]
+
+
+def test_a_feed_url_never_reaches_the_logs():
+    from chalicelib.observability import mask
+
+    token = feed_token("s" * 40, "u_1", "nonce-a")
+    line = f"subscribed to https://api.example/v1/calendar/{token}.ics"
+    assert token not in mask(line) and "/v1/calendar/***" in mask(line)
