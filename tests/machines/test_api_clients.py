@@ -238,3 +238,28 @@ def test_cognitos_quota_of_app_clients_is_a_409_and_nothing_is_recorded(seeded, 
     assert _clients(api) == before
     log = api.get("/v1/admin/activity", as_user=ADMIN).json["items"]
     assert not [e for e in log if e["type"] == "api_client.created" and e["data"]["name"] == "One too many"]
+
+
+def test_a_writing_client_opens_a_deal_in_its_org_without_becoming_a_party(seeded, api):
+    client = _create(api, ["deals:read", "deals:write"], name="Lead importer")
+    body = {
+        "workflow": "purchase",
+        "title": "Purchase of 3 Elm Street",
+        "property": {
+            "address": {"line1": "3 Elm Street", "city": "Boston", "state": "MA", "postal_code": "02110"}
+        },
+        "key_dates": {"offer_accepted": "2026-12-01"},
+        "parties": [{"email": "new.buyer@mail.example", "role": "client", "name": "New Buyer"}],
+    }
+    reply = api.post("/v1/deals", body, token=_token(api, client))
+    assert reply.status == 201, reply.json
+    deal = reply.json
+    harbor = api.get("/v1/me", as_user=ADMIN).json["staff"][0]["org_id"]
+    assert deal["org_id"] == harbor
+    assert [p["role"] for p in deal["parties"]] == ["client"]
+    opened = next(
+        e
+        for e in api.get(f"/v1/deals/{deal['id']}/activity", as_user=ADMIN).json["items"]
+        if e["type"] == "deal.created"
+    )
+    assert opened["actor"]["user_id"] == f"client:{client['id']}"
