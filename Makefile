@@ -47,9 +47,10 @@ unit: venv
 	$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadgroup --durations=15
 
 ## make token EMAIL=someone@example.com — a local-mode bearer token for any email.
+## make token CLIENT=<client id> — an API client's access token (docs/API_CLIENTS.md).
 token: venv
-	@test -n "$(EMAIL)" || { echo "usage: make token EMAIL=someone@example.com"; exit 2; }
-	@$(BIN)/python -m devstack.token "$(EMAIL)"
+	@test -n "$(EMAIL)$(CLIENT)" || { echo "usage: make token EMAIL=someone@example.com | CLIENT=<client id>"; exit 2; }
+	@$(BIN)/python -m devstack.token $(if $(CLIENT),--client "$(CLIENT)","$(EMAIL)")
 
 ## make runbook NAME=runbook_deactivate_user EVENT=event.json — run a runbook against `make run`.
 runbook: venv

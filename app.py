@@ -6,9 +6,11 @@ from typing import Any
 
 from chalice import Chalice, ConvertToMiddleware, Rate
 
-from chalicelib.api import (
+from chalicelib.api import (  # integrations, issue 16
     activity,
     admin,
+    api_clients,
+    calendar,
     change_requests,
     deals,
     documents,
@@ -52,6 +54,9 @@ app.register_blueprint(documents.documents)
 app.register_blueprint(workflows.workflows)
 app.register_blueprint(change_requests.change_requests)
 app.register_blueprint(webhook_routes.webhooks)  # outbound webhooks
+# integrations, issue 16: API clients for machines, calendar feeds
+app.register_blueprint(api_clients.api_clients)
+app.register_blueprint(calendar.calendar)
 
 middleware.register_preflight_routes(app)
 

@@ -28,6 +28,14 @@ class Identity:
     name: str | None
 
 
+@dataclass(frozen=True)
+class ClientIdentity:
+    """An API client (a machine) authenticated with an OAuth 2.0 client-credentials access token."""
+
+    client_id: str
+    scope: str  # the token's `scope` claim, as issued ("threshold/deals:read ...")
+
+
 class KeySet:
     """The signing keys of the issuer, fetched once and refreshed when a token names an unknown key
     (Cognito rotates keys), at most once a minute so a flood of forged kids cannot hammer the issuer."""
@@ -66,12 +74,24 @@ class TokenVerifier:
         self._audience = config.token_audience
         self._keys = KeySet(config.jwks_url)
 
-    def verify(self, token: str) -> Identity:
+    def verify(self, token: str) -> Identity | ClientIdentity:
         import jwt  # with cryptography, loaded by the first authenticated request (docs/BENCHMARKS.md)
 
         try:
             header = jwt.get_unverified_header(token)
             key = self._keys.key(str(header.get("kid", "")))
+            if _is_access_token(jwt.decode(token, options={"verify_signature": False})):
+                # Client-credentials access tokens carry no `aud` (Cognito): the client is named by
+                # `client_id`, which must be a registered, active API client (services/api_clients.py).
+                claims = jwt.decode(
+                    token,
+                    key,
+                    algorithms=ALGORITHMS,
+                    issuer=self._issuer,
+                    leeway=LEEWAY_SECONDS,
+                    options={"require": ["exp", "iat", "iss", "sub", "client_id"], "verify_aud": False},
+                )
+                return _client_identity(claims)
             claims = jwt.decode(
                 token,
                 key,
@@ -94,6 +114,19 @@ class TokenVerifier:
         except jwt.PyJWTError:
             raise Unauthenticated("the token is not valid", code="invalid_token") from None
         return _identity(claims)
+
+
+def _is_access_token(unverified: dict[str, Any]) -> bool:
+    return unverified.get("token_use") == "access"
+
+
+def _client_identity(claims: dict[str, Any]) -> ClientIdentity:
+    client_id = claims.get("client_id")
+    if not isinstance(client_id, str) or not client_id or claims.get("sub") != client_id:
+        # a client-credentials token's subject is the client itself; a person's access token is not one
+        raise Unauthenticated("an API client's access token is required here", code="invalid_token")
+    scope = claims.get("scope")
+    return ClientIdentity(client_id=client_id, scope=scope if isinstance(scope, str) else "")
 
 
 def _identity(claims: dict[str, Any]) -> Identity:

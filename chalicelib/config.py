@@ -51,6 +51,9 @@ class Settings:
     # MALWARE_SCANNING=off (or unset): no scanner is configured and downloads are not gated on one
     # (docs/DOCUMENTS.md). A deployed stage without it logs a warning at cold start.
     malware_scanning: bool = False
+    # API clients (docs/API_CLIENTS.md): the Cognito domain's token endpoint, where a client trades its id
+    # and secret for an access token. Empty in local mode (`make token CLIENT=<id>` mints one).
+    oauth_token_url: str = ""
 
     @property
     def is_local(self) -> bool:
@@ -166,6 +169,7 @@ def load(environ: Mapping[str, str]) -> Settings:
         notification_daily_cap=_integer(env, "NOTIFICATION_DAILY_CAP", 25),
         reminder_escalation_hours=_integer(env, "REMINDER_ESCALATION_HOURS", 48),
         malware_scanning=MALWARE_SCANNING[scanning],
+        oauth_token_url=env.get("OAUTH_TOKEN_URL", "").strip(),
     ).validate()
 
 

@@ -25,6 +25,7 @@ _PHONE = re.compile(r"(?<![\w-])(?:\+\d{6,13}|\(?\d{3}\)?[ .-]\d{3}[ .-]\d{2})(\
 _BEARER = re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]+")
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 _INVITATION_LINK = re.compile(r"(/invitations/)[A-Za-z0-9_-]{43}")  # a link's token is a password
+_CALENDAR_LINK = re.compile(r"(/calendar/)[A-Za-z0-9_-]{20,64}")  # issue 16: a feed URL is a credential
 _SIGNED_QUERY = re.compile(
     r"(?i)([?&](?:X-Amz-[A-Za-z-]+|Signature|AWSAccessKeyId|x-amz-security-token)=)[^&\s\"']+"
 )
@@ -36,6 +37,7 @@ def mask(text: str) -> str:
     text = _BEARER.sub(r"\1***", text)
     text = _SIGNED_QUERY.sub(r"\1***", text)
     text = _INVITATION_LINK.sub(r"\1***", text)
+    text = _CALENDAR_LINK.sub(r"\1***", text)
     text = _EMAIL.sub(r"\1***@\2", text)
     return _PHONE.sub(r"***\1", text)
 

@@ -25,7 +25,7 @@ from typing import Any
 from chalice.local import ChaliceRequestHandler, LocalGateway
 
 # Path segments that are credentials: the one after these prefixes is masked in the access log.
-SECRET_SEGMENTS = re.compile(r"(/v1/(?:invitations|unsubscribe)/)[^/?\s]+")
+SECRET_SEGMENTS = re.compile(r"(/v1/(?:invitations|unsubscribe|calendar)/)[^/?\s]+")  # calendar: issue 16
 QUERY = re.compile(r"\?\S*")
 _patched = False
 

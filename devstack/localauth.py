@@ -73,3 +73,28 @@ class LocalSigner:
             claims["name"] = name
         claims.update(overrides)
         return jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": KEY_ID})
+
+    # -- API clients (docs/API_CLIENTS.md) ---------------------------------------------------------------
+
+    def mint_client(self, client_id: str, scopes: list[str], *, ttl: int = 3600, **overrides: Any) -> str:
+        """An access token for an API client, shaped as Cognito's client-credentials grant issues it:
+        `token_use: access`, `client_id` (and `sub`) the client, `scope` its scopes of the `threshold`
+        resource server, and no `aud`. Local mode's stand-in for POST /oauth2/token, which the emulator
+        lacks."""
+        from chalicelib.domain.api_clients import token_scopes
+
+        now = int(time.time())
+        claims: dict[str, Any] = {
+            "iss": ISSUER,
+            "sub": client_id,
+            "client_id": client_id,
+            "token_use": "access",
+            "scope": " ".join(token_scopes(scopes)),
+            "auth_time": now,
+            "iat": now,
+            "exp": now + ttl,
+            "version": 2,
+            "jti": hashlib.sha256(f"{client_id}{now}{time.perf_counter_ns()}".encode()).hexdigest()[:32],
+        }
+        claims.update(overrides)
+        return jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": KEY_ID})

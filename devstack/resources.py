@@ -185,7 +185,20 @@ def create_user_pool(region: str) -> UserPool:
         ReadAttributes=["email", "email_verified", "name"],
         PreventUserExistenceErrors="ENABLED",
     )["UserPoolClient"]
+    create_resource_server(cognito, pool["Id"])  # issue 16: API clients' scopes
     return UserPool(pool["Id"], client["ClientId"], region)
+
+
+def create_resource_server(cognito: Any, pool_id: str) -> None:
+    """The `threshold` resource server whose scopes API clients hold, as infra/identity.py declares it."""
+    from chalicelib.domain.api_clients import RESOURCE_SERVER, SCOPE_DESCRIPTIONS
+
+    cognito.create_resource_server(
+        UserPoolId=pool_id,
+        Identifier=RESOURCE_SERVER,
+        Name="Threshold API",
+        Scopes=[{"ScopeName": s.value, "ScopeDescription": d} for s, d in SCOPE_DESCRIPTIONS.items()],
+    )
 
 
 def create_all(config: Settings) -> list[str]:

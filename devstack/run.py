@@ -153,6 +153,7 @@ def _seed(signer: LocalSigner) -> dict[str, object]:
             }
             for key, d in demo.deals.items()
         },
+        "api_clients": demo.api_clients,  # issue 16: `make token CLIENT=<id>`
     }
     _write(LOCAL_DIR / "demo.json", summary)
     return summary
@@ -222,6 +223,7 @@ def _banner(created: list[str], demo: dict[str, object], triggers: list[str]) ->
         "  Try        TOKEN=$(" + read_token + ")",
         f'             curl -s -H "Authorization: Bearer $TOKEN" {base}/v1/deals',
         "  New user   make token EMAIL=someone@example.com",
+        "  API client make token CLIENT=<id>  (the demo CRM: api_clients in demo.json; docs/API_CLIENTS.md)",
         "Press Ctrl-C to stop.",
         "",
     ]

@@ -76,6 +76,7 @@ class Demo:
     orgs: dict[str, str] = field(default_factory=dict)  # org name -> org id
     staff: dict[str, tuple[str, StaffRole]] = field(default_factory=dict)  # email -> (org name, role)
     deals: dict[str, DemoDeal] = field(default_factory=dict)
+    api_clients: dict[str, str] = field(default_factory=dict)  # name -> client id (issue 16)
 
     @property
     def emails(self) -> list[str]:
@@ -196,6 +197,7 @@ def seed_demo() -> Demo:
     from devstack.demo_webhooks import seed_webhooks
 
     seed_webhooks()
+    demo.api_clients.update(seed_api_clients())  # integrations, issue 16
     return demo
 
 
@@ -366,3 +368,21 @@ def _finish_stage(ws: Workspace, stage: str, mover: Caller) -> None:
 def _actor_for(ws: Workspace, user_id: str | None, fallback: Caller) -> Actor:
     party = ws.party(user_id) if user_id else None
     return Actor(party.user_id, party.name or party.email) if party else fallback.actor
+
+
+# -- integrations, issue 16: a demo API client (docs/API_CLIENTS.md) -------------------------------------
+DEMO_API_CLIENT = "Harbor CRM sync (demo)"
+
+
+def seed_api_clients() -> dict[str, str]:
+    """A read-only CRM client of the demo brokerage, made by its admin through the same service as the API
+    (a Cognito app client in the emulator's pool, the record, the audit event). `make token CLIENT=<id>`
+    mints its access token in local mode."""
+    from chalicelib.domain.api_clients import Scope
+    from chalicelib.domain.commands import NewApiClient
+    from chalicelib.services import api_clients
+
+    admin = caller_for("ada.admin@harbormain.example", None)
+    scopes = [Scope.DEALS_READ, Scope.DOCUMENTS_READ]
+    created = api_clients.create(admin, NewApiClient(name=DEMO_API_CLIENT, scopes=scopes))
+    return {DEMO_API_CLIENT: created.client.client_id}

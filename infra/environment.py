@@ -55,6 +55,7 @@ class StageValues:
     user_pool_id: str
     cursor_secret: str  # a dynamic reference, never the secret itself
     ses_configuration_set: str
+    oauth_token_url: str = ""  # issue 16: where API clients get access tokens (the Cognito domain's)
 
 
 def function_environment(config: StageConfig, values: StageValues) -> dict[str, str]:
@@ -78,6 +79,7 @@ def function_environment(config: StageConfig, values: StageValues) -> dict[str, 
         "MALWARE_SCANNING": config.malware_scanning,
         "POWERTOOLS_SERVICE_NAME": "threshold",
         "POWERTOOLS_LOG_LEVEL": "INFO",
+        "OAUTH_TOKEN_URL": values.oauth_token_url,  # issue 16: API clients
     }
 
 

@@ -266,7 +266,18 @@ class ChaliceApp(Construct):
                     "DataTraceEnabled": False,  # request bodies carry personal data
                     "ThrottlingBurstLimit": 200,
                     "ThrottlingRateLimit": 100,
-                }
+                },
+                # issue 16: the public calendar feed (docs/CALENDAR.md) — calendar apps poll it every
+                # 15 minutes or more; a tight stage-wide limit keeps guessing and hammering cheap
+                {
+                    "ResourcePath": "/~1v1~1calendar~1{token}",
+                    "HttpMethod": "GET",
+                    "LoggingLevel": "ERROR",
+                    "MetricsEnabled": True,
+                    "DataTraceEnabled": False,
+                    "ThrottlingBurstLimit": 20,
+                    "ThrottlingRateLimit": 10,
+                },
             ],
         )
 
@@ -317,11 +328,16 @@ def with_cognito_authorizer(
         "x-amazon-apigateway-authtype": "cognito_user_pools",
         "x-amazon-apigateway-authorizer": {"type": "cognito_user_pools", "providerARNs": [user_pool_arn]},
     }
+    from chalicelib.api.machine_scopes import scope_for  # issue 16: API clients
+
     for path, operations in definition.get("paths", {}).items():
         for method, operation in operations.items():
             if method == "options" or not isinstance(operation, dict):
                 continue
-            if routes.get((method.upper(), path), True):
+            # A route API clients may call takes their access tokens too, which a Cognito authorizer
+            # without OAuth scopes refuses (it accepts ID tokens only) and one with scopes would refuse
+            # people's ID tokens: the app alone authenticates it (docs/API_CLIENTS.md, "In AWS").
+            if routes.get((method.upper(), path), True) and scope_for(method.upper(), path) is None:
                 operation["security"] = [{COGNITO: []}]
     definition["x-amazon-apigateway-gateway-responses"] = gateway_responses(config)
     return definition

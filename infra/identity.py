@@ -11,6 +11,7 @@ from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cognito as cognito
 from constructs import Construct
 
+from chalicelib.domain.api_clients import RESOURCE_SERVER, SCOPE_DESCRIPTIONS
 from infra.stages import StageConfig
 
 INVITATION_SUBJECT = "Your Threshold sign-in"
@@ -104,6 +105,25 @@ class Identity(Construct):
                 callback_urls=[f"{config.portal_url}/auth/callback"],
                 logout_urls=[f"{config.portal_url}/"],
             ),
+        )
+
+        # API clients (issue 16, docs/API_CLIENTS.md): the resource server whose scopes machine clients
+        # hold. Each API client is its own app client, made at run time (CreateUserPoolClient, by the API).
+        self.resource_server = self.user_pool.add_resource_server(
+            "ApiResourceServer",
+            identifier=RESOURCE_SERVER,
+            user_pool_resource_server_name=f"{config.prefix}-api",
+            scopes=[
+                cognito.ResourceServerScope(scope_name=scope.value, scope_description=description)
+                for scope, description in SCOPE_DESCRIPTIONS.items()
+            ],
+        )
+        # Clients trade id and secret for an access token at the domain's token endpoint: without a
+        # domain (`cognito_domain`) a stage has none, and the API says so (`token_endpoint: null`).
+        self.oauth_token_url = (
+            f"https://{config.cognito_domain}.auth.{Stack.of(self).region}.amazoncognito.com/oauth2/token"
+            if config.cognito_domain
+            else ""
         )
 
     @property

@@ -244,3 +244,21 @@ def profile_for(function_name: str) -> Profile:
         f"app.py declares the Lambda function {function_name!r}, but infra/permissions.py does not say "
         "what it may do: add it to PROFILES with the grants it needs"
     )
+
+
+# -- integrations, issue 16: API clients (docs/API_CLIENTS.md) ------------------------------------------
+
+
+def api_clients(r: Resources) -> list[iam.PolicyStatement]:
+    """An admin's API client is a Cognito app client of the stage's pool: created with its scopes, and
+    deleted when the client is revoked (chalicelib/store/api_clients.py). Nothing else of the pool."""
+    return [
+        _statement(
+            "ApiClients",
+            ["cognito-idp:CreateUserPoolClient", "cognito-idp:DeleteUserPoolClient"],
+            [r.user_pool_arn],
+        )
+    ]
+
+
+PROFILES["api_handler"] = Profile((*PROFILES["api_handler"].grants, api_clients))

@@ -76,6 +76,7 @@ class ThresholdStack(Stack):
                 user_pool_id=self.identity.user_pool.user_pool_id,
                 cursor_secret=cursor_secret.secret_value.unsafe_unwrap(),  # {{resolve:...}}, not the value
                 ses_configuration_set=self.email.configuration_set_name,
+                oauth_token_url=self.identity.oauth_token_url,  # issue 16: API clients
             ),
         )
         self.app = ChaliceApp(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.api import contract_integrations as integrations  # issue 16
 from chalicelib.api import contract_routes as routes
 
 if TYPE_CHECKING:
@@ -55,6 +56,8 @@ PATH_PARAMETERS = {
     "token": "The secret token from an email's link",
     "name": "`time-in-stage`, `overdue-tasks`, `missing-documents` or `activation`",
 }
+
+PATH_PARAMETERS.update(integrations.PATH_PARAMETERS)  # issue 16
 
 DESCRIPTIONS = routes.DESCRIPTIONS
 REQUEST_EXAMPLES = routes.REQUEST_EXAMPLES
@@ -117,6 +120,7 @@ def error_codes(spec: RouteSpec) -> dict[int, list[str]]:
         if spec.method != "GET":
             _merge(found, WRITE_ERRORS)
     _merge(found, routes.route_errors(spec.method, spec.path))
+    _merge(found, integrations.client_refusals(spec))  # issue 16: API clients
     return found
 
 

@@ -401,3 +401,29 @@ LINKS[("POST", WEBHOOKS)] = {
         "parameters": {"webhook_id": "$response.body#/id"},
     },
 }
+# -- integrations, issue 16: API clients (docs/API_CLIENTS.md) and calendar feeds (docs/CALENDAR.md) ----
+API_CLIENTS = "/v1/admin/api-clients"
+API_CLIENT = API_CLIENTS + "/{client_id}"
+PAGED.add(("GET", API_CLIENTS))
+LOCATION.add(("POST", API_CLIENTS))
+QUERY[("GET", API_CLIENTS)] = (_ORG,)
+ROUTE_ERRORS.update(
+    {
+        ("POST", API_CLIENTS): {**_OPS, 409: ["api_client_limit_reached"]},
+        ("GET", API_CLIENTS): _OPS,
+        ("GET", API_CLIENT): {},
+        ("DELETE", API_CLIENT): {},
+        ("POST", API_CLIENT + "/revoke"): {},
+        ("GET", "/v1/calendar/{token}"): {404: ["not_found"], 429: ["too_many_requests"]},
+    }
+)
+DESCRIPTIONS.update(
+    {
+        ("POST", API_CLIENTS): "Admins of the org. Creates an OAuth 2.0 client-credentials client holding "
+        "exactly `scopes`; `client_secret` is in this answer only. The client trades id and secret for an "
+        "access token at `token_endpoint` and calls the routes its scopes open (docs/API_CLIENTS.md).",
+        ("GET", "/v1/calendar/{token}"): "No login: the feed URL is the credential. RFC 5545 (text/calendar) "
+        "with the key dates of the person's deals and their own open tasks and document requests. An "
+        "unknown, rotated or revoked URL is a 404 (docs/CALENDAR.md).",
+    }
+)

@@ -18,9 +18,11 @@ from chalice import Blueprint, Response
 from chalice.app import Request
 
 from chalicelib.api.errors import error_response
-from chalicelib.auth import bearer_token, verifier
+from chalicelib.api.machine_scopes import scope_for
+from chalicelib.auth import ClientIdentity, bearer_token, verifier
 from chalicelib.config import settings
 from chalicelib.domain.access import Caller
+from chalicelib.domain.api_clients import MachineCaller
 from chalicelib.domain.errors import (
     BadRequest,
     DomainError,
@@ -127,6 +129,8 @@ def _handle(
     raw = _raw_body(request)
     kwargs: dict[str, Any] = dict(path_params)
     caller = authenticate(request) if spec.auth else None
+    if isinstance(caller, MachineCaller):  # an API client: only the routes its scopes open
+        caller.require_scope(scope_for(spec.method, spec.path))
     if "caller" in wants:
         kwargs["caller"] = caller
     if "request" in wants:
@@ -139,7 +143,9 @@ def _handle(
         return as_response(view(**kwargs), spec.status)
 
     if spec.method == "POST" and caller is not None:
-        return _idempotent(request, caller, raw, produce)
+        return _idempotent(
+            request, caller, raw, produce, SHOWN_ONCE.get((spec.method, spec.path), frozenset())
+        )
     return produce()
 
 
@@ -153,6 +159,12 @@ def _raw_body(request: Request) -> bytes:
 
 def authenticate(request: Request) -> Caller:
     identity = verifier().verify(bearer_token(request.headers.get("authorization")))
+    if isinstance(identity, ClientIdentity):
+        from chalicelib.services.api_clients import caller_for_client
+
+        client = caller_for_client(identity)
+        logger.append_keys(user_id=client.user_id)
+        return client
     caller = caller_for(identity.email, identity.name)
     logger.append_keys(user_id=caller.user_id)
     return caller
@@ -282,7 +294,13 @@ def expected_version(request: Request, *, workspace: bool = False) -> int:
     return int(version)
 
 
-def _idempotent(request: Request, caller: Caller, raw: bytes, produce: Callable[[], Response]) -> Response:
+def _idempotent(
+    request: Request,
+    caller: Caller,
+    raw: bytes,
+    produce: Callable[[], Response],
+    secrets: frozenset[str] = frozenset(),
+) -> Response:
     key = request.headers.get("idempotency-key")
     if key is None:
         return produce()
@@ -304,7 +322,9 @@ def _idempotent(request: Request, caller: Caller, raw: bytes, produce: Callable[
         return _replay(idempotency.lookup(scope), fingerprint)
     if idempotency.claim_committed() and 200 <= response.status_code < 300:
         try:
-            idempotency.store_answer(scope, response.status_code, json.dumps(response.body))
+            idempotency.store_answer(
+                scope, response.status_code, json.dumps(_without(secrets, response.body))
+            )
         except Unavailable:  # the change is written: answer it; a repeat learns the answer was lost
             logger.warning("the answer to an idempotent request was not stored")
     return response
@@ -322,3 +342,19 @@ def _replay(stored: Any, fingerprint: str) -> Response:
         status_code=int(stored.status_code),
         headers={"Content-Type": "application/json", "Idempotent-Replayed": "true"},
     )
+
+
+# Answers that carry a secret (an API client's `client_secret`, a calendar feed's URL; docs/API_CLIENTS.md,
+# docs/CALENDAR.md) are stored for Idempotency-Key replays without it: a replay says so instead of the table
+# keeping the secret.
+SHOWN_ONCE: dict[tuple[str, str], frozenset[str]] = {
+    ("POST", "/v1/admin/api-clients"): frozenset({"client_secret"}),
+    ("POST", "/v1/me/calendar/rotate"): frozenset({"url"}),
+}
+NOT_STORED = "(shown once, in the first answer; never stored)"
+
+
+def _without(secrets: frozenset[str], body: Any) -> Any:
+    if isinstance(body, dict) and secrets & body.keys():
+        return {k: (NOT_STORED if k in secrets else v) for k, v in body.items()}
+    return body

@@ -15,6 +15,7 @@ import typing
 from typing import Any
 
 from chalicelib.api import contract
+from chalicelib.api import contract_integrations as integrations  # issue 16
 from chalicelib.api.http import ROUTES, Answer, RouteSpec
 
 JSON = "application/json"
@@ -71,7 +72,12 @@ def _schemas() -> tuple[dict[tuple[str, str], Any], dict[str, Any]]:
     """Every request and response schema in one pass, sharing `components.schemas`."""
     from pydantic import TypeAdapter
 
-    from chalicelib.domain import account_responses, change_request_views, responses
+    from chalicelib.domain import (
+        account_responses,
+        change_request_views,
+        integration_responses,  # issue 16
+        responses,
+    )
 
     _mark_strict(responses)
     _mark_strict(account_responses)
@@ -79,6 +85,7 @@ def _schemas() -> tuple[dict[tuple[str, str], Any], dict[str, Any]]:
     from chalicelib.domain import webhook_responses  # outbound webhooks
 
     _mark_strict(webhook_responses)
+    _mark_strict(integration_responses)
     inputs: list[tuple[tuple[str, str], Any, TypeAdapter[Any]]] = []
     for spec in ROUTES:
         model = spec.body_model() or _optional_body(spec)
@@ -124,10 +131,11 @@ def _parameters(spec: RouteSpec) -> list[dict[str, Any]]:
 
 def _operation(spec: RouteSpec, schema: dict[tuple[str, str], Any]) -> dict[str, Any]:
     op_id = operation_id(spec)
+    media_type = integrations.MEDIA_TYPES.get((spec.method, spec.path), JSON)
     success: dict[str, Any] = {
         "description": spec.summary,
         "headers": contract.success_headers(spec),
-        "content": {JSON: {"schema": schema[(op_id, "response")]}},
+        "content": {media_type: {"schema": schema[(op_id, "response")]}},
     }
     links = contract.links(spec.method, spec.path)
     if links:
@@ -145,7 +153,7 @@ def _operation(spec: RouteSpec, schema: dict[tuple[str, str], Any]) -> dict[str,
         "tags": [spec.tag],
         "parameters": _parameters(spec),
         "responses": responses,
-        "security": [{"bearer": []}] if spec.auth else [],
+        "security": integrations.security(spec),
     }
     description = contract.DESCRIPTIONS.get((spec.method, spec.path))
     if description:
@@ -183,7 +191,8 @@ def _document() -> dict[str, Any]:
                     "bearerFormat": "JWT",
                     "description": "An ID token (Cognito in AWS, the local key pair in local mode) with a "
                     "verified email",
-                }
+                },
+                **integrations.machine_security_schemes(),
             },
         },
     }

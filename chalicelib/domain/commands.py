@@ -383,3 +383,5 @@ class ChangeRequestSettingsIn(Strict):
 from chalicelib.domain.webhook_commands import NewWebhook, SecretRotation, WebhookPatch  # noqa: E402
 
 __webhook_models__ = (NewWebhook, SecretRotation, WebhookPatch)
+# -- integrations, issue 16 (API clients): their models live in their own module -----------------------
+from chalicelib.domain.integration_commands import NewApiClient as NewApiClient  # noqa: E402

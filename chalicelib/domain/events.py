@@ -88,6 +88,12 @@ class EventType(StrEnum):
     WEBHOOK_DISABLED = "webhook.disabled"
     WEBHOOK_DELIVERY_REPLAYED = "webhook.delivery_replayed"
     WEBHOOK_TESTED = "webhook.tested"
+    # integrations, issue 16: API clients and calendar feeds
+    API_CLIENT_CREATED = "api_client.created"
+    API_CLIENT_REVOKED = "api_client.revoked"
+    CALENDAR_FEED_ISSUED = "calendar.feed_issued"
+    CALENDAR_FEED_ROTATED = "calendar.feed_rotated"
+    CALENDAR_FEED_REVOKED = "calendar.feed_revoked"
 
 
 @dataclass(frozen=True)
@@ -285,6 +291,26 @@ CATALOG.update(
         EventType.WEBHOOK_TESTED: EventSpec(
             _C.AUDIT, ("webhook_id", "delivery_id"), "an admin sent a test event to a webhook endpoint"
         ),
+    }
+)
+
+
+# integrations, issue 16: API clients (docs/API_CLIENTS.md) and calendar feeds (docs/CALENDAR.md)
+CATALOG.update(
+    {
+        EventType.API_CLIENT_CREATED: EventSpec(
+            _C.AUDIT, ("client_id", "name", "scopes"), "an admin created an API client (never its secret)"
+        ),
+        EventType.API_CLIENT_REVOKED: EventSpec(
+            _C.AUDIT, ("client_id", "name"), "an admin revoked an API client: its tokens stop working"
+        ),
+        EventType.CALENDAR_FEED_ISSUED: EventSpec(
+            _C.AUDIT, (), "a person's private calendar feed URL was created (never the URL itself)"
+        ),
+        EventType.CALENDAR_FEED_ROTATED: EventSpec(
+            _C.AUDIT, (), "a person replaced their calendar feed URL: the old one stopped working"
+        ),
+        EventType.CALENDAR_FEED_REVOKED: EventSpec(_C.AUDIT, (), "a person revoked their calendar feed URL"),
     }
 )
 

@@ -50,6 +50,7 @@ from chalicelib.domain.entities import (
 from chalicelib.domain.roles import PartyStatus
 from chalicelib.store import schema
 from chalicelib.store.change_request_models import ChangeRequestItem
+from chalicelib.store.integration_models import INTEGRATION_ITEM_CLASSES  # issue 16
 from chalicelib.store.notification_models import (
     DUE_INDEX,
     DUE_INDEX_DEPENDS,
@@ -540,5 +541,7 @@ ITEM_CLASSES: tuple[type[TableItem], ...] = (
     ChangeRequestItem,
     # outbound webhooks (docs/INTEGRATIONS.md)
     *WEBHOOK_ITEM_CLASSES,
+    # integrations, issue 16: API clients and calendar feeds (store/integration_models.py)
+    *INTEGRATION_ITEM_CLASSES,
 )
 share_connection(*ITEM_CLASSES)

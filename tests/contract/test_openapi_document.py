@@ -44,7 +44,11 @@ def test_every_route_is_described_with_its_response_schema(document):
         success = [s for s in operation["responses"] if s in SUCCESS and s != "304"]
         assert 1 <= len(success) <= 2, (method, path)
         for status in success:
-            schema = operation["responses"][status]["content"]["application/json"]["schema"]
+            content = operation["responses"][status]["content"]
+            if path == "/v1/calendar/{token}":  # the calendar feed is RFC 5545 text (docs/CALENDAR.md)
+                assert content == {"text/calendar": {"schema": {"type": "string"}}}
+                continue
+            schema = content["application/json"]["schema"]
             if path != "/v1/openapi.json":  # the one free-form answer: this document
                 assert "$ref" in schema, (method, path)
             assert operation["responses"][status]["description"] != "success"
@@ -89,7 +93,11 @@ def test_headers_security_and_servers_are_declared(document):
         "bearerFormat": "JWT",
         "description": document["components"]["securitySchemes"]["bearer"]["description"],
     }
-    assert create["security"] == [{"bearer": []}]
+    # a person's ID token, or an API client's access token with the scope the route needs (issue 16)
+    assert create["security"] == [{"bearer": []}, {"apiClient": ["threshold/deals:write"]}]
+    assert paths["/v1/me"]["get"]["security"] == [{"bearer": []}]
+    client_flow = document["components"]["securitySchemes"]["apiClient"]["flows"]["clientCredentials"]
+    assert "threshold/deals:read" in client_flow["scopes"]
     assert paths["/v1/health"]["get"]["security"] == []
     assert document["servers"] == [{"url": "http://api.threshold.example", "description": "this deployment"}]
     assert create["requestBody"]["content"]["application/json"]["example"]["workflow"] == "purchase"

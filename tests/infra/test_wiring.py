@@ -39,19 +39,22 @@ def test_only_declared_public_routes_and_preflights_skip_the_authorizer() -> Non
         "paths": {
             "/v1/health": {"get": _operation(), "options": _operation()},
             "/v1/deals": {"get": _operation()},
+            "/v1/me": {"get": _operation()},
             "/v1/undeclared": {"post": _operation()},
         },
     }
-    routes = {("GET", "/v1/health"): False, ("GET", "/v1/deals"): True}
+    routes = {("GET", "/v1/health"): False, ("GET", "/v1/deals"): True, ("GET", "/v1/me"): True}
 
     out = with_cognito_authorizer(definition, "arn:pool", routes, CONFIG)
 
     paths = out["paths"]
     assert "security" not in paths["/v1/health"]["get"]
     assert "security" not in paths["/v1/health"]["options"]
-    assert paths["/v1/deals"]["get"]["security"] == [{"cognito": []}]
+    assert paths["/v1/me"]["get"]["security"] == [{"cognito": []}]
+    # a route API clients may call is authenticated by the app alone: the authorizer takes ID tokens only
+    assert "security" not in paths["/v1/deals"]["get"]
     assert paths["/v1/undeclared"]["post"]["security"] == [{"cognito": []}]  # unknown: protected
     assert out["securityDefinitions"]["cognito"]["x-amazon-apigateway-authorizer"]["providerARNs"] == [
         "arn:pool"
     ]
-    assert "security" not in definition["paths"]["/v1/deals"]["get"]  # the input is left as it was
+    assert "security" not in definition["paths"]["/v1/me"]["get"]  # the input is left as it was

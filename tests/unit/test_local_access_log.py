@@ -15,6 +15,7 @@ TOKEN = "Zx8-very-secret_invitation-token"
         (f"GET /v1/invitations/{TOKEN} HTTP/1.1", "GET /v1/invitations/*** HTTP/1.1"),
         (f"POST /v1/invitations/{TOKEN}/accept HTTP/1.1", "POST /v1/invitations/***/accept HTTP/1.1"),
         (f"POST /v1/unsubscribe/{TOKEN} HTTP/1.1", "POST /v1/unsubscribe/*** HTTP/1.1"),
+        (f"GET /v1/calendar/{TOKEN}.ics HTTP/1.1", "GET /v1/calendar/*** HTTP/1.1"),
         (f"GET /v1/deals?cursor={TOKEN}&limit=5 HTTP/1.1", "GET /v1/deals?… HTTP/1.1"),
         ("GET /v1/deals/dl_abc HTTP/1.1", "GET /v1/deals/dl_abc HTTP/1.1"),
     ],

@@ -1,0 +1,66 @@
+"""API clients for machines: an org admin creates, lists, reads and revokes them (docs/API_CLIENTS.md)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from chalice import Blueprint
+from chalice.app import Request
+
+from chalicelib.api.http import Answer, page, page_params, query_param, route
+from chalicelib.config import settings
+from chalicelib.domain.api_clients import api_client_view, token_scopes
+from chalicelib.domain.integration_responses import ApiClientOut, NewApiClientOut
+from chalicelib.domain.responses import Page
+from chalicelib.services import api_clients as service
+
+if TYPE_CHECKING:
+    from chalicelib.domain.access import Caller
+    from chalicelib.domain.commands import NewApiClient
+
+api_clients = Blueprint(__name__)
+
+CLIENTS = "/v1/admin/api-clients"
+CLIENT = CLIENTS + "/{client_id}"
+
+
+@route(
+    api_clients,
+    CLIENTS,
+    "POST",
+    summary="Create an API client (OAuth 2.0 client credentials); its secret is shown once",
+    body="NewApiClient",
+    status=201,
+)
+def create_client(caller: Caller, body: NewApiClient) -> Answer[NewApiClientOut]:
+    created = service.create(caller, body)
+    view = api_client_view(created.client)
+    answer: NewApiClientOut = {
+        **view,
+        "client_secret": created.secret,
+        "token_endpoint": settings().oauth_token_url or None,
+        "token_scopes": token_scopes(created.client.scopes),
+    }
+    return Answer(answer, headers={"Location": f"{CLIENTS}/{created.client.client_id}"})
+
+
+@route(api_clients, CLIENTS, "GET", summary="The org's API clients, oldest first")
+def list_clients(caller: Caller, request: Request) -> Page[ApiClientOut]:
+    limit, cursor = page_params(request)
+    clients, next_cursor = service.page(caller, query_param(request, "org_id"), limit=limit, cursor=cursor)
+    return page([api_client_view(c) for c in clients], next_cursor)
+
+
+@route(api_clients, CLIENT, "GET", summary="One API client (never its secret)")
+def get_client(caller: Caller, client_id: str) -> ApiClientOut:
+    return api_client_view(service.find(caller, client_id))
+
+
+@route(api_clients, CLIENT, "DELETE", summary="Revoke an API client: its next request is refused")
+def delete_client(caller: Caller, client_id: str) -> ApiClientOut:
+    return api_client_view(service.revoke(caller, client_id))
+
+
+@route(api_clients, CLIENT + "/revoke", "POST", summary="Revoke an API client (same as DELETE)")
+def revoke_client(caller: Caller, client_id: str) -> ApiClientOut:
+    return api_client_view(service.revoke(caller, client_id))
