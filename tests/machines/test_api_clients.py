@@ -263,3 +263,17 @@ def test_a_writing_client_opens_a_deal_in_its_org_without_becoming_a_party(seede
         if e["type"] == "deal.created"
     )
     assert opened["actor"]["user_id"] == f"client:{client['id']}"
+
+
+def test_a_client_with_webhooks_manage_runs_its_orgs_webhooks_and_no_other_scope_does(seeded, api):
+    hooks = _token(api, _create(api, ["webhooks:manage"], name="Zap sync"))
+    reader = _token(api, _create(api, ["deals:read"], name="Reader"))
+    body = {"url": "https://crm.example.com/hooks/threshold", "event_types": ["deal.stage_changed"]}
+    refused = api.post("/v1/admin/webhooks", body, token=reader)
+    assert refused.status == 403 and refused.error_code == "insufficient_scope"
+    assert len(api.get("/v1/admin/webhooks", as_user=ADMIN).json["items"]) == 1  # the demo's endpoint only
+    created = api.post("/v1/admin/webhooks", body, token=hooks)
+    assert created.status == 201 and created.json["secret"].startswith("whsec_")
+    listed = api.get("/v1/admin/webhooks", token=hooks)
+    assert created.json["id"] in {w["id"] for w in listed.json["items"]}
+    assert api.get("/v1/admin/webhooks", token=reader).error_code == "insufficient_scope"
