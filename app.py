@@ -7,6 +7,7 @@ from typing import Any
 from chalice import Chalice, ConvertToMiddleware, Rate
 
 from chalicelib.api import (
+    accounts,
     activity,
     admin,
     change_requests,
@@ -50,6 +51,8 @@ app.register_blueprint(notifications.notifications)
 app.register_blueprint(documents.documents)
 app.register_blueprint(workflows.workflows)
 app.register_blueprint(change_requests.change_requests)
+# accounts and invitee follow-up (issue 13)
+app.register_blueprint(accounts.accounts)
 
 middleware.register_preflight_routes(app)
 
