@@ -136,7 +136,9 @@ def account_view(account: Account) -> AccountOut:
         "name": account.name,
         "status": account.status.value,
         "notes": account.notes,
-        "members": [member_view(m) for m in account.active_members()],
+        "members": [
+            member_view(m) for m in sorted(account.active_members(), key=lambda m: (m.added_at, m.email))
+        ],
         "version": account.version,
         "created_at": iso(account.created_at),
         "updated_at": iso(account.updated_at),
