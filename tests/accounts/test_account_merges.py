@@ -44,7 +44,9 @@ def _merge(api, survivor, duplicate, as_user=COORDINATOR):
 
 
 def _deals(api, account):
-    return [d["id"] for d in api.get(f"/v1/accounts/{account['id']}/deals", as_user=COORDINATOR).json["items"]]
+    return [
+        d["id"] for d in api.get(f"/v1/accounts/{account['id']}/deals", as_user=COORDINATOR).json["items"]
+    ]
 
 
 def test_a_merge_folds_the_duplicate_into_the_survivor_with_its_members_and_deals(seeded, api):
@@ -62,22 +64,26 @@ def test_a_merge_folds_the_duplicate_into_the_survivor_with_its_members_and_deal
     assert api.get(f"/v1/deals/{deal['id']}", as_user=COORDINATOR).json["account_id"] == survivor["id"]
     # the duplicate leaves the lists and the search by email
     assert [a["id"] for a in api.get("/v1/accounts?q=parker", as_user=AGENT).json["items"]] == []
-    assert [a["id"] for a in api.get("/v1/accounts?email=pam@parker.example", as_user=AGENT).json["items"]] == [
-        survivor["id"]
-    ]
+    assert [
+        a["id"] for a in api.get("/v1/accounts?email=pam@parker.example", as_user=AGENT).json["items"]
+    ] == [survivor["id"]]
     # audited with its reason
     log = api.get("/v1/admin/activity?limit=10", as_user=ADMIN).json["items"]
     event = next(e for e in log if e["type"] == "account.merged")
     assert event["data"]["reason"] == REASON and event["data"]["duplicate_id"] == duplicate["id"]
     # a merged account takes no more edits
-    refused = api.patch(f"/v1/accounts/{duplicate['id']}", {"name": "X"}, as_user=AGENT, headers={"If-Match": "2"})
+    refused = api.patch(
+        f"/v1/accounts/{duplicate['id']}", {"name": "X"}, as_user=AGENT, headers={"If-Match": "2"}
+    )
     assert refused.status == 409 and refused.error_code == "account_merged"
 
 
 def test_undo_restores_both_accounts_as_they_were(seeded, api):
     survivor, duplicate, deal = _pair(api)
     merge = _merge(api, survivor, duplicate).json
-    undone = api.post(f"/v1/admin/account-merges/{merge['id']}/undo", {"reason": "Not the same family"}, as_user=ADMIN)
+    undone = api.post(
+        f"/v1/admin/account-merges/{merge['id']}/undo", {"reason": "Not the same family"}, as_user=ADMIN
+    )
     assert undone.status == 200, undone.json
     assert undone.json["status"] == "undone"
 
@@ -87,7 +93,9 @@ def test_undo_restores_both_accounts_as_they_were(seeded, api):
     assert back["status"] == "active" and "merged_into" not in back
     assert sorted(m["email"] for m in back["members"]) == ["pam@parker.example", "pat@parker.example"]
     assert _deals(api, duplicate) == [deal["id"]] and _deals(api, survivor) == []
-    assert {a["id"] for a in api.get("/v1/accounts?q=parker", as_user=AGENT).json["items"]} == {duplicate["id"]}
+    assert {a["id"] for a in api.get("/v1/accounts?q=parker", as_user=AGENT).json["items"]} == {
+        duplicate["id"]
+    }
 
     again = api.post(f"/v1/admin/account-merges/{merge['id']}/undo", {"reason": "Twice"}, as_user=ADMIN)
     assert again.status == 409 and again.error_code == "merge_undone"
@@ -98,7 +106,9 @@ def test_an_undo_after_30_days_is_refused(seeded, api, monkeypatch):
     merge = _merge(api, survivor, duplicate).json
     later = clock.now() + timedelta(days=31)
     monkeypatch.setattr(clock, "now", lambda: later)
-    refused = api.post(f"/v1/admin/account-merges/{merge['id']}/undo", {"reason": "Too late now"}, as_user=ADMIN)
+    refused = api.post(
+        f"/v1/admin/account-merges/{merge['id']}/undo", {"reason": "Too late now"}, as_user=ADMIN
+    )
     assert refused.status == 409 and refused.error_code == "undo_window_closed"
 
 

@@ -31,7 +31,9 @@ def test_a_deal_opened_for_an_account_shows_it_to_staff_and_is_listed_under_it(s
     assert [d["id"] for d in listed.json["items"]] == [other["id"], deal["id"]]
 
     first = api.get(f"/v1/accounts/{account['id']}/deals?limit=1", as_user=AGENT).json
-    second = api.get(f"/v1/accounts/{account['id']}/deals?limit=1&cursor={first['next_cursor']}", as_user=AGENT)
+    second = api.get(
+        f"/v1/accounts/{account['id']}/deals?limit=1&cursor={first['next_cursor']}", as_user=AGENT
+    )
     assert [d["id"] for d in first["items"] + second.json["items"]] == [other["id"], deal["id"]]
     assert api.get(f"/v1/accounts/{account['id']}/deals", as_user=RIVAL_ADMIN).status == 404
 
@@ -53,21 +55,29 @@ def test_patch_moves_a_deal_to_an_account_and_out_of_it_and_clients_never_see_it
     account = create(api)
     deal = _deal(api)
     moved = api.patch(
-        f"/v1/deals/{deal['id']}", {"account_id": account["id"]}, as_user=COORDINATOR, headers={"If-Match": str(deal["version"])}
+        f"/v1/deals/{deal['id']}",
+        {"account_id": account["id"]},
+        as_user=COORDINATOR,
+        headers={"If-Match": str(deal["version"])},
     )
     assert moved.status == 200, moved.json
     assert moved.json["account_id"] == account["id"]
-    assert [d["id"] for d in api.get(f"/v1/accounts/{account['id']}/deals", as_user=COORDINATOR).json["items"]] == [
-        deal["id"]
-    ]
+    assert [
+        d["id"] for d in api.get(f"/v1/accounts/{account['id']}/deals", as_user=COORDINATOR).json["items"]
+    ] == [deal["id"]]
     detached = api.patch(
-        f"/v1/deals/{deal['id']}", {"account_id": None}, as_user=COORDINATOR, headers={"If-Match": str(moved.json["version"])}
+        f"/v1/deals/{deal['id']}",
+        {"account_id": None},
+        as_user=COORDINATOR,
+        headers={"If-Match": str(moved.json["version"])},
     )
     assert detached.status == 200 and "account_id" not in detached.json
     assert api.get(f"/v1/accounts/{account['id']}/deals", as_user=COORDINATOR).json["items"] == []
 
 
-def test_the_accounts_members_get_access_in_one_step_and_a_repeat_invites_nobody_twice(seeded, api, ddb_calls):
+def test_the_accounts_members_get_access_in_one_step_and_a_repeat_invites_nobody_twice(
+    seeded, api, ddb_calls
+):
     account = create(api)
     # Ian is already a party: he is skipped
     deal = _deal(api, account["id"], parties=[{"email": "ian@oakcapital.example", "role": "co_client"}])
@@ -101,13 +111,17 @@ def test_a_client_may_not_give_access_and_nothing_is_written(seeded, api, ddb_ca
     assert refused.status == 403
     assert "TransactWriteItems" not in ddb_calls.by_operation()
     no_account = _deal(api)
-    missing = api.post(f"/v1/deals/{no_account['id']}/account-access", {"role": "client"}, as_user=COORDINATOR)
+    missing = api.post(
+        f"/v1/deals/{no_account['id']}/account-access", {"role": "client"}, as_user=COORDINATOR
+    )
     assert missing.status == 422 and missing.error_code == "no_account"
     staff_role = api.post(f"/v1/deals/{deal['id']}/account-access", {"role": "agent"}, as_user=COORDINATOR)
     assert staff_role.status == 422 and staff_role.error_code == "role_not_allowed"
 
 
-def test_forty_new_members_are_invited_in_batches_of_one_transaction_each_and_nobody_twice(seeded, api, ddb_calls):
+def test_forty_new_members_are_invited_in_batches_of_one_transaction_each_and_nobody_twice(
+    seeded, api, ddb_calls
+):
     members = [{"name": f"Member {n}", "email": f"m{n}@bigfund.example"} for n in range(40)]
     account = create(api, "Big Fund LP", members=members, as_user=COORDINATOR)
     deal = _deal(api, account["id"])

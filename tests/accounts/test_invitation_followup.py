@@ -27,7 +27,10 @@ def mailbox(seeded) -> Mailbox:
 
 def _deal_inviting(api, email: str = TYPO):
     deal = open_deal(
-        api, "purchase", [{"email": email, "role": "client", "name": "Jon Buyer"}], {"offer_accepted": "2026-12-01"}
+        api,
+        "purchase",
+        [{"email": email, "role": "client", "name": "Jon Buyer"}],
+        {"offer_accepted": "2026-12-01"},
     )
     party = next(p for p in deal["parties"] if p["email"] == email)
     return deal, party
@@ -60,7 +63,9 @@ def test_ops_correct_a_misspelled_address_the_old_link_dies_and_a_new_one_goes_o
     old_token = mailbox.invitation_token(TYPO)
 
     reply = api.patch(
-        f"/v1/admin/invitations/{party['invitation_id']}", {"email": RIGHT, "reason": REASON}, as_user=COORDINATOR
+        f"/v1/admin/invitations/{party['invitation_id']}",
+        {"email": RIGHT, "reason": REASON},
+        as_user=COORDINATOR,
     )
     assert reply.status == 200, reply.json
     corrected = reply.json
@@ -86,7 +91,9 @@ def test_ops_correct_a_misspelled_address_the_old_link_dies_and_a_new_one_goes_o
     assert event["data"]["reason"] == REASON and event["data"]["new_invitation_id"] == corrected["id"]
 
     # an accepted invitation cannot be corrected
-    late = api.patch(f"/v1/admin/invitations/{corrected['id']}", {"email": TYPO, "reason": REASON}, as_user=ADMIN)
+    late = api.patch(
+        f"/v1/admin/invitations/{corrected['id']}", {"email": TYPO, "reason": REASON}, as_user=ADMIN
+    )
     assert late.status == 409 and late.error_code == "invitation_already_used"
 
 
@@ -112,7 +119,9 @@ def _coordinator_notices() -> list[str]:
     return [n.event_type for n in notifications_of(COORDINATOR) if n.event_type == "invitation.not_accepted"]
 
 
-def test_an_invitee_is_reminded_on_day_2_and_day_5_then_the_coordinator_is_told_once_each(seeded, api, outbox):
+def test_an_invitee_is_reminded_on_day_2_and_day_5_then_the_coordinator_is_told_once_each(
+    seeded, api, outbox
+):
     deal, party = _deal_inviting(api)
     sent_at = clock.parse_iso(_pending(api, deal["id"]).json["items"][0]["sent_at"])
 
@@ -136,7 +145,16 @@ def test_an_invitee_is_reminded_on_day_2_and_day_5_then_the_coordinator_is_told_
     outbox.run()
     assert _reminders_to(TYPO) == ["invitation.reminded"] * 2
     assert len(_coordinator_notices()) >= 1
-    assert len({n.notification_id for n in notifications_of(COORDINATOR) if n.event_type == "invitation.not_accepted" and n.channel == "in_app"}) == 1
+    assert (
+        len(
+            {
+                n.notification_id
+                for n in notifications_of(COORDINATOR)
+                if n.event_type == "invitation.not_accepted" and n.channel == "in_app"
+            }
+        )
+        == 1
+    )
     # the invitation has no reminder left: it left the due index
     item = InvitationItem.get(*InvitationItem.key_for(invitation_id=party["invitation_id"]))
     assert item.gsi3pk is None

@@ -39,7 +39,14 @@ def _invited(deal: str, org_id: str, sent_at: datetime) -> tuple[Invitation, Par
         last_sent_at=sent_at,
     )
     party = Party(
-        deal, org_id, user_id, email, PartyRole.CLIENT, PartyStatus.INVITED, sent_at, "u_test",
+        deal,
+        org_id,
+        user_id,
+        email,
+        PartyRole.CLIENT,
+        PartyStatus.INVITED,
+        sent_at,
+        "u_test",
         invitation_id=invitation_id,
     )
     return invitation, party
