@@ -98,7 +98,7 @@ def test_ops_correct_a_misspelled_address_the_old_link_dies_and_a_new_one_goes_o
 
 
 def test_only_ops_of_the_org_correct_an_address_and_a_refusal_writes_nothing(seeded, api, mailbox):
-    deal, party = _deal_inviting(api)
+    _, party = _deal_inviting(api)
     path = f"/v1/admin/invitations/{party['invitation_id']}"
     before = len(all_items())
     assert api.patch(path, {"email": RIGHT, "reason": REASON}, as_user=AGENT).status == 403
@@ -162,7 +162,7 @@ def test_an_invitee_is_reminded_on_day_2_and_day_5_then_the_coordinator_is_told_
 
 def test_an_accepted_or_withdrawn_invitation_is_never_reminded(seeded, api, outbox):
     accepted_deal, accepted = _deal_inviting(api, "ana@mail.example")
-    revoked_deal, revoked = _deal_inviting(api, "rob@mail.example")
+    _, revoked = _deal_inviting(api, "rob@mail.example")
     join(accepted_deal["id"], accepted["user_id"])
     assert api.delete(f"/v1/admin/invitations/{revoked['invitation_id']}", as_user=COORDINATOR).status == 200
     later = clock.now() + timedelta(days=6, hours=1)
