@@ -379,7 +379,7 @@ QUERY[("GET", ACCOUNTS)] = (
 ROUTE_ERRORS.update(
     {
         ("POST", ACCOUNTS): {**_ACCOUNT_REFUSALS, 422: ["org_id_required", "duplicate_member"]},
-        ("GET", ACCOUNTS): {**_ACCOUNT_REFUSALS, 422: ["org_id_required", "invalid_kind"]},
+        ("GET", ACCOUNTS): {**_ACCOUNT_REFUSALS, 422: ["org_id_required", "invalid_kind", "invalid_query"]},
         ("GET", ACCOUNT): _ACCOUNT_REFUSALS,
         ("PATCH", ACCOUNT): {**_ACCOUNT_REFUSALS, 409: ["account_merged"], 422: ["name_and_kind_required"]},
         ("POST", ACCOUNT + "/members"): {

@@ -227,6 +227,8 @@ def search(
     """The org's active accounts by name (optionally of one kind, with a name prefix), or the accounts a
     person belongs to (by email): one Query per page, after the caller's read."""
     org = rules.org_for(caller, org_id)
+    if (name and len(name) > 200) or (email and len(email) > 320):
+        raise Invalid("q is at most 200 characters, email at most 320", code="invalid_query")
     if kind is not None and kind not in AccountKind.__members__.values():
         raise Invalid(f"kind must be one of {', '.join(AccountKind)}", code="invalid_kind")
     scope = f"accounts:{caller.user_id}:{org}:{kind}:{name}:{email}"

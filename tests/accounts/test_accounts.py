@@ -86,6 +86,8 @@ def test_list_by_name_filter_by_kind_and_search_by_prefix_one_query_each(seeded,
 
     bad = api.get("/v1/accounts?kind=castle", as_user=AGENT)
     assert bad.status == 422 and bad.error_code == "invalid_kind"
+    too_long = api.get("/v1/accounts?email=" + "a" * 400, as_user=AGENT)
+    assert too_long.status == 422 and too_long.error_code == "invalid_query"
 
 
 def test_search_by_member_email_finds_the_accounts_of_that_person(seeded, api, ddb_calls):
