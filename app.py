@@ -6,8 +6,8 @@ from typing import Any
 
 from chalice import Chalice, ConvertToMiddleware, Rate
 
+from chalicelib.api import accounts as issue_13_accounts  # accounts and invitee follow-up (issue 13)
 from chalicelib.api import (
-    accounts,
     activity,
     admin,
     change_requests,
@@ -52,7 +52,7 @@ app.register_blueprint(documents.documents)
 app.register_blueprint(workflows.workflows)
 app.register_blueprint(change_requests.change_requests)
 # accounts and invitee follow-up (issue 13)
-app.register_blueprint(accounts.accounts)
+app.register_blueprint(issue_13_accounts.accounts)
 
 middleware.register_preflight_routes(app)
 

@@ -71,17 +71,13 @@ def _schemas() -> tuple[dict[tuple[str, str], Any], dict[str, Any]]:
     """Every request and response schema in one pass, sharing `components.schemas`."""
     from pydantic import TypeAdapter
 
-    from chalicelib.domain import (
-        account_responses,
-        accounts_responses,  # accounts (issue 13)
-        change_request_views,
-        responses,
-    )
+    from chalicelib.domain import account_responses, change_request_views, responses
+    from chalicelib.domain import accounts_responses as issue_13_responses  # accounts (issue 13)
 
     _mark_strict(responses)
     _mark_strict(account_responses)
     _mark_strict(change_request_views)
-    _mark_strict(accounts_responses)  # accounts (issue 13)
+    _mark_strict(issue_13_responses)  # accounts (issue 13)
     inputs: list[tuple[tuple[str, str], Any, TypeAdapter[Any]]] = []
     for spec in ROUTES:
         model = spec.body_model() or _optional_body(spec)
