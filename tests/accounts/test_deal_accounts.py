@@ -136,3 +136,20 @@ def test_forty_new_members_are_invited_in_batches_of_one_transaction_each_and_no
     assert again.json["invited"] == [] and len(again.json["already_parties"]) == 40
     parties = api.get(f"/v1/deals/{deal['id']}", as_user=COORDINATOR).json["parties"]
     assert sum(1 for p in parties if p["email"].endswith("@bigfund.example")) == 40
+
+
+def test_parties_never_see_the_deals_account_and_may_not_set_it(seeded, api):
+    account = create(api)
+    deal = _deal(api, account["id"])
+    client = next(p for p in deal["parties"] if p["email"] == CLIENT)
+    join(deal["id"], client["user_id"])
+    seen = api.get(f"/v1/deals/{deal['id']}", as_user=CLIENT)
+    assert seen.status == 200 and "account_id" not in seen.json
+    refused = api.patch(
+        f"/v1/deals/{deal['id']}",
+        {"account_id": None},
+        as_user=CLIENT,
+        headers={"If-Match": str(deal["version"])},
+    )
+    assert refused.status == 403
+    assert api.get(f"/v1/deals/{deal['id']}", as_user=COORDINATOR).json["account_id"] == account["id"]

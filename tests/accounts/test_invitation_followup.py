@@ -180,3 +180,22 @@ def test_a_party_revoked_while_invited_is_not_reminded_and_leaves_the_index(seed
     assert _reminders_to("rita@mail.example") == []
     item = InvitationItem.get(*InvitationItem.key_for(invitation_id=party["invitation_id"]))
     assert item.gsi3pk is None  # stopped: the sweep never reads it again
+
+
+def test_a_correction_to_someone_already_on_the_deal_is_refused_and_writes_nothing(seeded, api, mailbox):
+    deal = open_deal(
+        api,
+        "purchase",
+        [{"email": TYPO, "role": "client"}, {"email": RIGHT, "role": "co_client"}],
+        {"offer_accepted": "2026-12-01"},
+    )
+    typo = next(p for p in deal["parties"] if p["email"] == TYPO)
+    before = len(all_items())
+    reply = api.patch(
+        f"/v1/admin/invitations/{typo['invitation_id']}",
+        {"email": RIGHT, "reason": REASON},
+        as_user=COORDINATOR,
+    )
+    assert reply.status == 409 and reply.error_code == "already_a_party"
+    assert len(all_items()) == before
+    assert api.get(f"/v1/invitations/{mailbox.invitation_token(TYPO)}").json["status"] == "pending"
