@@ -155,7 +155,7 @@ def add_member(caller: Caller, account_id: str, wanted: AccountMemberIn) -> Acco
     rules.check_room(account, 1)
     after = dataclasses.replace(account, updated_at=now, version=account.version + 1)
     uow = UnitOfWork()
-    store.change(uow, account, after, stale=_moved())
+    store.change(uow, account, after, stale=_concurrent_change())
     if existing is None:
         store.add_member(uow, member)
     else:
@@ -186,7 +186,7 @@ def remove_member(caller: Caller, account_id: str, member_id: str) -> Account:
     removed = dataclasses.replace(member, removed_at=now)
     after = dataclasses.replace(account, updated_at=now, version=account.version + 1)
     uow = UnitOfWork()
-    store.change(uow, account, after, stale=_moved())
+    store.change(uow, account, after, stale=_concurrent_change())
     store.change_member(uow, member, removed)
     uow.record(
         _event(
@@ -202,7 +202,7 @@ def remove_member(caller: Caller, account_id: str, member_id: str) -> Account:
     return after
 
 
-def _moved() -> Any:
+def _concurrent_change() -> Any:
     from chalicelib.store.errors import write_conflict
 
     return write_conflict()
