@@ -6,7 +6,8 @@ from typing import Any
 
 from chalice import Chalice, ConvertToMiddleware, Rate
 
-from chalicelib.api import (  # integrations, issue 16
+from chalicelib.api import accounts as issue_13_accounts  # accounts and invitee follow-up (issue 13)
+from chalicelib.api import (  # api_clients and calendar: integrations, issue 16
     activity,
     admin,
     api_clients,
@@ -57,6 +58,8 @@ app.register_blueprint(webhook_routes.webhooks)  # outbound webhooks
 # integrations, issue 16: API clients for machines, calendar feeds
 app.register_blueprint(api_clients.api_clients)
 app.register_blueprint(calendar.calendar)
+# accounts and invitee follow-up (issue 13)
+app.register_blueprint(issue_13_accounts.accounts)
 
 middleware.register_preflight_routes(app)
 

@@ -138,6 +138,9 @@ def _seed(signer: LocalSigner) -> dict[str, object]:
 
     demo = seed_demo()
     upload_demo_documents(demo)
+    from devstack.demo_accounts import seed_demo_accounts  # accounts (issue 13)
+
+    accounts = seed_demo_accounts(demo)
     tokens = {email: signer.mint(email) for email in demo.emails}
     _write(LOCAL_DIR / "demo-tokens.json", tokens)
     summary: dict[str, object] = {
@@ -154,6 +157,7 @@ def _seed(signer: LocalSigner) -> dict[str, object]:
             for key, d in demo.deals.items()
         },
         "api_clients": demo.api_clients,  # issue 16: `make token CLIENT=<id>`
+        "accounts": accounts,  # accounts (issue 13)
     }
     _write(LOCAL_DIR / "demo.json", summary)
     return summary

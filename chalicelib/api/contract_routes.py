@@ -427,3 +427,57 @@ DESCRIPTIONS.update(
         "unknown, rotated or revoked URL is a 404 (docs/CALENDAR.md).",
     }
 )
+# -- accounts and invitee follow-up (issue 13; docs/ACCOUNTS.md) ---------------------------------------
+ACCOUNTS = "/v1/accounts"
+ACCOUNT = "/v1/accounts/{account_id}"
+_ACCOUNT_REFUSALS = {403: ["forbidden"], 404: ["not_found"]}
+PAGED |= {("GET", ACCOUNTS), ("GET", ACCOUNT + "/deals")}
+IF_MATCH[("PATCH", ACCOUNT)] = True
+ETAG |= {
+    ("POST", ACCOUNTS),
+    ("GET", ACCOUNT),
+    ("PATCH", ACCOUNT),
+    ("POST", ACCOUNT + "/members"),
+    ("DELETE", ACCOUNT + "/members/{member_id}"),
+}
+LOCATION |= {("POST", ACCOUNTS)}
+QUERY[("GET", ACCOUNTS)] = (
+    _ORG,
+    ("kind", False, {"type": "string"}, "Only accounts of this kind (`household`, `investor_entity`, ...)"),
+    ("q", False, {"type": "string", "maxLength": 200}, "Accounts whose name starts with this"),
+    ("email", False, {"type": "string", "maxLength": 320}, "Accounts this person (by email) is a member of"),
+)
+ROUTE_ERRORS.update(
+    {
+        ("POST", ACCOUNTS): {**_ACCOUNT_REFUSALS, 422: ["org_id_required", "duplicate_member"]},
+        ("GET", ACCOUNTS): {**_ACCOUNT_REFUSALS, 422: ["org_id_required", "invalid_kind", "invalid_query"]},
+        ("GET", ACCOUNT): _ACCOUNT_REFUSALS,
+        ("PATCH", ACCOUNT): {**_ACCOUNT_REFUSALS, 409: ["account_merged"], 422: ["name_and_kind_required"]},
+        ("POST", ACCOUNT + "/members"): {
+            **_ACCOUNT_REFUSALS,
+            409: ["account_merged", "already_a_member", "too_many_members"],
+        },
+        ("DELETE", ACCOUNT + "/members/{member_id}"): {**_ACCOUNT_REFUSALS, 409: ["account_merged"]},
+        ("GET", ACCOUNT + "/deals"): _ACCOUNT_REFUSALS,
+        ("POST", "/v1/deals/{deal_id}/account-access"): {
+            409: ["already_a_party"],
+            422: ["no_account", "unknown_account", "role_not_allowed"],
+        },
+        ("POST", "/v1/admin/account-merges"): {
+            403: ["ops_only"],
+            409: ["account_merged", "too_many_members", "account_changed", "merge_undone"],
+            422: ["same_account"],
+        },
+        ("POST", "/v1/admin/account-merges/{merge_id}/undo"): {
+            403: ["ops_only"],
+            409: ["merge_undone", "undo_window_closed", "account_changed"],
+        },
+        ("GET", "/v1/deals/{deal_id}/invitations"): {},
+        ("PATCH", "/v1/admin/invitations/{invitation_id}"): {
+            409: ["invitation_already_used", "invitation_revoked", "already_a_party"],
+            422: ["same_email"],
+        },
+    }
+)
+for _route in (("POST", DEALS), ("PATCH", DEAL)):
+    ROUTE_ERRORS[_route].setdefault(422, []).append("unknown_account")

@@ -78,6 +78,7 @@ def _schemas() -> tuple[dict[tuple[str, str], Any], dict[str, Any]]:
         integration_responses,  # issue 16
         responses,
     )
+    from chalicelib.domain import accounts_responses as issue_13_responses  # accounts (issue 13)
 
     _mark_strict(responses)
     _mark_strict(account_responses)
@@ -86,6 +87,7 @@ def _schemas() -> tuple[dict[tuple[str, str], Any], dict[str, Any]]:
 
     _mark_strict(webhook_responses)
     _mark_strict(integration_responses)
+    _mark_strict(issue_13_responses)  # accounts (issue 13)
     inputs: list[tuple[tuple[str, str], Any, TypeAdapter[Any]]] = []
     for spec in ROUTES:
         model = spec.body_model() or _optional_body(spec)

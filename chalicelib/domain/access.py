@@ -185,3 +185,9 @@ def require_admin(caller: Caller, org_id: str) -> None:
         raise NotFound("organization not found")
     if role is not StaffRole.ADMIN:
         raise Forbidden("only an admin of the organization may manage users")
+
+
+def party_capacity(role: PartyRole) -> Capacity:
+    """The capacity a party role gives someone who is not staff of the deal's org (issue 13: an invitee's
+    reminder is planned with the capacity they will have)."""
+    return _PARTY_CAPACITY[role]

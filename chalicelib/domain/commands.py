@@ -131,6 +131,7 @@ class NewDeal(Strict):
     risk_flags: list[Flag] = Field(default_factory=list, max_length=20)
     internal_owner_user_id: Id | None = None
     external_id: Annotated[str, StringConstraints(min_length=1, max_length=100), Line] | None = None
+    account_id: Id | None = None  # accounts (issue 13): the account the deal belongs to (staff)
 
 
 class DealPatch(Strict):
@@ -144,6 +145,7 @@ class DealPatch(Strict):
     risk_flags: list[Flag] | None = Field(default=None, max_length=20)
     internal_owner_user_id: Id | None = None
     critical: bool = False  # admins, coordinators: the key-date move goes through digests and quiet hours
+    account_id: Id | None = None  # accounts (issue 13): set, or null to detach the deal from its account
 
 
 StageKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
@@ -384,4 +386,12 @@ from chalicelib.domain.webhook_commands import NewWebhook, SecretRotation, Webho
 
 __webhook_models__ = (NewWebhook, SecretRotation, WebhookPatch)
 # -- integrations, issue 16 (API clients): their models live in their own module -----------------------
+# Accounts and invitation corrections (issue 13): their models live in their own module.
+from chalicelib.domain.accounts_commands import AccountAccessIn as AccountAccessIn  # noqa: E402
+from chalicelib.domain.accounts_commands import AccountMemberIn as AccountMemberIn  # noqa: E402
+from chalicelib.domain.accounts_commands import AccountMergeIn as AccountMergeIn  # noqa: E402
+from chalicelib.domain.accounts_commands import AccountMergeUndoIn as AccountMergeUndoIn  # noqa: E402
+from chalicelib.domain.accounts_commands import AccountPatch as AccountPatch  # noqa: E402
+from chalicelib.domain.accounts_commands import InvitationCorrection as InvitationCorrection  # noqa: E402
+from chalicelib.domain.accounts_commands import NewAccount as NewAccount  # noqa: E402
 from chalicelib.domain.integration_commands import NewApiClient as NewApiClient  # noqa: E402

@@ -114,6 +114,7 @@ class Deal:
     internal_owner_user_id: str | None = None
     external_id: str | None = None
     time_zone: str = "America/New_York"  # the org's, copied at creation: items due on a date fall due here
+    account_id: str | None = None  # accounts (issue 13): the account the deal belongs to (staff only)
 
 
 @dataclass
@@ -310,6 +311,8 @@ class Invitation:
     revoked_at: datetime | None = None
     first_visit_at: datetime | None = None
     first_upload_at: datetime | None = None
+    # invitee reminders (issue 13): "<threshold>@<last_sent_at>" (domain/invitee_reminders.py)
+    reminded: str | None = None
 
 
 @dataclass

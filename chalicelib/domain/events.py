@@ -94,6 +94,18 @@ class EventType(StrEnum):
     CALENDAR_FEED_ISSUED = "calendar.feed_issued"
     CALENDAR_FEED_ROTATED = "calendar.feed_rotated"
     CALENDAR_FEED_REVOKED = "calendar.feed_revoked"
+    # accounts and invitee reminders (issue 13; docs/ACCOUNTS.md)
+    ACCOUNT_CREATED = "account.created"
+    ACCOUNT_UPDATED = "account.updated"
+    ACCOUNT_MEMBER_ADDED = "account.member_added"
+    ACCOUNT_MEMBER_REMOVED = "account.member_removed"
+    ACCOUNTS_MERGED = "account.merged"
+    ACCOUNT_MERGE_UNDONE = "account.merge_undone"
+    ACCOUNT_DEALS_MOVED = "account.deals_moved"
+    DEAL_ACCOUNT_ACCESS_GRANTED = "deal.account_access_granted"
+    INVITATION_CORRECTED = "invitation.corrected"
+    INVITATION_REMINDED = "invitation.reminded"
+    INVITATION_NOT_ACCEPTED = "invitation.not_accepted"
 
 
 @dataclass(frozen=True)
@@ -311,6 +323,59 @@ CATALOG.update(
             _C.AUDIT, (), "a person replaced their calendar feed URL: the old one stopped working"
         ),
         EventType.CALENDAR_FEED_REVOKED: EventSpec(_C.AUDIT, (), "a person revoked their calendar feed URL"),
+    }
+)
+
+
+# accounts and invitee reminders (issue 13; docs/ACCOUNTS.md)
+_ACCOUNT = ("account_id", "name")
+CATALOG.update(
+    {
+        EventType.ACCOUNT_CREATED: EventSpec(
+            _C.AUDIT, (*_ACCOUNT, "kind", "members"), "an account was created"
+        ),
+        EventType.ACCOUNT_UPDATED: EventSpec(
+            _C.AUDIT, (*_ACCOUNT, "changes"), "an account's name, kind or notes changed"
+        ),
+        EventType.ACCOUNT_MEMBER_ADDED: EventSpec(
+            _C.AUDIT, (*_ACCOUNT, "member_id", "role"), "a person was added to an account"
+        ),
+        EventType.ACCOUNT_MEMBER_REMOVED: EventSpec(
+            _C.AUDIT, (*_ACCOUNT, "member_id"), "a person was removed from an account"
+        ),
+        EventType.ACCOUNTS_MERGED: EventSpec(
+            _C.AUDIT,
+            ("merge_id", "survivor_id", "duplicate_id", "added_member_ids", "reason"),
+            "a duplicate account was merged into another (reversible for 30 days)",
+        ),
+        EventType.ACCOUNT_MERGE_UNDONE: EventSpec(
+            _C.AUDIT, ("merge_id", "survivor_id", "duplicate_id", "reason"), "a merge of accounts was undone"
+        ),
+        EventType.ACCOUNT_DEALS_MOVED: EventSpec(
+            _C.AUDIT,
+            ("merge_id", "from_account_id", "to_account_id", "deal_ids"),
+            "a merge (or its undo) moved deals",
+        ),
+        EventType.DEAL_ACCOUNT_ACCESS_GRANTED: EventSpec(
+            _C.ACCOUNT,
+            ("account_id", "role", "invited", "already_parties"),
+            "an account's members were invited to the deal in one step",
+        ),
+        EventType.INVITATION_CORRECTED: EventSpec(
+            _C.AUDIT,
+            ("invitation_id", "from_user_id", "user_id", "reason"),
+            "ops corrected a misspelled invitation address: the old link died, a new one went out",
+        ),
+        EventType.INVITATION_REMINDED: EventSpec(
+            _C.REMINDERS,
+            ("invitation_id", "user_id", "role", "threshold", "valid_until"),
+            "an invitee who has not accepted was reminded (day 2, day 5)",
+        ),
+        EventType.INVITATION_NOT_ACCEPTED: EventSpec(
+            _C.REMINDERS,
+            ("invitation_id", "user_id", "role", "valid_until"),
+            "the deal's coordinator was told an invitee has not accepted (day 6)",
+        ),
     }
 )
 

@@ -106,6 +106,11 @@ DEFAULT_RULES: dict[EventType, Rule] = {
     EventType.CHANGE_REQUEST_APPLIED: Rule(
         Audience.PARTIES, {**_each([E, A]), Group.CLIENT: frozenset({E, S, A})}
     ),
+    # accounts and invitee reminders (issue 13): the invitee is the event's subject (services/outbox.py
+    # counts an invited party among the recipients of this event only)
+    EventType.INVITATION_REMINDED: Rule(Audience.SUBJECTS, _each([E])),
+    EventType.INVITATION_NOT_ACCEPTED: Rule(Audience.COORDINATORS, _staff([E, A])),
+    EventType.DEAL_ACCOUNT_ACCESS_GRANTED: Rule(Audience.TEAM, _staff([A])),
 }
 
 # Per workflow template: what differs from the defaults, per event and group.

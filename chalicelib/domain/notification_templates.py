@@ -225,6 +225,31 @@ WRITERS: dict[EventType, Writer] = {
     ),
 }
 
+# accounts and invitee reminders (issue 13). The reminder carries no link to the invitation: its token
+# exists only in the invitation email (only its hash is stored), so the reminder points there.
+WRITERS.update(
+    {
+        EventType.INVITATION_REMINDED: lambda c: (
+            "your invitation is waiting",
+            f"You were invited to follow {c.deal.title} as {_label(c.data('role'))}, "
+            "and have not joined yet.",
+            f"Open the invitation email we sent you; its link works until {c.when('valid_until')}. "
+            "If you cannot find it, ask your agent for a new one.",
+        ),
+        EventType.INVITATION_NOT_ACCEPTED: lambda c: (
+            "an invitee has not joined",
+            f"{c.event.summary}.",
+            "Call them, or resend the invitation from the admin panel before the link expires "
+            f"({c.when('valid_until')}).",
+        ),
+        EventType.DEAL_ACCOUNT_ACCESS_GRANTED: lambda c: (
+            "an account's members were invited",
+            f"{c.event.summary}.",
+            "Nothing to do unless they need help getting started.",
+        ),
+    }
+)
+
 _THRESHOLD_WORDS = {"upcoming": "due soon", "due": "due now", "overdue": "overdue"}
 
 

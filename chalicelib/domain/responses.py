@@ -288,6 +288,8 @@ class Deal(TypedDict):
     commission_rate: NotRequired[float]
     internal_owner_user_id: NotRequired[str]
     external_id: NotRequired[str]
+    account_id: NotRequired[str]
+    """The account the deal belongs to (staff only; docs/ACCOUNTS.md)."""
 
 
 class DealSummary(TypedDict):

@@ -354,6 +354,8 @@ def _add_internal_fields(view: out.Deal, deal: Deal) -> None:
         view["internal_owner_user_id"] = deal.internal_owner_user_id
     if deal.external_id:
         view["external_id"] = deal.external_id
+    if deal.account_id:  # accounts (issue 13)
+        view["account_id"] = deal.account_id
 
 
 def deal_summary_view(summary: DealSummary) -> out.DealSummary:

@@ -24,7 +24,7 @@ from chalicelib.store.unit_of_work import UnitOfWork, changes_between
 if TYPE_CHECKING:
     from chalicelib.domain.commands import DealPatch
 
-INTERNAL_FIELDS = frozenset({"commission_rate", "risk_flags", "internal_owner_user_id"})
+INTERNAL_FIELDS = frozenset({"commission_rate", "risk_flags", "internal_owner_user_id", "account_id"})
 
 
 def update_deal(
@@ -41,6 +41,10 @@ def update_deal(
         )
     if "internal_owner_user_id" in patch.model_fields_set:
         require_org_staff(before.org_id, patch.internal_owner_user_id, field="internal_owner_user_id")
+    if "account_id" in patch.model_fields_set:  # accounts (issue 13): +1 GetItem when set
+        from chalicelib.services.accounts import for_deal
+
+        for_deal(before.org_id, patch.account_id)
     after = _patched(before, patch)
     changes = changes_between(before, after)
     if not changes:
@@ -71,7 +75,7 @@ def _patched(deal: Deal, patch: DealPatch) -> Deal:
     given = patch.model_fields_set
     values: dict[str, Any] = {
         name: getattr(patch, name)
-        for name in given & {"title", "price", "commission_rate", "internal_owner_user_id"}
+        for name in given & {"title", "price", "commission_rate", "internal_owner_user_id", "account_id"}
     }
     if "risk_flags" in given:
         values["risk_flags"] = list(patch.risk_flags or [])

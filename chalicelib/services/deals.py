@@ -19,7 +19,7 @@ from chalicelib.domain.events import EventType
 from chalicelib.domain.roles import PartyRole, PartyStatus, StaffRole, UserStatus
 from chalicelib.domain.views import Workspace
 from chalicelib.observability import metrics
-from chalicelib.services import activation
+from chalicelib.services import accounts, activation
 from chalicelib.services.access import require_org_staff, workspace_access
 from chalicelib.services.activity import deal_event
 from chalicelib.store import cursors
@@ -73,6 +73,7 @@ def _opening(caller: Caller, command: NewDeal, template: workflows.WorkflowTempl
 def _tenant_org(caller: Caller, command: NewDeal) -> str:
     """The org of an active lease the caller is a tenant on, for the unit named: one Query of their feed."""
     internal = {"price", "commission_rate", "risk_flags", "internal_owner_user_id", "external_id", "parties"}
+    internal.add("account_id")  # accounts (issue 13): staff records
     given = sorted(internal & command.model_fields_set)
     if given:
         raise Forbidden(
@@ -125,6 +126,7 @@ def create_deal(caller: Caller, command: NewDeal, *, org: Org | None = None) -> 
     if org is None:
         raise NotFound("organization not found")
     require_org_staff(org.org_id, command.internal_owner_user_id, field="internal_owner_user_id")
+    accounts.for_deal(org.org_id, command.account_id)  # accounts (issue 13): +1 GetItem when sent
     now = clock.now()
     deal = _new_deal(caller, command, template, org, now)
     uow = UnitOfWork()
@@ -200,6 +202,7 @@ def _new_deal(
         internal_owner_user_id=command.internal_owner_user_id,
         external_id=command.external_id,
         time_zone=org.time_zone,
+        account_id=command.account_id,  # accounts (issue 13)
     )
 
 

@@ -111,6 +111,7 @@ def plan(event: ActivityEvent, now: datetime) -> tuple[list[Notification], store
     base = rules.rule_for(event.type, deal.workflow)
     assert base is not None
     people = _people(deal, parties, store.org_staff(deal.org_id))
+    people.update(_invitee(event, deal, parties))  # invitee reminders (issue 13)
     coordinators = _coordinators(people, deal.org_id)
     audience = [
         p
@@ -231,3 +232,26 @@ def _notification(
         critical=critical,
         delivered_at=now if in_app else None,
     )
+
+
+# -- invitee reminders (issue 13) -------------------------------------------------------------------
+
+
+def _invitee(event: ActivityEvent, deal: Deal, parties: list[Party]) -> dict[str, Person]:
+    """An invited party does not reach the deal yet, so `_people` leaves them out; the reminder to accept
+    their invitation is the one event they are told about (its subject, restricted to them)."""
+    from chalicelib.domain.access import party_capacity
+    from chalicelib.domain.events import EventType
+
+    if event.type != EventType.INVITATION_REMINDED:
+        return {}
+    wanted = event.data.get("user_id")
+    party = next(
+        (p for p in parties if p.user_id == wanted and p.status is PartyStatus.INVITED),
+        None,
+    )
+    if party is None:
+        return {}
+    user = User(party.user_id, party.email, UserStatus.ACTIVE, deal.created_at, phone=party.phone)
+    access = DealAccess(Caller(user), party_capacity(party.role), party)
+    return {party.user_id: Person(access, party.email, party.phone, True)}

@@ -20,12 +20,12 @@ from chalicelib.domain.errors import Conflict, Invalid
 from chalicelib.domain.events import EventType
 from chalicelib.domain.roles import Visibility
 from chalicelib.observability import logger, metrics
-from chalicelib.services import delivery
+from chalicelib.services import delivery, invitee_reminders
 from chalicelib.services.activity import event_on_deal
 from chalicelib.store import deals as deal_store
 from chalicelib.store import reminders as reminder_store
 from chalicelib.store.change_request_models import ChangeRequestItem
-from chalicelib.store.models import TaskItem
+from chalicelib.store.models import InvitationItem, TaskItem
 from chalicelib.store.unit_of_work import UnitOfWork
 
 ALREADY_SENT = "reminder_already_sent"
@@ -59,6 +59,10 @@ def sweep(now: datetime | None = None) -> SweepResult:
     legacy = {item.deal_id for item in due if not item.org_id}
     deals = deal_store.deals_by_id(legacy) if legacy else {}
     for item in due:
+        if isinstance(item, InvitationItem):  # invitee reminders (issue 13)
+            sent, told = invitee_reminders.remind(item, now, _terminal_stages(item.workflow))
+            result.reminders, result.escalations = result.reminders + sent, result.escalations + told
+            continue
         if item.org_id:
             _remind(item, DealRef(item.deal_id, item.org_id, item.workflow), now, delay, result)
             continue

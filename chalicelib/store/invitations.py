@@ -64,3 +64,16 @@ def org_invitations(org_id: str) -> list[Invitation]:
         if page.last_key is None:
             return found
         start = page.last_key
+
+
+# -- issue 13: a deal's pending invitations ----------------------------------------------------------
+
+
+def get_many(invitation_ids: list[str]) -> list[Invitation]:
+    """Invitations by id: one consistent BatchGetItem per 100."""
+    if not invitation_ids:
+        return []
+    keys = [InvitationItem.key_for(invitation_id=i) for i in invitation_ids]
+    with translated():
+        items = list(InvitationItem.batch_get(keys, consistent_read=True))
+    return [i.to_entity() for i in items if isinstance(i, InvitationItem)]

@@ -28,6 +28,7 @@ from pynamodb.attributes import (
 )
 
 from chalicelib.clock import parse_iso
+from chalicelib.domain import invitee_reminders
 from chalicelib.domain.entities import (
     ActivityEvent,
     Address,
@@ -49,6 +50,7 @@ from chalicelib.domain.entities import (
 )
 from chalicelib.domain.roles import PartyStatus
 from chalicelib.store import schema
+from chalicelib.store.account_models import ACCOUNT_ITEM_CLASSES
 from chalicelib.store.change_request_models import ChangeRequestItem
 from chalicelib.store.integration_models import INTEGRATION_ITEM_CLASSES  # issue 16
 from chalicelib.store.notification_models import (
@@ -56,6 +58,7 @@ from chalicelib.store.notification_models import (
     DUE_INDEX_DEPENDS,
     NOTIFICATION_ITEM_CLASSES,
     due_key_values,
+    shard_of,
 )
 from chalicelib.store.table import KeyFormat, TableItem, share_connection
 from chalicelib.store.webhook_models import WEBHOOK_ITEM_CLASSES  # outbound webhooks
@@ -134,6 +137,8 @@ class DealItem(TableItem, discriminator="Deal"):
         schema.GSI1: KeyFormat("ORG#{org_id}#DEALS", "{last_activity_at}#{deal_id}"),
         # the pipeline: one partition per org and workflow, by stage, longest in stage first
         schema.GSI2: KeyFormat("ORG#{org_id}#WF#{workflow}", "{stage}#{stage_entered_at}#{deal_id}"),
+        # accounts (issue 13): an account's deals, newest first (sparse: deals with an account)
+        schema.GSI3: KeyFormat("ACCOUNT#{account_id}#DEALS", "{created_at}#{deal_id}"),
     }
     ENTITY = Deal
 
@@ -158,6 +163,7 @@ class DealItem(TableItem, discriminator="Deal"):
     internal_owner_user_id = _text()
     external_id = _text()
     time_zone = _text()
+    account_id = _text()  # accounts (issue 13)
 
 
 class PartyItem(TableItem, discriminator="Party"):
@@ -465,7 +471,10 @@ class InvitationItem(TableItem, discriminator="Invitation"):
     INDEXES = {
         schema.GSI1: KeyFormat("INVITATION_TOKEN#{token_hash}", "INVITATION"),
         schema.GSI2: KeyFormat("ORG#{org_id}#INVITATIONS", "{created_at}#{invitation_id}"),
+        # invitee reminders (issue 13): the sweep's due index, while pending and emailed
+        schema.GSI3: DUE_INDEX,
     }
+    INDEX_DEPENDS = {schema.GSI3: frozenset({"status", "last_sent_at", "reminded", "sent_count"})}
     ENTITY = Invitation
 
     invitation_id = _text(False)
@@ -486,6 +495,18 @@ class InvitationItem(TableItem, discriminator="Invitation"):
     revoked_at = _text()
     first_visit_at = _text()
     first_upload_at = _text()
+    reminded = _text()  # invitee reminders (issue 13): domain/invitee_reminders.py
+
+    def key_values(self) -> dict[str, Any]:
+        values = super().key_values()
+        waiting = self.status == "pending" and (self.sent_count or 0) > 0 and bool(self.last_sent_at)
+        remind_at = None
+        if waiting:
+            remind_at = invitee_reminders.next_reminder_at(self.reminded, parse_iso(str(self.last_sent_at)))
+        values["due_shard"] = shard_of(str(self.invitation_id)) if self.invitation_id else None
+        values["remind_at"] = remind_at
+        values["due_ref"] = f"invitation#{self.invitation_id}"
+        return values
 
 
 class StageDwellItem(TableItem, discriminator="StageDwell"):
@@ -543,5 +564,7 @@ ITEM_CLASSES: tuple[type[TableItem], ...] = (
     *WEBHOOK_ITEM_CLASSES,
     # integrations, issue 16: API clients and calendar feeds (store/integration_models.py)
     *INTEGRATION_ITEM_CLASSES,
+    # accounts (issue 13)
+    *ACCOUNT_ITEM_CLASSES,
 )
 share_connection(*ITEM_CLASSES)

@@ -11,16 +11,17 @@ from chalicelib.domain.errors import DomainError
 from chalicelib.store import schema
 from chalicelib.store.change_request_models import ChangeRequestItem
 from chalicelib.store.errors import translated
-from chalicelib.store.models import DealItem, DocumentRequestItem, TaskItem
+from chalicelib.store.models import DealItem, DocumentRequestItem, InvitationItem, TaskItem
 from chalicelib.store.notification_models import DUE_INDEX, SHARDS, ReminderMarkerItem
 from chalicelib.store.notifications import update_fields
 from chalicelib.store.table import TableItem, query_page
 from chalicelib.store.unit_of_work import UnitOfWork
 
 DueItem = TaskItem | DocumentRequestItem | ChangeRequestItem  # a change request: its SLA
+DUE_KINDS = (TaskItem, DocumentRequestItem, ChangeRequestItem, InvitationItem)  # issue 13: invitations
 
 
-def due_items(now: datetime) -> Iterator[DueItem]:
+def due_items(now: datetime) -> Iterator[DueItem | InvitationItem]:
     """Every item whose next reminder time has come: one Query per shard (more only past 100 items).
     The index is sparse and keyed by the next reminder, so nothing else is read."""
     upper = f"{iso(now)}$"
@@ -35,9 +36,7 @@ def due_items(now: datetime) -> Iterator[DueItem]:
                     limit=100,
                     start_key=start,
                 )
-            yield from (
-                i for i in page.items if isinstance(i, TaskItem | DocumentRequestItem | ChangeRequestItem)
-            )
+            yield from (i for i in page.items if isinstance(i, DUE_KINDS))
             if page.last_key is None:
                 break
             start = page.last_key

@@ -131,6 +131,25 @@ SAMPLE_DATA.update(
         },
     }
 )
+# accounts and invitee follow-up (issue 13)
+_INVITEE = {
+    "invitation_id": "inv_1",
+    "user_id": "u_x",
+    "role": "client",
+    "valid_until": "2026-12-08T15:00:00.000Z",
+}
+SAMPLE_DATA.update(
+    {
+        "invitation.reminded": {**_INVITEE, "threshold": "day_2"},
+        "invitation.not_accepted": _INVITEE,
+        "deal.account_access_granted": {
+            "account_id": "ac_1",
+            "role": "client",
+            "invited": [{"member_id": "mb_1", "user_id": "u_x", "status": "invited"}],
+            "already_parties": [],
+        },
+    }
+)
 NOTIFYING = sorted(t.value for t in DEFAULT_RULES)
 
 
