@@ -16,6 +16,7 @@ DOCS_READ, DOCS_WRITE = Scope.DOCUMENTS_READ, Scope.DOCUMENTS_WRITE
 HOOKS = Scope.WEBHOOKS_MANAGE
 
 DEAL = "/v1/deals/{deal_id}"
+ACCOUNT = "/v1/accounts/{account_id}"
 CHANGE_REQUEST = DEAL + "/change-requests/{change_request_id}"
 
 ROUTE_SCOPES: dict[tuple[str, str], Scope | None] = {
@@ -88,6 +89,20 @@ ROUTE_SCOPES: dict[tuple[str, str], Scope | None] = {
     ("GET", "/v1/admin/api-clients/{client_id}"): None,
     ("DELETE", "/v1/admin/api-clients/{client_id}"): None,
     ("POST", "/v1/admin/api-clients/{client_id}/revoke"): None,
+    # accounts (docs/ACCOUNTS.md): org records a CRM keeps in step; merging and correcting an invitation's
+    # address are ops' acts
+    ("GET", "/v1/accounts"): READ,
+    ("POST", "/v1/accounts"): WRITE,
+    ("GET", ACCOUNT): READ,
+    ("PATCH", ACCOUNT): WRITE,
+    ("POST", ACCOUNT + "/members"): WRITE,
+    ("DELETE", ACCOUNT + "/members/{member_id}"): WRITE,
+    ("GET", ACCOUNT + "/deals"): READ,
+    ("POST", DEAL + "/account-access"): WRITE,
+    ("GET", DEAL + "/invitations"): READ,
+    ("POST", "/v1/admin/account-merges"): None,
+    ("POST", "/v1/admin/account-merges/{merge_id}/undo"): None,
+    ("PATCH", "/v1/admin/invitations/{invitation_id}"): None,
     # outbound webhooks (docs/INTEGRATIONS.md): a CRM manages its own subscriptions
     ("GET", "/v1/admin/webhooks"): HOOKS,
     ("POST", "/v1/admin/webhooks"): HOOKS,

@@ -277,3 +277,17 @@ def test_a_client_with_webhooks_manage_runs_its_orgs_webhooks_and_no_other_scope
     listed = api.get("/v1/admin/webhooks", token=hooks)
     assert created.json["id"] in {w["id"] for w in listed.json["items"]}
     assert api.get("/v1/admin/webhooks", token=reader).error_code == "insufficient_scope"
+
+
+def test_a_client_keeps_accounts_in_step_within_its_scopes(seeded, api):
+    reader = _token(api, _create(api, ["deals:read"], name="Reader"))
+    writer = _token(api, _create(api, ["deals:write"], name="Writer"))
+    body = {"kind": "household", "name": "The Okafor household"}
+    refused = api.post("/v1/accounts", body, token=reader)
+    assert refused.status == 403 and refused.error_code == "insufficient_scope"
+    created = api.post("/v1/accounts", body, token=writer)
+    assert created.status == 201, created.json
+    listed = api.get("/v1/accounts?q=the%20okafor", token=reader)
+    assert [a["id"] for a in listed.json["items"]] == [created.json["id"]]
+    merge = api.post("/v1/admin/account-merges", {}, token=writer)
+    assert merge.status == 403 and merge.error_code == "not_for_api_clients"
