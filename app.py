@@ -24,6 +24,9 @@ from chalicelib.api import (
     tasks,
     workflows,
 )
+
+# Staff notification list (the reference portal's resend list, issue 17)
+from chalicelib.api import staff_notifications
 from chalicelib.config import event_source, settings
 from chalicelib.observability import metrics, tracing
 from chalicelib.runbooks import handlers as runbooks
@@ -50,6 +53,8 @@ app.register_blueprint(notifications.notifications)
 app.register_blueprint(documents.documents)
 app.register_blueprint(workflows.workflows)
 app.register_blueprint(change_requests.change_requests)
+# Staff notification list (the reference portal's resend list, issue 17)
+app.register_blueprint(staff_notifications.staff_notifications)
 
 middleware.register_preflight_routes(app)
 
