@@ -21,12 +21,10 @@ from chalicelib.api import (
     notifications,
     parties,
     reports,
+    staff_notifications,
     tasks,
     workflows,
 )
-
-# Staff notification list (the reference portal's resend list, issue 17)
-from chalicelib.api import staff_notifications
 from chalicelib.config import event_source, settings
 from chalicelib.observability import metrics, tracing
 from chalicelib.runbooks import handlers as runbooks

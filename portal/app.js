@@ -18,6 +18,7 @@ const ROUTES = [
   [/^\/staff\/review$/, () => import("./views/review.js")],
   [/^\/staff\/reports$/, () => import("./views/reports.js")],
   [/^\/staff\/activity$/, () => import("./views/org-activity.js")],
+  [/^\/staff\/changes$/, () => import("./views/changes.js")],
 ];
 
 let me = null;
@@ -49,7 +50,7 @@ async function drawNav() {
   try { user = await whoAmI(); } catch { /* the page shows the error */ }
   const items = [link("/deals", "My deals"), link("/notifications", "Updates")];
   if (isStaff(user)) {
-    items.push(link("/staff/review", "Review"), link("/staff/pipeline", "Pipeline"),
+    items.push(link("/staff/review", "Review"), link("/staff/changes", "Changes"), link("/staff/pipeline", "Pipeline"),
       link("/staff/reports", "Reports"), link("/staff/activity", "Activity"));
   }
   items.push(link("/preferences", "Settings"));
