@@ -39,7 +39,7 @@ def portal_config(stage: dict[str, Any], outputs: dict[str, str]) -> dict[str, A
         missing.insert(0, "EndpointURL")
     if missing or endpoint is None:
         raise NotConfigured(f"the stack outputs lack {', '.join(missing)}")
-    region = str(urlsplit(outputs["TokenIssuer"]).hostname).split(".")[1]  # cognito-idp.<region>.amazonaws.com
+    region = str(urlsplit(outputs["TokenIssuer"]).hostname).split(".")[1]  # cognito-idp.<region>.…
     portal = str(stage["portal_url"]).rstrip("/")
     return {
         "mode": "cognito",
