@@ -133,10 +133,10 @@ def _create_resources() -> list[str]:
 
 
 def _seed(signer: LocalSigner) -> dict[str, object]:
-    from devstack.demo_documents import upload_demo_documents
+    from devstack.demo_documents import accept_with_file, upload_demo_documents
     from devstack.seed import seed_demo
 
-    demo = seed_demo()
+    demo = seed_demo(with_files=accept_with_file)
     upload_demo_documents(demo)
     tokens = {email: signer.mint(email) for email in demo.emails}
     _write(LOCAL_DIR / "demo-tokens.json", tokens)
