@@ -21,7 +21,6 @@ export function changesSection(ctx) {
   const slot = h("div");
   const ask = h("div");
   const types = api(`${ctx.path}/change-request-types`).then((found) => found.items).catch(() => []);
-  ctx.changeTypes = types;
 
   async function page(cursor) {
     const query = new URLSearchParams({ limit: "20" });
