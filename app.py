@@ -24,6 +24,7 @@ from chalicelib.api import (  # api_clients and calendar: integrations, issue 16
     notifications,
     parties,
     reports,
+    staff_notifications,
     tasks,
     workflows,
 )
@@ -60,6 +61,8 @@ app.register_blueprint(api_clients.api_clients)
 app.register_blueprint(calendar.calendar)
 # accounts and invitee follow-up (issue 13)
 app.register_blueprint(issue_13_accounts.accounts)
+# Staff notification list (the reference portal's resend list, issue 17)
+app.register_blueprint(staff_notifications.staff_notifications)
 
 middleware.register_preflight_routes(app)
 

@@ -52,12 +52,14 @@ class PortalServer:
 
 
 def _policy(config: dict[str, Any]) -> str:
-    """The portal talks to the API and to storage (presigned forms and downloads), nothing else."""
+    """The portal talks to the API and to storage (presigned forms and downloads), nothing else — and, when
+    it signs in with Cognito's hosted UI, to the UI's token endpoint (the code exchange)."""
     api, storage = str(config["api_url"]), str(config.get("storage_url", ""))
+    cognito = str((config.get("cognito") or {}).get("domain", ""))
     return "; ".join(
         [
             "default-src 'self'",
-            f"connect-src 'self' {api} {storage}".strip(),
+            " ".join(filter(None, ["connect-src 'self'", api, storage, cognito])),
             f"img-src 'self' data: blob: {storage}".strip(),
             f"frame-src 'self' blob: {storage}".strip(),
             f"object-src 'self' blob: {storage}".strip(),
@@ -101,7 +103,8 @@ class PortalHandler(SimpleHTTPRequestHandler):
         self.do_GET()
 
     def do_POST(self) -> None:
-        if urlsplit(self.path).path != "/local/token":
+        # only a portal configured for local mode has the local sign-in: one set up for Cognito has none
+        if urlsplit(self.path).path != "/local/token" or self.config.get("mode") != "local":
             return self._json(HTTPStatus.NOT_FOUND, _error("not_found", "no such route"))
         status, body = self._mint()
         self._json(status, body)

@@ -133,10 +133,10 @@ def _create_resources() -> list[str]:
 
 
 def _seed(signer: LocalSigner) -> dict[str, object]:
-    from devstack.demo_documents import upload_demo_documents
+    from devstack.demo_documents import accept_with_file, upload_demo_documents
     from devstack.seed import seed_demo
 
-    demo = seed_demo()
+    demo = seed_demo(with_files=accept_with_file)
     upload_demo_documents(demo)
     from devstack.demo_accounts import seed_demo_accounts  # accounts (issue 13)
 

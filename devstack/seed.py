@@ -7,6 +7,7 @@ seeded as having accepted their invitations; a few deals are moved along their s
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -14,7 +15,16 @@ from chalicelib import clock, ids
 from chalicelib.domain import plan, workflows
 from chalicelib.domain.access import Caller
 from chalicelib.domain.commands import NewDeal, TransitionIn
-from chalicelib.domain.entities import SYSTEM, Actor, Deal, Org, Party, StaffMembership, User
+from chalicelib.domain.entities import (
+    SYSTEM,
+    Actor,
+    Deal,
+    DocumentRequest,
+    Org,
+    Party,
+    StaffMembership,
+    User,
+)
 from chalicelib.domain.events import EventType
 from chalicelib.domain.roles import InvitationStatus, PartyStatus, StaffRole, UserStatus
 from chalicelib.domain.views import Workspace
@@ -71,12 +81,20 @@ class DemoDeal:
     parties: dict[str, str]  # email -> party role
 
 
+# Demo documents (the reference portal, issue 17): how a stage's documents are accepted while a demo deal
+# walks up its ladder. `make run` sends a real file through the presigned form and the ingest, then a
+# coordinator approves it (devstack/demo_documents.py: with_files); without it (the test suite's seed, which
+# has no storage endpoint to POST to) the requests are marked approved with no file attached.
+AcceptWithFile = Callable[[Workspace, DocumentRequest, Caller], None]
+
+
 @dataclass
 class Demo:
     orgs: dict[str, str] = field(default_factory=dict)  # org name -> org id
     staff: dict[str, tuple[str, StaffRole]] = field(default_factory=dict)  # email -> (org name, role)
     deals: dict[str, DemoDeal] = field(default_factory=dict)
     api_clients: dict[str, str] = field(default_factory=dict)  # name -> client id (issue 16)
+    with_files: AcceptWithFile | None = None
 
     @property
     def emails(self) -> list[str]:
@@ -185,8 +203,8 @@ DEALS = [
 ]
 
 
-def seed_demo() -> Demo:
-    demo = Demo()
+def seed_demo(with_files: AcceptWithFile | None = None) -> Demo:
+    demo = Demo(with_files=with_files)
     for org_name, staff in STAFF.items():
         demo.orgs[org_name] = _seed_org(org_name, staff)
         for email, _, role in staff:
@@ -299,13 +317,13 @@ def _move_to(demo: Demo, org: str, ws: Workspace, stage: str) -> None:
     mover = caller_for(coordinator, None)
     template = workflows.pinned(ws.deal.workflow, ws.deal.template_version)
     for step in template.ladder()[template.position(ws.deal.stage) : template.position(stage)]:
-        _finish_stage(ws, step.key, mover)
+        _finish_stage(ws, step.key, mover, demo.with_files)
         following = template.next_stage(step.key)
         assert following is not None
         ws, _ = transitions.transition(mover, ws.deal.deal_id, TransitionIn(to=following.key))
 
 
-def _finish_stage(ws: Workspace, stage: str, mover: Caller) -> None:
+def _finish_stage(ws: Workspace, stage: str, mover: Caller, with_files: AcceptWithFile | None = None) -> None:
     now = clock.now()
     done = [
         (
@@ -329,6 +347,13 @@ def _finish_stage(ws: Workspace, stage: str, mover: Caller) -> None:
     ]
     if not done and not accepted:
         return
+    if with_files is not None:  # each accepted through the real upload, ingest and review (make run)
+        for request, _ in accepted:
+            with_files(ws, request, mover)
+        ws.document_requests = plan.updated(ws.document_requests, accepted)
+        accepted = []
+        if not done:
+            return
     uow = UnitOfWork()
     plan_store.apply(uow, done, accepted)
     for _, task in done:

@@ -1,5 +1,5 @@
 // The portal shell: routes (the paths Threshold's emails link to), navigation, sign-in guard.
-import { session, signOut, rememberNext, token } from "./lib/auth.js";
+import { session, signOutEverywhere, rememberNext, token } from "./lib/auth.js";
 import { api } from "./lib/api.js";
 import { h, replace, link } from "./lib/dom.js";
 import { errorBox } from "./lib/ui.js";
@@ -18,6 +18,7 @@ const ROUTES = [
   [/^\/staff\/review$/, () => import("./views/review.js")],
   [/^\/staff\/reports$/, () => import("./views/reports.js")],
   [/^\/staff\/activity$/, () => import("./views/org-activity.js")],
+  [/^\/staff\/changes$/, () => import("./views/changes.js")],
 ];
 
 let me = null;
@@ -49,11 +50,14 @@ async function drawNav() {
   try { user = await whoAmI(); } catch { /* the page shows the error */ }
   const items = [link("/deals", "My deals"), link("/notifications", "Updates")];
   if (isStaff(user)) {
-    items.push(link("/staff/review", "Review"), link("/staff/pipeline", "Pipeline"),
+    items.push(link("/staff/review", "Review"), link("/staff/changes", "Changes"), link("/staff/pipeline", "Pipeline"),
       link("/staff/reports", "Reports"), link("/staff/activity", "Activity"));
   }
   items.push(link("/preferences", "Settings"));
-  const out = h("button", { type: "button", class: "link-button", onclick: () => { signOut(); me = null; navigate("/sign-in"); } }, "Sign out");
+  const out = h("button", { type: "button", class: "link-button", onclick: async () => {
+    me = null;
+    if (!(await signOutEverywhere())) navigate("/sign-in");
+  } }, "Sign out");
   replace(nav, h("ul", {}, [...items, out].map((i) => h("li", {}, i))));
   for (const a of nav.querySelectorAll("a")) {
     if (location.pathname.startsWith(a.getAttribute("href"))) a.setAttribute("aria-current", "page");

@@ -16,6 +16,7 @@ from chalicelib.domain.change_request_views import (
     ChangeRequestSettingsOut,
     ChangeRequestTypeOut,
     change_request_view,
+    visible_items,
 )
 from chalicelib.domain.errors import Invalid
 from chalicelib.domain.responses import Page
@@ -36,7 +37,9 @@ ONE = "/v1/deals/{deal_id}/change-requests/{change_request_id}"
 
 
 def _view(found: service.Found) -> ChangeRequestOut:
-    return change_request_view(found.cr, found.ws.parties, found.access)
+    return change_request_view(
+        found.cr, found.ws.parties, found.access, visible_items(found.ws, found.access)
+    )
 
 
 @route(
@@ -74,7 +77,11 @@ def list_requests(caller: Caller, request: Request, deal_id: str) -> Page[Change
         caller, deal_id, status=query_param(request, "status"), limit=limit, cursor=cursor
     )
     return page(
-        [change_request_view(c, found.ws.parties, found.access) for c in found.items], found.next_cursor
+        [
+            change_request_view(c, found.ws.parties, found.access, visible_items(found.ws, found.access))
+            for c in found.items
+        ],
+        found.next_cursor,
     )
 
 

@@ -481,3 +481,17 @@ ROUTE_ERRORS.update(
 )
 for _route in (("POST", DEALS), ("PATCH", DEAL)):
     ROUTE_ERRORS[_route].setdefault(422, []).append("unknown_account")
+# Staff notification list (the reference portal's resend list, issue 17)
+_STAFF_NOTIFICATIONS: Route = ("GET", "/v1/admin/users/{user_id}/notifications")
+PAGED.add(_STAFF_NOTIFICATIONS)
+QUERY[_STAFF_NOTIFICATIONS] = (
+    _ORG,
+    (
+        "channel",
+        False,
+        {"type": "string", "enum": ["email", "sms", "in_app"]},
+        "The channel (default `email`)",
+    ),
+    ("deal_id", False, _ID, "Only notifications about this deal"),
+)
+ROUTE_ERRORS[_STAFF_NOTIFICATIONS] = {422: ["org_id_required", "invalid_channel"]}

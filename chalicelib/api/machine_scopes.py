@@ -76,6 +76,7 @@ ROUTE_SCOPES: dict[tuple[str, str], Scope | None] = {
     ("GET", "/v1/admin/activity"): None,
     ("POST", "/v1/admin/tasks/reassign"): None,
     ("POST", "/v1/admin/notifications/{notification_id}/resend"): None,
+    ("GET", "/v1/admin/users/{user_id}/notifications"): None,
     ("GET", "/v1/admin/orgs/{org_id}/notification-rules"): None,
     ("PUT", "/v1/admin/orgs/{org_id}/notification-rules"): None,
     ("POST", "/v1/admin/invitations/{invitation_id}/resend"): None,

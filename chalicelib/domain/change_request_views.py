@@ -5,13 +5,16 @@ Fields a role may not see are absent: who else it is restricted to, and the inte
 
 from __future__ import annotations
 
-from typing import Any, NotRequired, TypedDict
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 from chalicelib.clock import iso
 from chalicelib.domain import change_requests as rules
 from chalicelib.domain.access import DealAccess
 from chalicelib.domain.change_requests import ChangeRequest
 from chalicelib.domain.entities import Party
+
+if TYPE_CHECKING:
+    from chalicelib.domain.views import Workspace
 
 
 class DecisionOut(TypedDict):
@@ -86,7 +89,11 @@ ChangeRequestDecisionReport.__doc__ = (
 )
 
 
-def change_request_view(cr: ChangeRequest, parties: list[Party], access: DealAccess) -> ChangeRequestOut:
+def change_request_view(
+    cr: ChangeRequest, parties: list[Party], access: DealAccess, visible_ids: set[str] | None = None
+) -> ChangeRequestOut:
+    """`visible_ids`: the tasks and document requests the caller sees on the deal (None: all, for staff);
+    an effect naming any other item is left out, so nobody reads an internal task's title here."""
     out: ChangeRequestOut = {
         "id": cr.change_request_id,
         "deal_id": cr.deal_id,
@@ -104,7 +111,7 @@ def change_request_view(cr: ChangeRequest, parties: list[Party], access: DealAcc
         "waiting_on": [
             WaitingOnOut(role=w["role"], user_ids=w["user_ids"]) for w in rules.waiting_on(cr, parties)
         ],
-        "effects": [dict(e) for e in cr.effects],
+        "effects": [dict(e) for e in cr.effects if _effect_visible(e, visible_ids)],
         "decided_at": iso(cr.decided_at) if cr.decided_at else None,
         "visibility": cr.visibility,
         "version": cr.version,
@@ -112,6 +119,24 @@ def change_request_view(cr: ChangeRequest, parties: list[Party], access: DealAcc
     if access.is_staff:
         out["restricted_to"] = list(cr.restricted_to)
     return out
+
+
+def visible_items(ws: Workspace, access: DealAccess) -> set[str] | None:
+    """The ids of the tasks and document requests the caller sees on the deal; None for staff (all)."""
+    if access.is_staff:
+        return None
+    from chalicelib.domain.views import request_visible, task_visible
+
+    return {t.task_id for t in ws.tasks if task_visible(t, access)} | {
+        r.request_id for r in ws.document_requests if request_visible(r, access)
+    }
+
+
+def _effect_visible(effect: dict[str, Any], visible_ids: set[str] | None) -> bool:
+    if visible_ids is None:
+        return True
+    named = [effect.get(k) for k in ("id", "task_id", "request_id") if effect.get(k)]
+    return all(n in visible_ids for n in named)
 
 
 def _decision(entry: dict[str, Any]) -> DecisionOut:

@@ -30,6 +30,19 @@ export function signOut() {
   sessionStorage.removeItem(KEY);
 }
 
+// Signing out in AWS also ends the hosted UI's own session (its cookie), or the next "Sign in" would come
+// straight back signed in: the browser goes to {domain}/logout, which returns to `logout_uri` (the portal's
+// own address, one of the app client's sign-out URLs). True when the browser is leaving for it.
+export async function signOutEverywhere() {
+  signOut();
+  const settings = await config().catch(() => ({}));
+  const cognito = settings.mode === "cognito" ? settings.cognito : null;
+  if (!cognito?.logout_uri) return false;
+  const params = new URLSearchParams({ client_id: cognito.client_id, logout_uri: cognito.logout_uri });
+  location.assign(`${cognito.domain}/logout?${params}`);
+  return true;
+}
+
 export function rememberNext(path) {
   sessionStorage.setItem(NEXT, path);
 }

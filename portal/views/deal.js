@@ -8,6 +8,8 @@ import { documentsSection } from "./deal-documents.js";
 import { tasksSection } from "./deal-tasks.js";
 import { messagesSection, peopleSection } from "./deal-people.js";
 import { staffSections } from "./deal-staff.js";
+import { changesSection } from "./deal-changes.js";
+import { notificationsSection } from "./deal-notifications.js";
 
 const templates = new Map();
 
@@ -37,9 +39,11 @@ export default async function dealPage(main, { args: [dealId] }) {
       timeline(ctx),
       documentsSection(ctx),
       tasksSection(ctx),
+      changesSection(ctx),
       messagesSection(ctx),
       peopleSection(ctx),
-      ctx.staff ? staffSections(ctx) : null);
+      ctx.staff ? staffSections(ctx) : null,
+      ctx.staff && ctx.canOverride ? notificationsSection(ctx) : null);
     if (message) announce(message);
   }
   await draw();

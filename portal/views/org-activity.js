@@ -51,6 +51,6 @@ function resendForm() {
       const body = reason.value.trim() ? { reason: reason.value.trim() } : undefined;
       act(button, slot, () => api(`/v1/admin/notifications/${encodeURIComponent(id.value.trim())}/resend`, { method: "POST", body })
         .then(() => slot.replaceChildren(h("p", { role: "status" }, "Sent again."))));
-    } }, field("Notification id", id, "From the recipient's Updates page or a support ticket (starts with nt_)."),
+    } }, field("Notification id", id, "From a support ticket (starts with nt_). To pick one from a list, open the deal and use “Notifications sent”."),
     field("Reason (optional)", reason), button), slot);
 }

@@ -89,3 +89,29 @@ def test_the_staff_screens_pass_axe_at_phone_width(audited: Any, portal_stack: S
     page.get_by_role("heading", name="Move the deal").wait_for()
     problems += check(page, "staff-deal")
     assert problems == []
+
+
+def test_the_change_request_and_notification_screens_pass_axe_at_phone_width(
+    audited: Any, portal_stack: Stack
+) -> None:
+    page = audited
+    problems = []
+    sign_in(page, portal_stack, "Bianca Reyes")
+    page.get_by_role("link", name="Reyes purchase — 14 Elm St").click()
+    page.get_by_text("Ask for a change", exact=True).click()
+    page.get_by_label("What would you like to change?").select_option(label="Repair request")
+    page.get_by_label("Credit asked instead (dollars) (optional)").wait_for()
+    problems += check(page, "client-ask-for-a-change")
+    sign_in(page, portal_stack, "Cora Diaz")
+    page.get_by_role("link", name="Changes").click()
+    page.get_by_role("heading", level=1, name="Change requests").wait_for()
+    problems += check(page, "staff-change-requests")
+    page.get_by_role("link", name="My deals").click()
+    page.get_by_role("link", name="Reyes purchase — 14 Elm St").click()
+    section = page.locator("section", has=page.get_by_role("heading", name="Notifications sent"))
+    section.get_by_label("Person").select_option(label="Bianca Reyes (client)")
+    section.get_by_label("Channel").select_option("in_app")
+    section.get_by_role("button", name="Show notifications").click()
+    section.locator("li").first.wait_for()
+    problems += check(page, "staff-deal-notifications")
+    assert problems == []

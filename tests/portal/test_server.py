@@ -84,3 +84,23 @@ def test_local_sign_in_is_refused_to_other_origins_bad_emails_and_gets(portal):
     assert fetch(portal + "/local/token", body={"email": "not-an-email"}, origin=portal)[0] == 422
     assert fetch(portal + "/local/token")[0] == 405
     assert fetch(portal + "/local/other", body={})[0] == 404
+
+
+def test_a_portal_configured_for_cognito_has_no_local_sign_in_and_may_reach_the_hosted_ui():
+    port = free_port()
+    origin = f"http://127.0.0.1:{port}"
+    hosted_ui = "https://acme-portal.auth.us-east-1.amazoncognito.com"
+    config = {
+        "mode": "cognito",
+        "api_url": API,
+        "cognito": {"domain": hosted_ui, "client_id": "c", "redirect_uri": f"{origin}/auth/callback"},
+    }
+    server = PortalServer("127.0.0.1", port, signer=SIGNER, config=config, origins=(origin,))
+    server.start()
+    try:
+        status, _, body = fetch(origin + "/local/token", body={"email": "a@b.example"}, origin=origin)
+        assert status == 404 and b"id_token" not in body
+        _, headers, _ = fetch(origin + "/sign-in")
+        assert f"connect-src 'self' {API} {hosted_ui}" in headers["content-security-policy"]
+    finally:
+        server.stop()
