@@ -24,6 +24,7 @@ from chalicelib.api import (
     tasks,
     workflows,
 )
+from chalicelib.api import templates as org_templates  # org-owned templates (docs/TEMPLATES.md)
 from chalicelib.config import event_source, settings
 from chalicelib.observability import metrics, tracing
 from chalicelib.runbooks import handlers as runbooks
@@ -50,6 +51,7 @@ app.register_blueprint(notifications.notifications)
 app.register_blueprint(documents.documents)
 app.register_blueprint(workflows.workflows)
 app.register_blueprint(change_requests.change_requests)
+app.register_blueprint(org_templates.templates)  # org-owned templates (docs/TEMPLATES.md)
 
 middleware.register_preflight_routes(app)
 

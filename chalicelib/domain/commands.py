@@ -131,6 +131,11 @@ class NewDeal(Strict):
     risk_flags: list[Flag] = Field(default_factory=list, max_length=20)
     internal_owner_user_id: Id | None = None
     external_id: Annotated[str, StringConstraints(min_length=1, max_length=100), Line] | None = None
+    # org-owned templates (docs/TEMPLATES.md): run this template (a built-in workflow name or an org
+    # template id) at this published version (default: its latest); without it, the org's template for
+    # the property's state, else the built-in
+    template_id: Annotated[str, StringConstraints(pattern=r"^([a-z][a-z_]{0,39}|tp_[a-z0-9]{26})$")] | None = None
+    template_version: Annotated[int, Field(ge=1, le=999_999)] | None = None
 
 
 class DealPatch(Strict):
@@ -377,3 +382,12 @@ class ChangeRequestSettingsIn(Strict):
     """PUT /v1/admin/orgs/{org_id}/change-request-settings (admins); null: back to the template's amount."""
 
     cost_approval_threshold: Annotated[int, Field(ge=0, le=1_000_000)] | None
+
+
+# -- org-owned templates (docs/TEMPLATES.md): their request models live in their own module ---------------
+from chalicelib.domain.template_commands import (  # noqa: E402, F401 - they build on Strict, declared above
+    NewTemplate,
+    TemplateDraftIn,
+    TemplateFileIn,
+    TemplateMigrationIn,
+)

@@ -50,6 +50,7 @@ from chalicelib.domain.entities import (
 from chalicelib.domain.roles import PartyStatus
 from chalicelib.store import schema
 from chalicelib.store.change_request_models import ChangeRequestItem
+from chalicelib.store.template_models import TEMPLATE_ITEM_CLASSES  # org-owned templates
 from chalicelib.store.notification_models import (
     DUE_INDEX,
     DUE_INDEX_DEPENDS,
@@ -83,6 +84,7 @@ class OrgItem(TableItem, discriminator="Org"):
     created_at = _text(False)
     time_zone = _text()
     cost_approval_threshold = NumberAttribute(null=True)
+    template_defaults: MapAttribute[str, Any] = MapAttribute(null=True)  # org-owned templates
 
 
 class UserItem(TableItem, discriminator="User"):
@@ -156,6 +158,7 @@ class DealItem(TableItem, discriminator="Deal"):
     internal_owner_user_id = _text()
     external_id = _text()
     time_zone = _text()
+    template_id = _text()  # org-owned templates (docs/TEMPLATES.md)
 
 
 class PartyItem(TableItem, discriminator="Party"):
@@ -537,5 +540,7 @@ ITEM_CLASSES: tuple[type[TableItem], ...] = (
     *NOTIFICATION_ITEM_CLASSES,
     UploadFormItem,
     ChangeRequestItem,
+    # org-owned templates (docs/TEMPLATES.md)
+    *TEMPLATE_ITEM_CLASSES,
 )
 share_connection(*ITEM_CLASSES)
