@@ -411,7 +411,10 @@ ROUTE_ERRORS.update(
             422: ["org_id_required", "invalid_template"],
         },
         ("GET", _TEMPLATE + "/versions"): _TEMPLATE_REFUSALS,
-        ("GET", _TEMPLATE + "/versions/{version}"): {**_TEMPLATE_REFUSALS, 422: ["org_id_required", "invalid_version"]},
+        ("GET", _TEMPLATE + "/versions/{version}"): {
+            **_TEMPLATE_REFUSALS,
+            422: ["org_id_required", "invalid_version"],
+        },
         ("GET", _TEMPLATE + "/diff"): {**_TEMPLATE_REFUSALS, 422: ["org_id_required", "invalid_version"]},
         ("GET", _TEMPLATE + "/export"): {
             **_TEMPLATE_REFUSALS,

@@ -94,7 +94,14 @@ def list_templates(caller: Caller, request: Request) -> out.TemplateList:
 
     _, own = service.list_templates(caller, query_param(request, "org_id"))
     builtins: list[out.TemplateSummary] = [
-        {"id": t.workflow, "builtin": True, "workflow": t.workflow, "name": t.title, "states": [], "latest_version": t.version}
+        {
+            "id": t.workflow,
+            "builtin": True,
+            "workflow": t.workflow,
+            "name": t.title,
+            "states": [],
+            "latest_version": t.version,
+        }
         for t in (workflows.latest(name) for name in workflows.registry().workflows())
     ]
     return {"items": builtins + [_summary(t) for t in own], "next_cursor": None}
@@ -122,7 +129,13 @@ def get_template(caller: Caller, request: Request, template_id: str) -> out.Temp
     return _found(service.find(caller, template_id, query_param(request, "org_id")))
 
 
-@route(templates, ONE + "/draft", "PUT", summary="Replace the draft's definition (If-Match)", body="TemplateDraftIn")
+@route(
+    templates,
+    ONE + "/draft",
+    "PUT",
+    summary="Replace the draft's definition (If-Match)",
+    body="TemplateDraftIn",
+)
 def put_draft(caller: Caller, request: Request, template_id: str, body: TemplateDraftIn) -> out.TemplateDraft:
     from chalicelib.services import templates as service
 
@@ -138,10 +151,19 @@ def validate_draft(caller: Caller, request: Request, template_id: str) -> out.Te
 
     found, draft = service.editable(caller, template_id, query_param(request, "org_id"))
     problems = service.problems_of(found.org_id, draft, found.document)
-    return {"valid": not problems, "problems": [{"path": p["path"], "message": p["message"]} for p in problems]}
+    return {
+        "valid": not problems,
+        "problems": [{"path": p["path"], "message": p["message"]} for p in problems],
+    }
 
 
-@route(templates, ONE + "/publish", "POST", summary="Publish the draft as a new immutable version (admins)", status=201)
+@route(
+    templates,
+    ONE + "/publish",
+    "POST",
+    summary="Publish the draft as a new immutable version (admins)",
+    status=201,
+)
 def publish(caller: Caller, request: Request, template_id: str) -> out.TemplateVersionOut:
     from chalicelib.services import templates as service
 
@@ -158,7 +180,9 @@ def list_versions(caller: Caller, request: Request, template_id: str) -> out.Tem
 
 
 @route(templates, ONE + "/versions/{version}", "GET", summary="One published version's definition")
-def get_version(caller: Caller, request: Request, template_id: str, version: str) -> out.TemplateVersionDetail:
+def get_version(
+    caller: Caller, request: Request, template_id: str, version: str
+) -> out.TemplateVersionDetail:
     from chalicelib.services import templates as service
 
     found = service.find(caller, template_id, query_param(request, "org_id"))
@@ -206,12 +230,25 @@ def export(caller: Caller, request: Request, template_id: str) -> out.TemplateFi
     return {"format": fmt, "file_name": name, "content": content}
 
 
-@route(templates, ONE + "/import", "POST", summary="Replace the draft with a JSON or YAML file (If-Match)", body="TemplateFileIn")
-def import_file(caller: Caller, request: Request, template_id: str, body: TemplateFileIn) -> out.TemplateDraft:
+@route(
+    templates,
+    ONE + "/import",
+    "POST",
+    summary="Replace the draft with a JSON or YAML file (If-Match)",
+    body="TemplateFileIn",
+)
+def import_file(
+    caller: Caller, request: Request, template_id: str, body: TemplateFileIn
+) -> out.TemplateDraft:
     from chalicelib.services import template_files
 
     draft, document = template_files.import_file(
-        caller, template_id, query_param(request, "org_id"), body.format, body.content, expected_version(request)
+        caller,
+        template_id,
+        query_param(request, "org_id"),
+        body.format,
+        body.content,
+        expected_version(request),
     )
     return {"template": _summary(draft), "definition": document}
 
@@ -233,7 +270,13 @@ def _migration(moved: Moved, dry_run: bool) -> out.TemplateMigration:
     m = moved.migration
 
     def item(kind: str, key: str | None, title: str, id_: str, due: Any = None) -> out.MigrationItem:
-        return {"kind": kind, "key": key or "", "title": title, "id": id_, "due_at": iso(due) if due else None}
+        return {
+            "kind": kind,
+            "key": key or "",
+            "title": title,
+            "id": id_,
+            "due_at": iso(due) if due else None,
+        }
 
     def moved_from(row: out.MigrationItem, was: Any) -> out.MigrationItem:
         row["from_due_at"] = iso(was) if was else None

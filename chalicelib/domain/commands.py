@@ -134,7 +134,9 @@ class NewDeal(Strict):
     # org-owned templates (docs/TEMPLATES.md): run this template (a built-in workflow name or an org
     # template id) at this published version (default: its latest); without it, the org's template for
     # the property's state, else the built-in
-    template_id: Annotated[str, StringConstraints(pattern=r"^([a-z][a-z_]{0,39}|tp_[a-z0-9]{26})$")] | None = None
+    template_id: (
+        Annotated[str, StringConstraints(pattern=r"^([a-z][a-z_]{0,39}|tp_[a-z0-9]{26})$")] | None
+    ) = None
     template_version: Annotated[int, Field(ge=1, le=999_999)] | None = None
 
 

@@ -9,13 +9,11 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TypeVar
 
 from chalicelib.domain import plan
 from chalicelib.domain.entities import Deal, DocumentRequest, Party, Task
 from chalicelib.domain.workflows import DocumentTemplate, TaskTemplate, WorkflowTemplate
 
-R = TypeVar("R", Task, DocumentRequest)
 
 @dataclass
 class OrgTemplate:
@@ -126,14 +124,14 @@ def plan_migration(
     task_ids = {t.template_key: t.task_id for t in tasks if t.template_key}
     task_ids.update({t.key: stable_id("tk", *seed, t.key) for t in new_task_templates})
     added_tasks = [
-        plan._task_from(t, task_ids, dated, parties, entered, now)  # noqa: SLF001 - the plan's own builder
+        plan._task_from(t, task_ids, dated, parties, entered, now)
         for t in new_task_templates
         if all(d in task_ids for d in t.depends_on)
     ]
     have_docs = {r.template_key for r in requests if r.template_key}
     added_requests = [
         dataclasses.replace(
-            plan._request_from(d, dated, parties, entered, now),  # noqa: SLF001
+            plan._request_from(d, dated, parties, entered, now),
             request_id=stable_id("rq", *seed, d.key),
         )
         for d in target.documents
@@ -155,7 +153,7 @@ def plan_migration(
     )
 
 
-def _changes(
+def _changes[R: (Task, DocumentRequest)](
     records: list[R],
     rules: Mapping[str, TaskTemplate] | Mapping[str, DocumentTemplate],
     deal: Deal,
@@ -164,15 +162,18 @@ def _changes(
     redated: list[tuple[R, R]] = []
     cancelled: list[tuple[R, R]] = []
     for record in records:
-        if not plan.is_open(record) or not record.template_key:
+        key = record.template_key
+        if not plan.is_open(record) or not key:
             continue
-        rule = rules.get(record.template_key)
+        rule = rules.get(key)
         if rule is None:
             cancelled.append((record, dataclasses.replace(record, status="cancelled")))
             continue
         new_rule = rule.due.as_dict() if rule.due else None
         if record.due_rule is None or new_rule == record.due_rule:
             continue  # a date set by hand stays; an unchanged rule moves nothing
-        due_at = rule.due.due_at(deal.key_dates, entered.get(record.stage), deal.time_zone) if rule.due else None
+        due_at = (
+            rule.due.due_at(deal.key_dates, entered.get(record.stage or ""), deal.time_zone) if rule.due else None
+        )
         redated.append((record, dataclasses.replace(record, due_rule=new_rule, due_at=due_at)))
     return redated, cancelled

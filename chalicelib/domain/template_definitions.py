@@ -26,8 +26,60 @@ if TYPE_CHECKING:
 FORMAT = "threshold.template/1"  # the `format` of an exported file
 ORG_FIELDS = ("name", "states", "intake")
 US_STATES = frozenset(
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC "
-    "ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR".split()
+    [
+        "AL",
+        "AK",
+        "AZ",
+        "AR",
+        "CA",
+        "CO",
+        "CT",
+        "DE",
+        "DC",
+        "FL",
+        "GA",
+        "HI",
+        "ID",
+        "IL",
+        "IN",
+        "IA",
+        "KS",
+        "KY",
+        "LA",
+        "ME",
+        "MD",
+        "MA",
+        "MI",
+        "MN",
+        "MS",
+        "MO",
+        "MT",
+        "NE",
+        "NV",
+        "NH",
+        "NJ",
+        "NM",
+        "NY",
+        "NC",
+        "ND",
+        "OH",
+        "OK",
+        "OR",
+        "PA",
+        "RI",
+        "SC",
+        "SD",
+        "TN",
+        "TX",
+        "UT",
+        "VT",
+        "VA",
+        "WA",
+        "WV",
+        "WI",
+        "WY",
+        "PR",
+    ]
 )
 MAX_DIFF_OPERATIONS = 50  # an audit event carries at most this many operations of a diff...
 MAX_DIFF_BYTES = 8_000  # ...and at most this many bytes of them; `diff_operations` counts them all
@@ -132,7 +184,9 @@ def _org_fields(
         problems.append(_problem("states", "a list of two-letter state codes"))
         states = []
     problems += [
-        _problem(f"states[{i}]", f"'{s}' is not a US state code") for i, s in enumerate(states) if s not in US_STATES
+        _problem(f"states[{i}]", f"'{s}' is not a US state code")
+        for i, s in enumerate(states)
+        if s not in US_STATES
     ]
     if len(set(states)) != len(states):
         problems.append(_problem("states", "a state appears twice"))
@@ -203,7 +257,7 @@ def _adapter() -> TypeAdapter[WorkflowTemplate]:
         crt.Approvals,
         crt.Effect,
     ):
-        part.__pydantic_config__ = config  # type: ignore[attr-defined]
+        setattr(part, "__pydantic_config__", config)  # noqa: B010 - pydantic reads it off the dataclass
     return TypeAdapter(WorkflowTemplate)
 
 

@@ -16,11 +16,14 @@ from chalicelib.domain.org_templates import OrgTemplate
 from chalicelib.services import templates
 
 
-def export(caller: Caller, template_id: str, org_id: str | None, version: int | str, fmt: str) -> tuple[str, str]:
+def export(
+    caller: Caller, template_id: str, org_id: str | None, version: int | str, fmt: str
+) -> tuple[str, str]:
     """(file name, content) of a version ("draft" or a number) of a template."""
     found = templates.find(caller, template_id, org_id)
     document = {"format": defs.FORMAT, **templates.definition_at(found, version)}
-    name = f"{template_id}-{'draft' if version == 'draft' else f'v{version}'}.{'yaml' if fmt == 'yaml' else 'json'}"
+    label = "draft" if version == "draft" else f"v{version}"
+    name = f"{template_id}-{label}.{'yaml' if fmt == 'yaml' else 'json'}"
     if fmt == "yaml":
         import yaml
 

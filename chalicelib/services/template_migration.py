@@ -46,7 +46,9 @@ class Moved:
     migration: Migration
 
 
-def _target(deal: Deal, template_id: str | None, version: int) -> tuple[str | None, workflows.WorkflowTemplate]:
+def _target(
+    deal: Deal, template_id: str | None, version: int
+) -> tuple[str | None, workflows.WorkflowTemplate]:
     wanted = template_id if template_id is not None else (deal.template_id or deal.workflow)
     if wanted in workflows.registry().workflows():
         if (wanted, version) not in workflows.registry().templates:

@@ -114,7 +114,13 @@ def _refuse(problems: list[Problem]) -> None:
 
 
 def create(
-    caller: Caller, *, from_template: str, from_version: int | None, name: str, states: list[str], org_id: str | None
+    caller: Caller,
+    *,
+    from_template: str,
+    from_version: int | None,
+    name: str,
+    states: list[str],
+    org_id: str | None,
 ) -> tuple[OrgTemplate, dict[str, Any]]:
     """A new draft, a copy of a built-in or of a published version of one of the org's templates."""
     org = ops_org(caller, org_id)
@@ -147,7 +153,9 @@ def create(
     uow = UnitOfWork()
     store.add_draft(uow, draft)
     uow.record(
-        _audit(org, caller, EventType.TEMPLATE_DRAFT_CHANGED, f"Created template {name}", draft, 1, {}, document)
+        _audit(
+            org, caller, EventType.TEMPLATE_DRAFT_CHANGED, f"Created template {name}", draft, 1, {}, document
+        )
     )
     uow.commit()
     return draft, document
@@ -259,7 +267,10 @@ def _state_defaults(
         raise Conflict(
             f"another {draft.workflow} template already serves {', '.join(taken)}",
             code="state_served_by_another_template",
-            details={"states": taken, "templates": [mine[f"{draft.workflow}#{s}"].split("#")[0] for s in taken]},
+            details={
+                "states": taken,
+                "templates": [mine[f"{draft.workflow}#{s}"].split("#")[0] for s in taken],
+            },
         )
     mine.update({f"{draft.workflow}#{s}": f"{draft.template_id}#{number}" for s in states})
     return mine

@@ -50,7 +50,6 @@ from chalicelib.domain.entities import (
 from chalicelib.domain.roles import PartyStatus
 from chalicelib.store import schema
 from chalicelib.store.change_request_models import ChangeRequestItem
-from chalicelib.store.template_models import TEMPLATE_ITEM_CLASSES  # org-owned templates
 from chalicelib.store.notification_models import (
     DUE_INDEX,
     DUE_INDEX_DEPENDS,
@@ -58,6 +57,7 @@ from chalicelib.store.notification_models import (
     due_key_values,
 )
 from chalicelib.store.table import KeyFormat, TableItem, share_connection
+from chalicelib.store.template_models import TEMPLATE_ITEM_CLASSES  # org-owned templates
 
 OPEN_TASK = "open"
 WAITING_REQUEST = frozenset({"requested", "rejected"})  # the uploader owns the next move

@@ -40,14 +40,19 @@ def add_example(definition: dict[str, Any], example: dict[str, Any]) -> dict[str
     return edited
 
 
-def clone(api: Api, name: str = "New York purchase", states: list[str] | None = None, **extra: Any) -> dict[str, Any]:
+def clone(
+    api: Api, name: str = "New York purchase", states: list[str] | None = None, **extra: Any
+) -> dict[str, Any]:
+    as_user = extra.pop("as_user", COORDINATOR)
     body = {"from_template": "purchase", "name": name, "states": states or ["NY"], **extra}
-    reply = api.post("/v1/admin/templates", body, as_user=extra.pop("as_user", COORDINATOR))
+    reply = api.post("/v1/admin/templates", body, as_user=as_user)
     assert reply.status == 201, reply.json
     return reply.json
 
 
-def put_draft(api: Api, template: dict[str, Any], definition: dict[str, Any], as_user: str = COORDINATOR) -> Reply:
+def put_draft(
+    api: Api, template: dict[str, Any], definition: dict[str, Any], as_user: str = COORDINATOR
+) -> Reply:
     tid, version = template["template"]["id"], template["template"]["draft_version"]
     return api.request(
         "PUT",

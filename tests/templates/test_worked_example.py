@@ -66,8 +66,10 @@ def test_the_new_york_attorney_review_walk(seeded, api):
     ny = open_deal(api, NY)
     assert ny["template_id"] == tid and ny["template_version"] == 1
     assert ny["key_dates"]["attorney_review_deadline"] == "2026-12-08"
-    assert EXAMPLE_TASKS <= titles(ny)
-    assert "Attorney review letter (contract approved or rider)" in {r["label"] for r in ny["document_requests"]}
+    assert titles(ny) >= EXAMPLE_TASKS
+    assert "Attorney review letter (contract approved or rider)" in {
+        r["label"] for r in ny["document_requests"]
+    }
     review = next(t for t in ny["tasks"] if t["title"].startswith("Review and negotiate"))
     assert review["due_at"].startswith("2026-12-08")
     timeline = api.get(f"/v1/deals/{ny['id']}", as_user=COORDINATOR).json
