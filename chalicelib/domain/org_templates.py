@@ -172,8 +172,7 @@ def _changes[R: (Task, DocumentRequest)](
         new_rule = rule.due.as_dict() if rule.due else None
         if record.due_rule is None or new_rule == record.due_rule:
             continue  # a date set by hand stays; an unchanged rule moves nothing
-        due_at = (
-            rule.due.due_at(deal.key_dates, entered.get(record.stage or ""), deal.time_zone) if rule.due else None
-        )
+        stage_entered = entered.get(record.stage or "")
+        due_at = rule.due.due_at(deal.key_dates, stage_entered, deal.time_zone) if rule.due else None
         redated.append((record, dataclasses.replace(record, due_rule=new_rule, due_at=due_at)))
     return redated, cancelled
