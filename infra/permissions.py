@@ -15,7 +15,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sqs as sqs
 
-from infra.storage import EXPORTS_PREFIX, QUARANTINE_PREFIX, UPLOAD_PREFIX
+from infra.storage import EXPORTS_PREFIX, QUARANTINE_PREFIX, TEMPLATES_PREFIX, UPLOAD_PREFIX
 
 TABLE_READ = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:DescribeTable"]
 TABLE_WRITE = [
@@ -226,6 +226,21 @@ PROFILES: dict[str, Profile] = {
     "runbook_resend_invitation": Profile((table, email, invitees), 300),  # a lapsed first-sign-in mail too
 }
 RUNBOOK_PROFILE = Profile((table, exports, email), 300)  # exports; invitations are emailed
+
+
+# -- org-owned templates (docs/TEMPLATES.md) ---------------------------------------------------------------
+
+
+def templates(r: Resources) -> list[iam.PolicyStatement]:
+    """A template definition too large for its item is written and read under templates/ (never deleted:
+    a published version is kept for the deals that pin it)."""
+    return [
+        _statement("TemplateDefinitions", ["s3:PutObject", "s3:GetObject"], _objects(r, TEMPLATES_PREFIX)),
+        _key_via_s3(r),
+    ]
+
+
+PROFILES["api_handler"] = Profile((*PROFILES["api_handler"].grants, templates))
 
 
 class UndeclaredFunction(LookupError):
