@@ -364,6 +364,7 @@ _TEMPLATE_REFUSALS: dict[int, list[str]] = {
     403: ["forbidden"],
     404: ["not_found", "template_not_found"],
     422: ["org_id_required"],
+    503: ["storage_unavailable"],  # a definition too large for its item is written to S3
 }
 _READ_ONLY = {409: ["read_only_template"]}
 _INVALID = {422: ["invalid_template"]}

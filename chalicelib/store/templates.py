@@ -10,6 +10,8 @@ Published versions are cached per warm function by (template id, version): they 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
@@ -37,6 +39,21 @@ CACHE_SIZE = 64  # (template id, version) pairs a warm function keeps
 # -- definitions: inline or in S3 ---------------------------------------------------------------------
 
 
+def _unreadable() -> Unavailable:
+    """Every route that reads a deal may read its template: the 503 code they all declare."""
+    return Unavailable("the template could not be read; please retry", code="retry_later")
+
+
+@contextmanager
+def _s3_translated() -> Iterator[None]:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        yield
+    except (ClientError, BotoCoreError) as exc:
+        raise _unreadable() from exc
+
+
 def store_definition(org_id: str, template_id: str, name: str, doc: dict[str, Any]) -> dict[str, Any]:
     """The item fields holding `doc`: inline when small, else an S3 object (written now: an object nobody
     names yet is harmless, and the item naming it is written after)."""
@@ -59,12 +76,12 @@ def load_definition(stored: OrgTemplate | TemplateVersion) -> dict[str, Any]:
     if text is None and stored.definition_key:
         from chalicelib.store import objects
 
-        with objects.translated():
+        with _s3_translated():
             reply = objects.client().get_object(Bucket=objects.bucket(), Key=stored.definition_key)
             text = reply["Body"].read().decode()
     if text is None or sha256(text) != stored.definition_sha256:
         logger.error("template definition does not match its hash", extra={"template": stored.template_id})
-        raise Unavailable("the template could not be read; please retry", code="template_unreadable")
+        raise _unreadable()
     loaded: dict[str, Any] = json.loads(text)
     return loaded
 
