@@ -138,6 +138,9 @@ def _seed(signer: LocalSigner) -> dict[str, object]:
 
     demo = seed_demo()
     upload_demo_documents(demo)
+    from devstack.demo_templates import seed_templates  # org-owned templates (docs/TEMPLATES.md)
+
+    seed_templates(demo)
     tokens = {email: signer.mint(email) for email in demo.emails}
     _write(LOCAL_DIR / "demo-tokens.json", tokens)
     summary: dict[str, object] = {

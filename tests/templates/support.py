@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
 from typing import Any
 
-import yaml
-
 from chalicelib.domain import workflows
+from devstack.demo_templates import with_example as add_example
+from devstack.demo_templates import worked_example
 from tests.support.api import Api, Reply
+
+__all__ = ["add_example", "worked_example"]
 
 ADMIN = "ada.admin@harbormain.example"
 COORDINATOR = "cora.coord@harbormain.example"
@@ -18,26 +18,6 @@ RIVAL_ADMIN = "rhea.admin@rivalrealty.example"
 CLIENT = "tess.template@mail.example"
 NY = {"line1": "18 Prospect Pl", "city": "Brooklyn", "state": "NY", "postal_code": "11217"}
 MA = {"line1": "5 Oak Ave", "city": "Boston", "state": "MA", "postal_code": "02115"}
-DOC = Path(__file__).resolve().parents[2] / "docs" / "TEMPLATES.md"
-
-
-def worked_example() -> dict[str, Any]:
-    """The YAML block of docs/TEMPLATES.md's worked example: the doc's example is this test's data."""
-    text = DOC.read_text()
-    block = re.search(r"<!-- example: ny-attorney-review -->\n```yaml\n(.*?)```", text, re.S)
-    assert block, "docs/TEMPLATES.md lost its worked example"
-    loaded: dict[str, Any] = yaml.safe_load(block.group(1))
-    return loaded
-
-
-def add_example(definition: dict[str, Any], example: dict[str, Any]) -> dict[str, Any]:
-    """The edit the doc describes: the stage after `stage_after`, the rest appended to their lists."""
-    edited = {k: list(v) if isinstance(v, list) else v for k, v in definition.items()}
-    at = [s["key"] for s in edited["stages"]].index(example["stage_after"]) + 1
-    edited["stages"][at:at] = example["stages"]
-    for field in ("key_dates", "tasks", "documents"):
-        edited[field] = edited[field] + example[field]
-    return edited
 
 
 def clone(
