@@ -175,8 +175,19 @@ def publish(caller: Caller, request: Request, template_id: str) -> out.TemplateV
 def list_versions(caller: Caller, request: Request, template_id: str) -> out.TemplateVersionList:
     from chalicelib.services import templates as service
 
-    found = service.versions(caller, template_id, query_param(request, "org_id"))
-    return {"items": [_version_view(v) for v in found], "next_cursor": None}
+    found = service.find(caller, template_id, query_param(request, "org_id"))
+    if found.builtin is not None:  # a built-in's versions are code: one, with no publication record
+        only: out.TemplateVersionOut = {
+            "template_id": template_id,
+            "version": found.builtin.version,
+            "name": found.builtin.title,
+            "states": [],
+            "published_at": None,
+            "published_by": None,
+        }
+        return {"items": [only], "next_cursor": None}
+    versions = service.versions(found)
+    return {"items": [_version_view(v) for v in versions], "next_cursor": None}
 
 
 @route(templates, ONE + "/versions/{version}", "GET", summary="One published version's definition")

@@ -7,6 +7,7 @@ with its audit event, which carries the diff (bounded: domain/template_definitio
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,9 +53,15 @@ class Found:
     builtin: workflows.WorkflowTemplate | None = None
 
 
+_TEMPLATE_ID = re.compile(r"^tp_[a-z0-9]{26}$")
+_STATE = re.compile(r"^[A-Z]{2}$")
+
+
 def find(caller: Caller, template_id: str, org_id: str | None) -> Found:
     org = ops_org(caller, org_id)
     base = builtin(template_id)
+    if base is None and not _TEMPLATE_ID.match(template_id):
+        raise _not_found()  # not an id this API hands out: never a key to look up
     if base is not None:
         return Found(org, template_id, None, builtin_document(base), base)
     draft = store.get_draft(org, template_id)
@@ -169,8 +176,7 @@ def replace_draft(
     if if_match != draft.version:
         raise PreconditionFailed("the draft changed since you loaded it; reload it and try again")
     document = {k: v for k, v in document.items() if k != "format"}
-    name = document.get("name") if isinstance(document.get("name"), str) else draft.name
-    states = document.get("states") if isinstance(document.get("states"), list) else draft.states
+    name, states = _header(document, draft)
     now = clock.now()
     stored = store.store_definition(found.org_id, template_id, f"draft-{draft.version + 1}", document)
     changes = {"name": name, "states": states, "updated_at": now, "updated_by": caller.user_id, **stored}
@@ -190,6 +196,17 @@ def replace_draft(
     )
     uow.commit()
     return dataclasses.replace(draft, version=draft.version + 1, **changes), document
+
+
+def _header(document: dict[str, Any], draft: OrgTemplate) -> tuple[str, list[str]]:
+    """The name and states a work-in-progress draft shows in lists (its own while they are readable)."""
+    name = document.get("name")
+    states = document.get("states")
+    readable = isinstance(states, list) and all(isinstance(x, str) and _STATE.match(x) for x in states)
+    return (
+        name.strip()[:120] if isinstance(name, str) and name.strip() else draft.name,
+        list(states) if readable and isinstance(states, list) else draft.states,
+    )
 
 
 def publish(caller: Caller, template_id: str, org_id: str | None, if_match: int | None) -> TemplateVersion:
@@ -309,11 +326,11 @@ def _version(org_id: str, template_id: str, number: int) -> TemplateVersion:
     return found
 
 
-def versions(caller: Caller, template_id: str, org_id: str | None) -> list[TemplateVersion]:
-    found = find(caller, template_id, org_id)
+def versions(found: Found) -> list[TemplateVersion]:
+    """An org template's published versions, oldest first (a built-in has no publication records)."""
     if found.builtin is not None:
         return []
-    return store.list_versions(found.org_id, template_id)
+    return store.list_versions(found.org_id, found.template_id)
 
 
 def definition_at(found: Found, version: int | str) -> dict[str, Any]:
