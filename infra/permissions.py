@@ -7,6 +7,7 @@ no function may Scan the table (PRODUCT.md: no Scan anywhere) — IAM enforces w
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -240,7 +241,19 @@ def templates(r: Resources) -> list[iam.PolicyStatement]:
     ]
 
 
+def template_reads(r: Resources) -> list[iam.PolicyStatement]:
+    """Functions that act on deals resolve a deal's template (a stage's label, whether it is terminal): a
+    large definition is read from templates/, and nothing else of the bucket."""
+    return [
+        _statement("TemplateDefinitionReads", ["s3:GetObject"], _objects(r, TEMPLATES_PREFIX)),
+        _key_via_s3(r),
+    ]
+
+
 PROFILES["api_handler"] = Profile((*PROFILES["api_handler"].grants, templates))
+for _name in ("outbox", "reminder_sweep", *(n for n in PROFILES if n.startswith("runbook_"))):
+    PROFILES[_name] = dataclasses.replace(PROFILES[_name], grants=(*PROFILES[_name].grants, template_reads))
+RUNBOOK_PROFILE = dataclasses.replace(RUNBOOK_PROFILE, grants=(*RUNBOOK_PROFILE.grants, template_reads))
 
 
 class UndeclaredFunction(LookupError):
