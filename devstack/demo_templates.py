@@ -31,7 +31,7 @@ DEAL = (
     None,
     {"offer_accepted": -2},
     "attorney_review",
-    {"bianca.buyer@mail.example": "client"},
+    {"carl.client@mail.example": "client", "ann@closinglaw.example": "attorney"},
 )
 
 
