@@ -445,3 +445,8 @@ REQUEST_EXAMPLES.update(
         ("POST", _TEMPLATE + "/import"): {"format": "yaml", "content": "format: threshold.template/1\n..."},
     }
 )
+# the pipeline refuses a stage neither the built-in nor an org template of the workflow has
+ROUTE_ERRORS[("GET", "/v1/admin/pipeline")] = {
+    **ROUTE_ERRORS[("GET", "/v1/admin/pipeline")],
+    422: [*ROUTE_ERRORS[("GET", "/v1/admin/pipeline")][422], "unknown_stage"],
+}

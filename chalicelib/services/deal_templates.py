@@ -56,3 +56,14 @@ def _named(
 
 def _mismatch(workflow: str) -> Invalid:
     return Invalid(f"that template does not run {workflow} deals", code="template_workflow_mismatch")
+
+
+def require_stage(org_id: str, workflow: str, stage: str, builtin: workflows.WorkflowTemplate) -> None:
+    """A stage the built-in lacks may be one of the org's published templates of the workflow (their
+    latest versions: one Query, the versions from the warm cache); else 422 `unknown_stage`."""
+    for template in template_store.list_templates(org_id):
+        if template.workflow == workflow and template.published_version:
+            found = template_store.published(org_id, template.template_id, template.published_version)
+            if found.has_stage(stage):
+                return
+    builtin.stage(stage)  # raises unknown_stage

@@ -211,3 +211,16 @@ def test_every_draft_change_and_publication_is_audited_with_its_diff(seeded, api
     assert published[0]["data"]["version"] == 1 and published[0]["data"]["states"] == ["NY"]
     assert published[0]["data"]["diff_operations"] >= 1  # against nothing: the whole definition
     assert len(published[0]["data"]["diff"]) <= 50
+
+
+def test_the_pipeline_filters_by_a_stage_only_an_org_template_has(seeded, api):
+    template = clone(api)
+    doc = add_example(template["definition"], worked_example())
+    assert put_draft(api, template, doc).status == 200
+    assert publish(api, template["template"]["id"]).status == 201
+    deal = open_deal(api, NY)
+    path = "/v1/admin/pipeline?workflow=purchase&stage=attorney_review"
+    assert api.get(path, as_user=COORDINATOR).json["items"] == []  # the deal is still in intake
+    refused = api.get("/v1/admin/pipeline?workflow=purchase&stage=nowhere", as_user=COORDINATOR)
+    assert refused.status == 422 and refused.error_code == "unknown_stage"
+    assert deal["stage"] == "intake"
