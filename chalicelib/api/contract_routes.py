@@ -369,7 +369,7 @@ _TEMPLATE_REFUSALS: dict[int, list[str]] = {
 _READ_ONLY = {409: ["read_only_template"]}
 _INVALID = {422: ["invalid_template"]}
 _TEMPLATE_ORG = ("org_id", False, _ID, "The org, for staff of several orgs")
-_VERSION_OR_DRAFT = {"type": "string", "pattern": "^([1-9][0-9]{0,5}|draft)$"}
+_VERSION_OR_DRAFT = {"type": "string", "pattern": "^([1-9][0-9]{0,5}|draft)?$"}  # empty: the default
 IF_MATCH.update({("PUT", _TEMPLATE + "/draft"): True, ("POST", _TEMPLATE + "/import"): True})
 IF_MATCH[("POST", _TEMPLATE + "/publish")] = False
 QUERY.update(

@@ -13,7 +13,7 @@ from chalicelib.domain.commands import Id, Name, Strict
 TemplateRef = Annotated[str, StringConstraints(pattern=r"^([a-z][a-z_]{0,39}|tp_[a-z0-9]{26})$")]
 StateCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 Version = Annotated[int, Field(ge=1, le=999_999)]
-MAX_FILE_CHARS = 350_000  # an imported file (JSON or YAML text); the API's body limit is above it
+MAX_FILE_CHARS = 60_000  # an imported file (JSON or YAML text), within the API's 64 KiB body limit
 
 
 class NewTemplate(Strict):
