@@ -28,6 +28,7 @@ from chalicelib.api import (  # api_clients and calendar: integrations, issue 16
     tasks,
     workflows,
 )
+from chalicelib.api import templates as org_templates  # org-owned templates (docs/TEMPLATES.md)
 from chalicelib.api import webhooks as webhook_routes  # outbound webhooks (docs/INTEGRATIONS.md)
 from chalicelib.config import event_source, settings
 from chalicelib.observability import metrics, tracing
@@ -63,6 +64,7 @@ app.register_blueprint(calendar.calendar)
 app.register_blueprint(issue_13_accounts.accounts)
 # Staff notification list (the reference portal's resend list, issue 17)
 app.register_blueprint(staff_notifications.staff_notifications)
+app.register_blueprint(org_templates.templates)  # org-owned templates (docs/TEMPLATES.md)
 
 middleware.register_preflight_routes(app)
 

@@ -141,6 +141,9 @@ def _seed(signer: LocalSigner) -> dict[str, object]:
     from devstack.demo_accounts import seed_demo_accounts  # accounts (issue 13)
 
     accounts = seed_demo_accounts(demo)
+    from devstack.demo_templates import seed_templates  # org-owned templates (docs/TEMPLATES.md)
+
+    seed_templates(demo)
     tokens = {email: signer.mint(email) for email in demo.emails}
     _write(LOCAL_DIR / "demo-tokens.json", tokens)
     summary: dict[str, object] = {

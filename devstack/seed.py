@@ -315,7 +315,7 @@ def _move_to(demo: Demo, org: str, ws: Workspace, stage: str) -> None:
     so the stage history, due dates and activity are what a real deal would have)."""
     coordinator = next(e for e, (o, role) in demo.staff.items() if o == org and role is StaffRole.COORDINATOR)
     mover = caller_for(coordinator, None)
-    template = workflows.pinned(ws.deal.workflow, ws.deal.template_version)
+    template = workflows.of_deal(ws.deal)
     for step in template.ladder()[template.position(ws.deal.stage) : template.position(stage)]:
         _finish_stage(ws, step.key, mover, demo.with_files)
         following = template.next_stage(step.key)

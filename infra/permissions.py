@@ -7,6 +7,7 @@ no function may Scan the table (PRODUCT.md: no Scan anywhere) — IAM enforces w
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sqs as sqs
 
-from infra.storage import EXPORTS_PREFIX, QUARANTINE_PREFIX, UPLOAD_PREFIX
+from infra.storage import EXPORTS_PREFIX, QUARANTINE_PREFIX, TEMPLATES_PREFIX, UPLOAD_PREFIX
 
 TABLE_READ = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:DescribeTable"]
 TABLE_WRITE = [
@@ -229,6 +230,33 @@ PROFILES: dict[str, Profile] = {
     "webhook_sweep": Profile((table, email), 120),
 }
 RUNBOOK_PROFILE = Profile((table, exports, email), 300)  # exports; invitations are emailed
+
+
+# -- org-owned templates (docs/TEMPLATES.md) ---------------------------------------------------------------
+
+
+def templates(r: Resources) -> list[iam.PolicyStatement]:
+    """A template definition too large for its item is written and read under templates/ (never deleted:
+    a published version is kept for the deals that pin it)."""
+    return [
+        _statement("TemplateDefinitions", ["s3:PutObject", "s3:GetObject"], _objects(r, TEMPLATES_PREFIX)),
+        _key_via_s3(r),
+    ]
+
+
+def template_reads(r: Resources) -> list[iam.PolicyStatement]:
+    """Functions that act on deals resolve a deal's template (a stage's label, whether it is terminal): a
+    large definition is read from templates/, and nothing else of the bucket."""
+    return [
+        _statement("TemplateDefinitionReads", ["s3:GetObject"], _objects(r, TEMPLATES_PREFIX)),
+        _key_via_s3(r),
+    ]
+
+
+PROFILES["api_handler"] = Profile((*PROFILES["api_handler"].grants, templates))
+for _name in ("outbox", "reminder_sweep", *(n for n in PROFILES if n.startswith("runbook_"))):
+    PROFILES[_name] = dataclasses.replace(PROFILES[_name], grants=(*PROFILES[_name].grants, template_reads))
+RUNBOOK_PROFILE = dataclasses.replace(RUNBOOK_PROFILE, grants=(*RUNBOOK_PROFILE.grants, template_reads))
 
 
 class UndeclaredFunction(LookupError):

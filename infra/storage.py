@@ -22,6 +22,8 @@ QUARANTINE_PREFIX = "quarantine/"
 EXPORTS_PREFIX = "exports/"
 QUARANTINE_DAYS = 30
 EXPORT_DAYS = 7
+# org-owned templates (docs/TEMPLATES.md): definitions too large for an item, kept as long as their version
+TEMPLATES_PREFIX = "templates/"
 
 # Retention classes: the object tag `retention` the documents code sets (docs/DOCUMENTS.md, Retention).
 # `deal-open` files never move or expire. `deal-closed` files cool down (infrequent access after 90 days,

@@ -495,3 +495,97 @@ QUERY[_STAFF_NOTIFICATIONS] = (
     ("deal_id", False, _ID, "Only notifications about this deal"),
 )
 ROUTE_ERRORS[_STAFF_NOTIFICATIONS] = {422: ["org_id_required", "invalid_channel"]}
+# -- org-owned templates (docs/TEMPLATES.md) -----------------------------------------------------------------
+_TEMPLATES = "/v1/admin/templates"
+_TEMPLATE = "/v1/admin/templates/{template_id}"
+_MIGRATION = "/v1/deals/{deal_id}/template-migration"
+_TEMPLATE_REFUSALS: dict[int, list[str]] = {
+    403: ["forbidden"],
+    404: ["not_found", "template_not_found"],
+    422: ["org_id_required"],
+    503: ["storage_unavailable"],  # a definition too large for its item is written to S3
+}
+_READ_ONLY = {409: ["read_only_template"]}
+_INVALID = {422: ["invalid_template"]}
+_TEMPLATE_ORG = ("org_id", False, _ID, "The org, for staff of several orgs")
+_VERSION_OR_DRAFT = {"type": "string", "pattern": "^([1-9][0-9]{0,5}|draft)?$"}  # empty: the default
+IF_MATCH.update({("PUT", _TEMPLATE + "/draft"): True, ("POST", _TEMPLATE + "/import"): True})
+IF_MATCH[("POST", _TEMPLATE + "/publish")] = False
+QUERY.update(
+    {
+        ("GET", _TEMPLATES): (_TEMPLATE_ORG,),
+        **{
+            (method, _TEMPLATE + tail): (_TEMPLATE_ORG,)
+            for method, tail in (
+                ("GET", ""),
+                ("PUT", "/draft"),
+                ("POST", "/validate"),
+                ("POST", "/publish"),
+                ("GET", "/versions"),
+                ("GET", "/versions/{version}"),
+                ("POST", "/import"),
+            )
+        },
+        ("GET", _TEMPLATE + "/diff"): (
+            _TEMPLATE_ORG,
+            ("from", True, _VERSION_OR_DRAFT, "The version to compare from (a number, or `draft`)"),
+            ("to", False, _VERSION_OR_DRAFT, "The version to compare to (default: `draft`)"),
+        ),
+        ("GET", _TEMPLATE + "/export"): (
+            _TEMPLATE_ORG,
+            ("version", False, _VERSION_OR_DRAFT, "A published version, or `draft` (the default)"),
+            ("format", False, {"type": "string", "enum": ["json", "yaml"]}, "The file format (default json)"),
+        ),
+    }
+)
+ROUTE_ERRORS.update(
+    {
+        ("GET", _TEMPLATES): _TEMPLATE_REFUSALS,
+        ("POST", _TEMPLATES): _TEMPLATE_REFUSALS,
+        ("GET", _TEMPLATE): _TEMPLATE_REFUSALS,
+        ("PUT", _TEMPLATE + "/draft"): {**_TEMPLATE_REFUSALS, **_READ_ONLY},
+        ("POST", _TEMPLATE + "/validate"): {**_TEMPLATE_REFUSALS, **_READ_ONLY},
+        ("POST", _TEMPLATE + "/publish"): {
+            **_TEMPLATE_REFUSALS,
+            409: ["read_only_template", "already_published", "state_served_by_another_template"],
+            422: ["org_id_required", "invalid_template"],
+        },
+        ("GET", _TEMPLATE + "/versions"): _TEMPLATE_REFUSALS,
+        ("GET", _TEMPLATE + "/versions/{version}"): {
+            **_TEMPLATE_REFUSALS,
+            422: ["org_id_required", "invalid_version"],
+        },
+        ("GET", _TEMPLATE + "/diff"): {**_TEMPLATE_REFUSALS, 422: ["org_id_required", "invalid_version"]},
+        ("GET", _TEMPLATE + "/export"): {
+            **_TEMPLATE_REFUSALS,
+            422: ["org_id_required", "invalid_version", "invalid_format"],
+        },
+        ("POST", _TEMPLATE + "/import"): {
+            **_TEMPLATE_REFUSALS,
+            **_READ_ONLY,
+            422: ["org_id_required", "invalid_template", "unreadable_file", "yaml_aliases_not_allowed"],
+        },
+        ("POST", _MIGRATION): {
+            404: ["template_not_found"],
+            409: ["deal_closed", "stage_not_in_template"],
+            422: ["template_workflow_mismatch"],
+        },
+    }
+)
+ROUTE_ERRORS[("POST", DEALS)] = {
+    **ROUTE_ERRORS[("POST", DEALS)],
+    404: [*ROUTE_ERRORS[("POST", DEALS)][404], "template_not_found"],
+    422: [*ROUTE_ERRORS[("POST", DEALS)][422], "template_workflow_mismatch"],
+}
+REQUEST_EXAMPLES.update(
+    {
+        ("POST", _TEMPLATES): {"from_template": "purchase", "name": "New York purchase", "states": ["NY"]},
+        ("POST", _MIGRATION): {"version": 2, "dry_run": True},
+        ("POST", _TEMPLATE + "/import"): {"format": "yaml", "content": "format: threshold.template/1\n..."},
+    }
+)
+# the pipeline refuses a stage neither the built-in nor an org template of the workflow has
+ROUTE_ERRORS[("GET", "/v1/admin/pipeline")] = {
+    **ROUTE_ERRORS[("GET", "/v1/admin/pipeline")],
+    422: [*ROUTE_ERRORS[("GET", "/v1/admin/pipeline")][422], "unknown_stage"],
+}

@@ -17,6 +17,7 @@ HOOKS = Scope.WEBHOOKS_MANAGE
 
 DEAL = "/v1/deals/{deal_id}"
 ACCOUNT = "/v1/accounts/{account_id}"
+TEMPLATE = "/v1/admin/templates/{template_id}"
 CHANGE_REQUEST = DEAL + "/change-requests/{change_request_id}"
 
 ROUTE_SCOPES: dict[tuple[str, str], Scope | None] = {
@@ -104,6 +105,19 @@ ROUTE_SCOPES: dict[tuple[str, str], Scope | None] = {
     ("POST", "/v1/admin/account-merges"): None,
     ("POST", "/v1/admin/account-merges/{merge_id}/undo"): None,
     ("PATCH", "/v1/admin/invitations/{invitation_id}"): None,
+    # org-owned templates (docs/TEMPLATES.md): governed by people (admins publish, coordinators move deals)
+    ("GET", "/v1/admin/templates"): None,
+    ("POST", "/v1/admin/templates"): None,
+    ("GET", TEMPLATE): None,
+    ("PUT", TEMPLATE + "/draft"): None,
+    ("POST", TEMPLATE + "/validate"): None,
+    ("POST", TEMPLATE + "/publish"): None,
+    ("GET", TEMPLATE + "/versions"): None,
+    ("GET", TEMPLATE + "/versions/{version}"): None,
+    ("GET", TEMPLATE + "/diff"): None,
+    ("GET", TEMPLATE + "/export"): None,
+    ("POST", TEMPLATE + "/import"): None,
+    ("POST", DEAL + "/template-migration"): None,
     # outbound webhooks (docs/INTEGRATIONS.md): a CRM manages its own subscriptions
     ("GET", "/v1/admin/webhooks"): HOOKS,
     ("POST", "/v1/admin/webhooks"): HOOKS,

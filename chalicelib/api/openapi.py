@@ -88,6 +88,9 @@ def _schemas() -> tuple[dict[tuple[str, str], Any], dict[str, Any]]:
     _mark_strict(webhook_responses)
     _mark_strict(integration_responses)
     _mark_strict(issue_13_responses)  # accounts (issue 13)
+    from chalicelib.domain import template_responses  # org-owned templates (docs/TEMPLATES.md)
+
+    _mark_strict(template_responses)
     inputs: list[tuple[tuple[str, str], Any, TypeAdapter[Any]]] = []
     for spec in ROUTES:
         model = spec.body_model() or _optional_body(spec)

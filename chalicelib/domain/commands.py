@@ -132,6 +132,13 @@ class NewDeal(Strict):
     internal_owner_user_id: Id | None = None
     external_id: Annotated[str, StringConstraints(min_length=1, max_length=100), Line] | None = None
     account_id: Id | None = None  # accounts (issue 13): the account the deal belongs to (staff)
+    # org-owned templates (docs/TEMPLATES.md): run this template (a built-in workflow name or an org
+    # template id) at this published version (default: its latest); without it, the org's template for
+    # the property's state, else the built-in
+    template_id: (
+        Annotated[str, StringConstraints(pattern=r"^([a-z][a-z_]{0,39}|tp_[a-z0-9]{26})$")] | None
+    ) = None
+    template_version: Annotated[int, Field(ge=1, le=999_999)] | None = None
 
 
 class DealPatch(Strict):
@@ -395,3 +402,11 @@ from chalicelib.domain.accounts_commands import AccountPatch as AccountPatch  # 
 from chalicelib.domain.accounts_commands import InvitationCorrection as InvitationCorrection  # noqa: E402
 from chalicelib.domain.accounts_commands import NewAccount as NewAccount  # noqa: E402
 from chalicelib.domain.integration_commands import NewApiClient as NewApiClient  # noqa: E402
+
+# -- org-owned templates (docs/TEMPLATES.md): their request models live in their own module ---------------
+from chalicelib.domain.template_commands import (  # noqa: E402, F401 - they build on Strict, declared above
+    NewTemplate,
+    TemplateDraftIn,
+    TemplateFileIn,
+    TemplateMigrationIn,
+)

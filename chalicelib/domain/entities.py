@@ -59,6 +59,9 @@ class Org:
     created_at: datetime
     time_zone: str = "America/New_York"
     cost_approval_threshold: int | None = None  # dollars; None: the template's (docs/CHANGE_REQUESTS.md)
+    # org-owned templates (docs/TEMPLATES.md): "<workflow>#<state>" → "<template_id>#<version>", the
+    # published template a new deal in that state runs by default
+    template_defaults: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -115,6 +118,8 @@ class Deal:
     external_id: str | None = None
     time_zone: str = "America/New_York"  # the org's, copied at creation: items due on a date fall due here
     account_id: str | None = None  # accounts (issue 13): the account the deal belongs to (staff only)
+    # org-owned templates (docs/TEMPLATES.md): the org template the deal runs; None runs the built-in
+    template_id: str | None = None
 
 
 @dataclass

@@ -106,6 +106,10 @@ class EventType(StrEnum):
     INVITATION_CORRECTED = "invitation.corrected"
     INVITATION_REMINDED = "invitation.reminded"
     INVITATION_NOT_ACCEPTED = "invitation.not_accepted"
+    # org-owned templates (docs/TEMPLATES.md)
+    TEMPLATE_DRAFT_CHANGED = "template.draft_changed"
+    TEMPLATE_PUBLISHED = "template.published"
+    DEAL_TEMPLATE_MIGRATED = "deal.template_migrated"
 
 
 @dataclass(frozen=True)
@@ -375,6 +379,29 @@ CATALOG.update(
             _C.REMINDERS,
             ("invitation_id", "user_id", "role", "valid_until"),
             "the deal's coordinator was told an invitee has not accepted (day 6)",
+        ),
+    }
+)
+
+
+# org-owned templates (docs/TEMPLATES.md): a draft change and a publication carry their diff (RFC 6902,
+# bounded: `diff` holds at most 50 operations / 8 KB, `diff_operations` counts them all)
+CATALOG.update(
+    {
+        EventType.TEMPLATE_DRAFT_CHANGED: EventSpec(
+            _C.AUDIT,
+            ("template_id", "draft_version", "diff", "diff_operations"),
+            "an org template's draft changed; `diff` is what changed (JSON Patch)",
+        ),
+        EventType.TEMPLATE_PUBLISHED: EventSpec(
+            _C.AUDIT,
+            ("template_id", "version", "states", "diff", "diff_operations"),
+            "an org template version was published; `diff` is against the previous version",
+        ),
+        EventType.DEAL_TEMPLATE_MIGRATED: EventSpec(
+            _C.AUDIT,
+            ("from", "to", "added", "redated", "cancelled"),
+            "a deal moved to a newer template version; lists what was added, re-dated and cancelled",
         ),
     }
 )

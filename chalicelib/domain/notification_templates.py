@@ -65,7 +65,7 @@ class Context:
 
     def next_step_of(self, stage_key: str) -> str:
         try:
-            return workflows.pinned(self.deal.workflow, self.deal.template_version).stage(stage_key).next_step
+            return workflows.of_deal(self.deal).stage(stage_key).next_step
         except Invalid:
             return "Open the deal to see what comes next."
 

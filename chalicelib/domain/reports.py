@@ -65,7 +65,7 @@ def _stage_order(workflow: str, stage: str) -> int:
 
 
 def deal_is_open(deal: Deal) -> bool:
-    return not workflows.pinned(deal.workflow, deal.template_version).stage(deal.stage).terminal
+    return not workflows.of_deal(deal).stage(deal.stage).terminal
 
 
 def _deal_fields(deal: Deal) -> dict[str, Any]:
@@ -124,7 +124,7 @@ def missing_documents(
 
 
 def _reached_stages(deal: Deal) -> set[str]:
-    keys = [s.key for s in workflows.pinned(deal.workflow, deal.template_version).stages]
+    keys = [s.key for s in workflows.of_deal(deal).stages]
     return set(keys[: keys.index(deal.stage) + 1]) if deal.stage in keys else set()
 
 

@@ -263,6 +263,8 @@ class Deal(TypedDict):
     org_id: str
     workflow: str
     template_version: int
+    template_id: NotRequired[str]
+    """The org template the deal runs (docs/TEMPLATES.md); absent for a built-in."""
     title: str
     stage: str
     stage_label: str

@@ -203,7 +203,7 @@ def upload_view(form: UploadForm, state: str) -> out.Upload:
 
 
 def stage_change_view(change: StageChange, access: DealAccess, deal: Deal) -> out.StageChange:
-    template = workflows.pinned(deal.workflow, deal.template_version)
+    template = workflows.of_deal(deal)
     view: out.StageChange = {
         "from": change.from_stage,
         "from_label": template.stage(change.from_stage).label if change.from_stage else None,
@@ -286,7 +286,7 @@ def waiting_on(ws: Workspace, access: DealAccess) -> list[out.WaitingOn]:
 
 def deal_view(ws: Workspace, access: DealAccess) -> out.Deal:
     deal = ws.deal
-    template = workflows.pinned(deal.workflow, deal.template_version)
+    template = workflows.of_deal(deal)
     stage = template.stage(deal.stage)
     tasks = [t for t in ws.tasks if task_visible(t, access)]
     visible_task_ids = {t.task_id for t in tasks}
@@ -326,6 +326,8 @@ def deal_view(ws: Workspace, access: DealAccess) -> out.Deal:
         view["key_dates"] = {name: d.isoformat() for name, d in sorted(deal.key_dates.items())}
     if access.capacity is not Capacity.VENDOR and deal.price is not None:
         view["price"] = deal.price
+    if deal.template_id is not None:  # org-owned templates (docs/TEMPLATES.md)
+        view["template_id"] = deal.template_id
     if access.is_staff:
         _add_internal_fields(view, deal)
     return view

@@ -12,6 +12,7 @@ import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from chalicelib.domain import change_request_types
@@ -76,6 +77,7 @@ class Stage:
     exit: bool = False  # reachable from any active stage with a reason (cancelled, withdrawn, denied)
     done_documents: tuple[str, ...] = ()  # document types that must be approved to leave the stage
     done_tasks: tuple[str, ...] = ()  # task template keys that must be done to leave the stage
+    locked: bool = False  # a template derived from this one keeps it (docs/TEMPLATES.md)
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ class TaskTemplate:
     visibility: Visibility = Visibility.PARTIES
     proof: str = "none"  # none | note | document
     work_order: bool = False  # a vendor's assignment, which the vendor accepts or declines
+    locked: bool = False  # a template derived from this one keeps it (docs/TEMPLATES.md)
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,7 @@ class DocumentTemplate:
     accepted_types: tuple[str, ...] = ("application/pdf", "image/jpeg", "image/png")
     max_bytes: int = 25 * 1024 * 1024
     due: DueRule | None = None
+    locked: bool = False  # a template derived from this one keeps it, required (docs/TEMPLATES.md)
 
 
 @dataclass(frozen=True)
@@ -408,3 +412,29 @@ def pinned(workflow: str, version: int) -> WorkflowTemplate:
         return registry().templates[(workflow, version)]
     except KeyError:
         raise Invalid(f"no template {workflow} v{version}", code="unknown_template") from None
+
+
+# -- org-owned templates (docs/TEMPLATES.md) -------------------------------------------------------------
+
+# The org templates this warm function has read, by (template id, version): a published version never
+# changes, so each is read at most once per warm function (store/templates.py fills it on a miss).
+ORG_TEMPLATE_CACHE: dict[tuple[str, int], WorkflowTemplate] = {}
+
+
+class _PinnedDeal(Protocol):
+    org_id: str
+    workflow: str
+    template_version: int
+    template_id: str | None
+
+
+def of_deal(deal: _PinnedDeal) -> WorkflowTemplate:
+    """The exact template a deal runs: the built-in version it pinned, or its org template's version."""
+    if deal.template_id is None:
+        return pinned(deal.workflow, deal.template_version)
+    found = ORG_TEMPLATE_CACHE.get((deal.template_id, deal.template_version))
+    if found is not None:
+        return found
+    from chalicelib.store import templates as template_store  # the first read of this version here
+
+    return template_store.published(deal.org_id, deal.template_id, deal.template_version)

@@ -24,7 +24,7 @@ def _closed_deal(given: ArchiveInput) -> Deal:
     deal, _ = deal_store.load_header(given.deal_id)
     if deal is None:
         raise NotFound("deal not found")
-    stage = workflows.pinned(deal.workflow, deal.template_version).stage(deal.stage)
+    stage = workflows.of_deal(deal).stage(deal.stage)
     if not stage.terminal:
         raise Conflict(
             f"the deal is still {stage.label}: only a closed deal's documents are archived", code="deal_open"

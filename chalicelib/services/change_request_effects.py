@@ -55,7 +55,7 @@ def _stage_new_party(uow: UnitOfWork, plan: effects.EffectPlan, ws: Workspace, c
     person = user_store.lookup([wanted.email], ws.deal.org_id).get(wanted.email)
     party = new_party(uow, ws.deal, wanted, person, caller.user_id)
     deal_store.add_party(uow, party, ws.deal)
-    template = workflows.pinned(ws.deal.workflow, ws.deal.template_version)
+    template = workflows.of_deal(ws.deal)
     tasks, requests = deal_plan.assign_new_party(template, ws.tasks, ws.document_requests, party)
     plan_store.apply(uow, tasks, requests)
     plan.described[0]["user_id"] = party.user_id

@@ -56,7 +56,7 @@ def _document_types(template: workflows.WorkflowTemplate) -> tuple[str, ...]:
 
 
 def _open_template(ws: Workspace) -> workflows.WorkflowTemplate:
-    template = workflows.pinned(ws.deal.workflow, ws.deal.template_version)
+    template = workflows.of_deal(ws.deal)
     if template.stage(ws.deal.stage).terminal:
         raise Conflict("this deal is closed; nothing can change on it any more", code="deal_closed")
     return template
@@ -64,7 +64,7 @@ def _open_template(ws: Workspace) -> workflows.WorkflowTemplate:
 
 def submittable_types(caller: Caller, deal_id: str) -> list[dict[str, Any]]:
     ws, access = workspace_access(caller, deal_id)
-    template = workflows.pinned(ws.deal.workflow, ws.deal.template_version)
+    template = workflows.of_deal(ws.deal)
     return [
         {
             "type": kind.key,

@@ -88,7 +88,7 @@ def _patched(deal: Deal, patch: DealPatch) -> Deal:
         values["unit"] = patch.property.unit
         values["property_id"] = property_id_for(deal.org_id, values["address"])
     if "key_dates" in given and patch.key_dates is not None:
-        template = workflows.pinned(deal.workflow, deal.template_version)
+        template = workflows.of_deal(deal)
         check_key_dates(template, patch.key_dates)
         values["key_dates"] = template.follow_key_dates(deal.key_dates, patch.key_dates)
     return dataclasses.replace(deal, **values)
@@ -124,7 +124,7 @@ def _key_date_event(
     moves: list[tuple[Any, Any]],
 ) -> ActivityEvent:
     """One event for the whole move: every key date that changed (old → new) and every item re-dated."""
-    template = workflows.pinned(after.workflow, after.template_version)
+    template = workflows.of_deal(after)
     labels = {k.name: k.label for k in template.key_dates}
     dates = [
         {"key_date": n, "from": _plain(before.key_dates.get(n)), "to": _plain(after.key_dates.get(n))}

@@ -19,7 +19,7 @@ from chalicelib.domain.events import EventType
 from chalicelib.domain.roles import PartyRole, PartyStatus, StaffRole, UserStatus
 from chalicelib.domain.views import Workspace
 from chalicelib.observability import metrics
-from chalicelib.services import accounts, activation
+from chalicelib.services import accounts, activation, deal_templates
 from chalicelib.services.access import require_org_staff, workspace_access
 from chalicelib.services.activity import deal_event
 from chalicelib.store import cursors
@@ -120,15 +120,17 @@ def create_deal(caller: Caller, command: NewDeal, *, org: Org | None = None) -> 
     `org`: the org already read (a bulk import reads it once, not once per row)."""
     template = workflows.latest(command.workflow)
     opening = _opening(caller, command, template)
-    check_key_dates(template, command.key_dates)
     if org is None or org.org_id != opening.org_id:
         org = org_store.get_org(opening.org_id)
     if org is None:
         raise NotFound("organization not found")
+    template_id, template = deal_templates.choose(org, command, template)  # org-owned templates
+    check_key_dates(template, command.key_dates)
     require_org_staff(org.org_id, command.internal_owner_user_id, field="internal_owner_user_id")
     accounts.for_deal(org.org_id, command.account_id)  # accounts (issue 13): +1 GetItem when sent
     now = clock.now()
     deal = _new_deal(caller, command, template, org, now)
+    deal.template_id = template_id
     uow = UnitOfWork()
     deal_store.add_deal(uow, deal)
     deal_store.upsert_property(uow, Property(deal.property_id, org.org_id, deal.address, now))

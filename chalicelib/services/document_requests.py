@@ -132,7 +132,7 @@ def create_request(
 
 
 def build_request(deal: Deal, parties: list[Party], command: NewDocumentRequest) -> DocumentRequest:
-    template = workflows.pinned(deal.workflow, deal.template_version)
+    template = workflows.of_deal(deal)
     base = _from_template(template, command.template_key, deal, parties) if command.template_key else {}
     given = {name: getattr(command, name) for name in command.model_fields_set if name != "template_key"}
     values: dict[str, Any] = {**base, **{k: v for k, v in given.items() if v is not None}}

@@ -41,7 +41,7 @@ def add_party(caller: Caller, deal_id: str, wanted: PartyIn) -> tuple[Party, Dea
         deal_store.add_party(uow, party, deal)
     else:  # a revoked party invited back: the same record, re-opened
         deal_store.change_party(uow, existing, dataclasses.replace(party, revoked_at=None), deal)
-    template = workflows.pinned(deal.workflow, deal.template_version)
+    template = workflows.of_deal(deal)
     task_changes, request_changes = plan.assign_new_party(template, ws.tasks, ws.document_requests, party)
     plan_store.apply(uow, task_changes, request_changes)
     deal_store.touch(uow, deal, [p for p in parties if p.user_id != party.user_id], clock.now())

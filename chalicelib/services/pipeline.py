@@ -39,8 +39,10 @@ def pipeline(
     if not workflow:
         raise Invalid("say which workflow's pipeline with workflow=", code="workflow_required")
     template = workflows.latest(workflow)
-    if stage is not None:
-        template.stage(stage)  # 422 unknown_stage
+    if stage is not None and not template.has_stage(stage):
+        from chalicelib.services import deal_templates  # org-owned templates may add stages
+
+        deal_templates.require_stage(org, workflow, stage, template)  # else 422 unknown_stage
     scope = f"pipeline:{caller.user_id}:{org}:{workflow}:{stage}"
     found, last = deal_store.pipeline_page(
         org, workflow, stage=stage, limit=limit, start=cursors.decode(scope, cursor)

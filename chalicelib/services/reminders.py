@@ -197,6 +197,6 @@ def _terminal_stages(workflow: str | None) -> frozenset[str]:
 
 def _terminal(deal: Deal) -> bool:
     try:
-        return workflows.pinned(deal.workflow, deal.template_version).stage(deal.stage).terminal
+        return workflows.of_deal(deal).stage(deal.stage).terminal
     except Invalid:
         return False

@@ -93,7 +93,7 @@ def _team(caller: Caller, deal_id: str) -> tuple[DealTeam, DealAccess]:
 
 
 def _open_deal(ws: DealTeam) -> workflows.WorkflowTemplate:
-    template = workflows.pinned(ws.deal.workflow, ws.deal.template_version)
+    template = workflows.of_deal(ws.deal)
     stage = template.stage(ws.deal.stage)
     if stage.terminal:
         raise Conflict(

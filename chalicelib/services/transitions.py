@@ -41,7 +41,7 @@ def transition(
 
 def plan_stage_change(ws: Workspace, command: TransitionIn, *, may_override: bool) -> progress.Decision:
     """Whether the move is allowed and what it leaves undone (raises when it is not allowed)."""
-    template = workflows.pinned(ws.deal.workflow, ws.deal.template_version)
+    template = workflows.of_deal(ws.deal)
     return progress.decide(
         template,
         ws.deal.stage,
@@ -126,7 +126,7 @@ def _stage_event(
     decision: progress.Decision,
     cancelled: int,
 ) -> ActivityEvent:
-    template = workflows.pinned(after.workflow, after.template_version)
+    template = workflows.of_deal(after)
     from_label, to_label = template.stage(before.stage).label, template.stage(after.stage).label
     data: dict[str, Any] = {
         "from": before.stage,

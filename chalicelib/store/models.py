@@ -61,6 +61,7 @@ from chalicelib.store.notification_models import (
     shard_of,
 )
 from chalicelib.store.table import KeyFormat, TableItem, share_connection
+from chalicelib.store.template_models import TEMPLATE_ITEM_CLASSES  # org-owned templates
 from chalicelib.store.webhook_models import WEBHOOK_ITEM_CLASSES  # outbound webhooks
 
 OPEN_TASK = "open"
@@ -88,6 +89,7 @@ class OrgItem(TableItem, discriminator="Org"):
     created_at = _text(False)
     time_zone = _text()
     cost_approval_threshold = NumberAttribute(null=True)
+    template_defaults: MapAttribute[str, Any] = MapAttribute(null=True)  # org-owned templates
 
 
 class UserItem(TableItem, discriminator="User"):
@@ -164,6 +166,7 @@ class DealItem(TableItem, discriminator="Deal"):
     external_id = _text()
     time_zone = _text()
     account_id = _text()  # accounts (issue 13)
+    template_id = _text()  # org-owned templates (docs/TEMPLATES.md)
 
 
 class PartyItem(TableItem, discriminator="Party"):
@@ -566,5 +569,7 @@ ITEM_CLASSES: tuple[type[TableItem], ...] = (
     *INTEGRATION_ITEM_CLASSES,
     # accounts (issue 13)
     *ACCOUNT_ITEM_CLASSES,
+    # org-owned templates (docs/TEMPLATES.md)
+    *TEMPLATE_ITEM_CLASSES,
 )
 share_connection(*ITEM_CLASSES)

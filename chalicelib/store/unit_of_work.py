@@ -79,7 +79,12 @@ class UnitOfWork:
     # -- staging --------------------------------------------------------------------------------
 
     def create(
-        self, item: TableItem, *, on_exists: DomainError | None = None, ahead: bool = False
+        self,
+        item: TableItem,
+        *,
+        on_exists: DomainError | None = None,
+        ahead: bool = False,
+        follow_up: bool = False,
     ) -> TableItem:
         """Put a new item; fails (without writing anything) if an item with its key exists.
 
@@ -92,6 +97,8 @@ class UnitOfWork:
             raise RuntimeError(f"{key} is already part of this unit of work")
         staged = _Staged("put", on_exists or already_exists(type(item).__name__), item=item)
         staged.spill = "before" if ahead else None
+        if follow_up:  # may land just after the main transaction; an item already there is dropped
+            staged.spill = "after"
         self._stage(key, staged)
         return item
 

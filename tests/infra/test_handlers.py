@@ -8,6 +8,7 @@ from typing import Any
 
 from tests.infra.support import (
     allowed_actions,
+    as_list,
     functions,
     logical_id_of_function,
     one,
@@ -88,7 +89,9 @@ def test_each_handler_may_do_its_work_and_not_its_neighbours(dev: dict[str, Any]
     outbox = allowed_actions(dev, "outbox")
     assert {"dynamodb:GetRecords", "dynamodb:GetShardIterator", "events:PutEvents", "ses:SendEmail"} <= outbox
     assert {"sns:Publish", "sqs:SendMessage"} <= outbox  # SMS; the stream's failure destination
-    assert not {"s3:GetObject", "sqs:ReceiveMessage"} & outbox
+    assert "sqs:ReceiveMessage" not in outbox
+    # org-owned templates (docs/TEMPLATES.md): the outbox reads a large template definition, no document
+    assert _s3_reads(dev, "outbox") == ["templates/*"]
 
     feedback = allowed_actions(dev, "ses_feedback")
     assert "dynamodb:UpdateItem" in feedback
@@ -100,3 +103,19 @@ def test_every_handler_is_alarmed(dev: dict[str, Any]) -> None:
     for name in HANDLERS:
         fn_id = logical_id_of_function(dev, name)
         assert any(refers_to(a["Properties"].get("Dimensions", []), fn_id) for a in alarms), name
+
+
+def _s3_reads(template: dict[str, Any], name: str) -> list[str]:
+    """The object prefixes a function may read (org-owned templates: only `templates/` outside the API)."""
+    (role_id, _) = functions(template)[name]["Properties"]["Role"]["Fn::GetAtt"]
+    found = []
+    for body in resources(template, "AWS::IAM::Policy").values():
+        if not any(refers_to(r, role_id) for r in body["Properties"]["Roles"]):
+            continue
+        for statement in body["Properties"]["PolicyDocument"]["Statement"]:
+            if statement["Effect"] == "Allow" and "s3:GetObject" in as_list(statement["Action"]):
+                found += [
+                    "templates/*" if "/templates/*" in json.dumps(r) else json.dumps(r)
+                    for r in as_list(statement["Resource"])
+                ]
+    return found

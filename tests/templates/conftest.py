@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from chalicelib.config import settings
+from chalicelib.domain import workflows
+from devstack import resources
+
+
+@pytest.fixture(scope="session")
+def documents_bucket() -> None:
+    """The documents bucket, where definitions too large for an item go (shared: keys are unique)."""
+    resources.create_documents_storage(settings())
+
+
+@pytest.fixture(autouse=True)
+def cold_template_cache() -> Iterator[None]:
+    """Each test starts as a cold function would: no org template read yet (tables are per test)."""
+    workflows.ORG_TEMPLATE_CACHE.clear()
+    yield
+    workflows.ORG_TEMPLATE_CACHE.clear()
