@@ -12,6 +12,7 @@ from chalicelib.api import (
     change_requests,
     deals,
     documents,
+    esign,
     exports,
     health,
     invitations,
@@ -50,6 +51,8 @@ app.register_blueprint(notifications.notifications)
 app.register_blueprint(documents.documents)
 app.register_blueprint(workflows.workflows)
 app.register_blueprint(change_requests.change_requests)
+# e-signature (docs/ESIGN.md)
+app.register_blueprint(esign.esign)
 
 middleware.register_preflight_routes(app)
 

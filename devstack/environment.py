@@ -54,6 +54,8 @@ def local_environment(jwks_url: str, *, endpoint: str | None = None) -> dict[str
         # event sources app.py registers at import; locally the triggers poll them (devstack/triggers.py)
         "TABLE_STREAM_ARN": "arn:aws:dynamodb:us-east-1:123456789012:table/threshold-local/stream/local",
         "SES_FEEDBACK_TOPIC_NAME": "threshold-local-ses-feedback",
+        # e-signature (docs/ESIGN.md): each org's provider configuration is an SSM parameter under this path
+        "ESIGN_PARAMETER_PREFIX": "/threshold-local/esign",
     }
     if endpoint:
         env["AWS_ENDPOINT_URL"] = endpoint

@@ -23,7 +23,7 @@ import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from aws_cdk import Token
+from aws_cdk import Aws, Token
 
 from infra.stages import StageConfig
 
@@ -78,6 +78,8 @@ def function_environment(config: StageConfig, values: StageValues) -> dict[str, 
         "MALWARE_SCANNING": config.malware_scanning,
         "POWERTOOLS_SERVICE_NAME": "threshold",
         "POWERTOOLS_LOG_LEVEL": "INFO",
+        # e-signature (docs/ESIGN.md): each org's provider configuration, an SSM SecureString parameter
+        "ESIGN_PARAMETER_PREFIX": f"/{Aws.STACK_NAME}/esign",
     }
 
 

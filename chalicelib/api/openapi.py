@@ -76,6 +76,10 @@ def _schemas() -> tuple[dict[tuple[str, str], Any], dict[str, Any]]:
     _mark_strict(responses)
     _mark_strict(account_responses)
     _mark_strict(change_request_views)
+    # e-signature (docs/ESIGN.md)
+    from chalicelib.domain import esign_responses
+
+    _mark_strict(esign_responses)
     inputs: list[tuple[tuple[str, str], Any, TypeAdapter[Any]]] = []
     for spec in ROUTES:
         model = spec.body_model() or _optional_body(spec)

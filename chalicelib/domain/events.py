@@ -80,6 +80,13 @@ class EventType(StrEnum):
     CHANGE_REQUEST_APPLIED = "change_request.applied"
     CHANGE_REQUEST_REJECTED = "change_request.rejected"
     CHANGE_REQUEST_WITHDRAWN = "change_request.withdrawn"
+    # e-signature (docs/ESIGN.md)
+    DOCUMENT_SIGNATURE_STARTED = "document.signature_started"
+    DOCUMENT_SENT_FOR_SIGNATURE = "document.sent_for_signature"
+    DOCUMENT_SIGNATURE_FAILED = "document.signature_failed"
+    DOCUMENT_SIGNED = "document.signed"
+    DOCUMENT_SIGNATURE_DECLINED = "document.signature_declined"
+    DOCUMENT_SIGNATURE_VOIDED = "document.signature_voided"
 
 
 @dataclass(frozen=True)
@@ -244,6 +251,35 @@ CATALOG.update(
         ),
         EventType.CHANGE_REQUEST_WITHDRAWN: EventSpec(
             _C.CHANGE_REQUESTS, _CR, "a change request was withdrawn"
+        ),
+    }
+)
+
+# e-signature (docs/ESIGN.md)
+_SIG = ("request_id", "label", "provider")
+CATALOG.update(
+    {
+        EventType.DOCUMENT_SIGNATURE_STARTED: EventSpec(
+            _C.AUDIT, (*_SIG, "attempt_id"), "a send for signature began (its envelope may not exist yet)"
+        ),
+        EventType.DOCUMENT_SENT_FOR_SIGNATURE: EventSpec(
+            _C.DOCUMENTS,
+            (*_SIG, "document_id", "envelope_id", "target_user_ids"),
+            "a document went out for e-signature; `target_user_ids` are the signers",
+        ),
+        EventType.DOCUMENT_SIGNATURE_FAILED: EventSpec(
+            _C.AUDIT, (*_SIG, "reason"), "the provider refused a send for signature; it may be sent again"
+        ),
+        EventType.DOCUMENT_SIGNED: EventSpec(
+            _C.DOCUMENTS,
+            (*_SIG, "envelope_id", "upload_id"),
+            "everyone signed; the signed PDF goes through the ingest as a new version",
+        ),
+        EventType.DOCUMENT_SIGNATURE_DECLINED: EventSpec(
+            _C.DOCUMENTS, (*_SIG, "envelope_id", "reason"), "a signer declined to sign; `reason` is theirs"
+        ),
+        EventType.DOCUMENT_SIGNATURE_VOIDED: EventSpec(
+            _C.DOCUMENTS, (*_SIG, "envelope_id", "reason"), "the envelope was voided before everyone signed"
         ),
     }
 )

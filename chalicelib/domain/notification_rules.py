@@ -106,6 +106,11 @@ DEFAULT_RULES: dict[EventType, Rule] = {
     EventType.CHANGE_REQUEST_APPLIED: Rule(
         Audience.PARTIES, {**_each([E, A]), Group.CLIENT: frozenset({E, S, A})}
     ),
+    # e-signature (docs/ESIGN.md): signers hear it went out; the coordinator hears when it stops short
+    EventType.DOCUMENT_SENT_FOR_SIGNATURE: Rule(Audience.SUBJECTS, _each([E, A])),
+    EventType.DOCUMENT_SIGNED: Rule(Audience.TEAM, _staff([A])),
+    EventType.DOCUMENT_SIGNATURE_DECLINED: Rule(Audience.COORDINATORS, _staff([E, A])),
+    EventType.DOCUMENT_SIGNATURE_VOIDED: Rule(Audience.COORDINATORS, _staff([E, A])),
 }
 
 # Per workflow template: what differs from the defaults, per event and group.

@@ -50,6 +50,7 @@ from chalicelib.domain.entities import (
 from chalicelib.domain.roles import PartyStatus
 from chalicelib.store import schema
 from chalicelib.store.change_request_models import ChangeRequestItem
+from chalicelib.store.esign_models import ESIGN_ITEM_CLASSES
 from chalicelib.store.notification_models import (
     DUE_INDEX,
     DUE_INDEX_DEPENDS,
@@ -537,5 +538,7 @@ ITEM_CLASSES: tuple[type[TableItem], ...] = (
     *NOTIFICATION_ITEM_CLASSES,
     UploadFormItem,
     ChangeRequestItem,
+    # e-signature (docs/ESIGN.md)
+    *ESIGN_ITEM_CLASSES,
 )
 share_connection(*ITEM_CLASSES)
