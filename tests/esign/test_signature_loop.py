@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 
+from chalicelib.config import settings
 from tests.esign.helpers import (
     AGENT,
     CLIENT,
@@ -21,7 +22,7 @@ from tests.esign.helpers import (
 )
 from tests.support.fake_docusign import ACCOUNT_ID, SIGNED_TRAILER
 from tests.support.notify import notifications_of
-from tests.support.uploads import ingest
+from tests.support.uploads import ingest, s3
 
 
 def send(api, park, request_id, email=AGENT):
@@ -79,9 +80,6 @@ def test_send_sign_and_file_the_signed_copy(api, park, docusign, outbox):
     # the client downloads exactly what DocuSign returned
     link = api.get(f"/v1/deals/{park}/documents/{v2['id']}/download", as_user=CLIENT)
     assert link.status == 200
-    from tests.support.uploads import s3
-    from chalicelib.config import settings
-
     key = f"orgs/{org_of(api, park)}/deals/{park}/requests/{request['id']}/{signed['signed_upload_id']}"
     stored = s3().get_object(Bucket=settings().documents_bucket, Key=key)["Body"].read()
     assert stored == DRAFT + SIGNED_TRAILER

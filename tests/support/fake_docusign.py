@@ -70,7 +70,9 @@ class FakeDocuSign:
     envelopes: dict[str, Envelope] = field(default_factory=dict)
     grants: int = 0
     calls: list[tuple[str, str]] = field(default_factory=list)
-    fail_next: dict[str, int] = field(default_factory=dict)  # "create" | "download" | "void" → HTTP status
+    # "create" | "download" | "void" → answer that HTTP status instead; "create_answer" → create the
+    # envelope, then answer that status (the answer is lost)
+    fail_next: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -257,6 +259,8 @@ class FakeDocuSign:
 
     def _create(self, body: bytes) -> dict[str, Any]:
         self._maybe_fail("create")
+        with self._lock:
+            lose_answer = self.fail_next.pop("create_answer", None)
         doc = json.loads(body)
         documents = doc.get("documents") or []
         signers = (doc.get("recipients") or {}).get("signers") or []
@@ -269,6 +273,8 @@ class FakeDocuSign:
         envelope = Envelope(str(uuid.uuid4()), doc)
         with self._lock:
             self.envelopes[envelope.envelope_id] = envelope
+        if lose_answer is not None:  # created, but the caller never hears so (a gateway timeout)
+            raise _Refusal(lose_answer, "GATEWAY_TIMEOUT")
         return {
             "envelopeId": envelope.envelope_id,
             "uri": f"/envelopes/{envelope.envelope_id}",
