@@ -117,6 +117,7 @@ class FakeDocuSign:
             self.envelopes.clear()
             self.calls.clear()
             self.fail_next.clear()
+            self.grants = 0
 
     @property
     def base_uri(self) -> str:
