@@ -266,15 +266,15 @@ class ChaliceApp(Construct):
                     "DataTraceEnabled": False,  # request bodies carry personal data
                     "ThrottlingBurstLimit": 200,
                     "ThrottlingRateLimit": 100,
-                }
+                },
+                ESIGN_WEBHOOK_THROTTLE,
             ],
         )
-        # e-signature (docs/ESIGN.md): the provider's public webhook gets limits of its own, well under the
-        # API's, so nobody can spend the API's budget (or an org's SSM reads) through it
-        self.rest_api.add_property_override("MethodSettings.1", ESIGN_WEBHOOK_THROTTLE)
 
 
-# e-signature (docs/ESIGN.md): a method setting's ResourcePath escapes each "/" as "~1"
+# e-signature (docs/ESIGN.md): the provider's public webhook gets limits of its own, well under the API's,
+# so nobody can spend the API's budget (or an org's SSM reads) through it. A method setting's ResourcePath
+# escapes each "/" as "~1".
 ESIGN_WEBHOOK_THROTTLE = {
     "ResourcePath": "/~1v1~1integrations~1docusign~1connect~1{org_id}",
     "HttpMethod": "POST",

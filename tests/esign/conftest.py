@@ -11,9 +11,9 @@ import pytest
 from chalicelib.config import settings
 from chalicelib.integrations.esign import docusign as docusign_client
 from chalicelib.integrations.esign import settings as esign_settings
+from devstack.fake_docusign import FakeDocuSign
 from tests.documents.conftest import _storage, park, storage  # noqa: F401 - shared fixtures
 from tests.notifications.conftest import outbox, providers  # noqa: F401 - shared fixtures
-from tests.support.fake_docusign import FakeDocuSign
 
 
 @pytest.fixture(scope="session")

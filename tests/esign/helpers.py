@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.support.fake_docusign import FakeDocuSign
+from devstack.fake_docusign import FakeDocuSign
 from tests.support.uploads import PDF, Uploader, ingest
 
 AGENT = "alex.agent@harbormain.example"

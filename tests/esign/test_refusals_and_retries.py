@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from chalicelib import clock
+from devstack.fake_docusign import FakeDocuSign
 from tests.esign.conftest import configure
 from tests.esign.helpers import (
     AGENT,
@@ -17,7 +18,6 @@ from tests.esign.helpers import (
     org_of,
     signature_path,
 )
-from tests.support.fake_docusign import FakeDocuSign
 from tests.support.uploads import ingest, object_exists
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 
 from chalicelib.config import settings
+from devstack.fake_docusign import ACCOUNT_ID, SIGNED_TRAILER
 from tests.esign.helpers import (
     AGENT,
     CLIENT,
@@ -20,7 +21,6 @@ from tests.esign.helpers import (
     signature_path,
     versions,
 )
-from tests.support.fake_docusign import ACCOUNT_ID, SIGNED_TRAILER
 from tests.support.notify import notifications_of
 from tests.support.uploads import ingest, s3
 

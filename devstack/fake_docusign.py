@@ -1,6 +1,6 @@
 """A local DocuSign, built from its documented requests and webhook payloads (docs/ESIGN.md): a small HTTP
 server on loopback that the real client (chalicelib/integrations/esign/docusign.py) talks to, in tests and
-in local mode. Nothing here touches the internet.
+in local mode (`make run` starts one). Nothing here touches the internet.
 
 - `POST /oauth/token` — the JWT grant: the RS256 assertion is verified with the integration's public key
   (iss = integration key, sub = user id, aud = this host, scope "signature impersonation").
@@ -11,7 +11,9 @@ in local mode. Nothing here touches the internet.
   trailer (other bytes, still a PDF).
 - `PUT …/envelopes/{envelopeId}` `{"status": "voided", "voidedReason"}`.
 - Connect: `connect_message()` builds a JSON SIM notification and `connect_headers()` signs it like Connect
-  (X-DocuSign-Signature-N = base64(HMAC-SHA256(secret, body))).
+  (X-DocuSign-Signature-N = base64(HMAC-SHA256(secret, body))). In local mode, where people stand in for
+  the signers, `POST /_fake/envelopes/{envelopeId}/completed` (or `declined`, `voided`, with an optional
+  `{"reason"}`) makes the fake deliver that notification to the API (`connect_url`), as Connect would.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ import hmac
 import json
 import secrets
 import threading
+import urllib.error
+import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -44,6 +48,7 @@ SIGNED_TRAILER = b"\n% signed through the local DocuSign\n%%EOF\n"
 class Envelope:
     envelope_id: str
     body: dict[str, Any]
+    account_id: str = ACCOUNT_ID
     status: str = "sent"
     voided_reason: str | None = None
 
@@ -73,6 +78,8 @@ class FakeDocuSign:
     # "create" | "download" | "void" → answer that HTTP status instead; "create_answer" → create the
     # envelope, then answer that status (the answer is lost)
     fail_next: dict[str, int] = field(default_factory=dict)
+    connect_url: str | None = None  # the API's base URL: where `/_fake/...` delivers Connect notifications
+    accounts: dict[str, str | None] = field(default_factory=lambda: {ACCOUNT_ID: None})  # account → org id
 
     def __post_init__(self) -> None:
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -123,11 +130,16 @@ class FakeDocuSign:
     def base_uri(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    def configuration(self) -> dict[str, Any]:
-        """What an org stores in its SSM parameter to use this DocuSign (docs/ESIGN.md)."""
+    def configuration(self, org_id: str | None = None) -> dict[str, Any]:
+        """What an org stores in its SSM parameter to use this DocuSign (docs/ESIGN.md); with `org_id`, an
+        account of its own, so a notification can be delivered to that org's webhook."""
+        account_id = (
+            ACCOUNT_ID if org_id is None else str(uuid.uuid5(uuid.NAMESPACE_URL, f"docusign:{org_id}"))
+        )
+        self.accounts[account_id] = org_id
         return {
             "provider": "docusign",
-            "account_id": ACCOUNT_ID,
+            "account_id": account_id,
             "integration_key": INTEGRATION_KEY,
             "user_id": USER_ID,
             "oauth_base_uri": self.base_uri,
@@ -159,15 +171,16 @@ class FakeDocuSign:
             summary["recipients"]["signers"][0]["declinedReason"] = reason
         if event == "envelope-voided":
             summary["voidedReason"] = reason
+        account_id = envelope.account_id if envelope else ACCOUNT_ID
         message = {
             "event": event,
             "apiVersion": "v2.1",
-            "uri": f"/restapi/v2.1/accounts/{ACCOUNT_ID}/envelopes/{envelope_id}",
+            "uri": f"/restapi/v2.1/accounts/{account_id}/envelopes/{envelope_id}",
             "retryCount": 0,
             "configurationId": 10_000_001,
             "generatedDateTime": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
             "data": {
-                "accountId": ACCOUNT_ID,
+                "accountId": account_id,
                 "userId": USER_ID,
                 "envelopeId": envelope_id,
                 "envelopeSummary": summary,
@@ -211,17 +224,23 @@ class FakeDocuSign:
     ) -> tuple[int, Any, str]:
         if method == "POST" and path == "/oauth/token":
             return 200, self._grant(body), "application/json"
-        prefix = f"/restapi/v2.1/accounts/{ACCOUNT_ID}/envelopes"
+        if method == "POST" and path.startswith("/_fake/envelopes/"):
+            return self._deliver(path.removeprefix("/_fake/envelopes/"), body)
+        parts = path.split("/")  # "", "restapi", "v2.1", "accounts", account, "envelopes", ...
+        if len(parts) < 6 or parts[1:4] != ["restapi", "v2.1", "accounts"] or parts[4] not in self.accounts:
+            raise _Refusal(404, "RESOURCE_NOT_FOUND")
+        account_id = parts[4]
+        prefix = f"/restapi/v2.1/accounts/{account_id}/envelopes"
         if not path.startswith(prefix):
             raise _Refusal(404, "RESOURCE_NOT_FOUND")
         self._authorize(handler.headers.get("Authorization") or "")
         rest = path[len(prefix) :].strip("/").split("/") if path != prefix else []
         if method == "POST" and not rest:
-            return 201, self._create(body), "application/json"
+            return 201, self._create(body, account_id), "application/json"
         if method == "GET" and not rest:
-            return 200, self._list(query), "application/json"
+            return 200, self._list(query, account_id), "application/json"
         envelope = self.envelopes.get(rest[0]) if rest else None
-        if envelope is None:
+        if envelope is None or envelope.account_id != account_id:
             raise _Refusal(404, "ENVELOPE_DOES_NOT_EXIST")
         if method == "GET" and rest[1:] == ["documents", "combined"]:
             self._maybe_fail("download")
@@ -258,7 +277,7 @@ class FakeDocuSign:
         if scheme != "Bearer" or token not in self._tokens:
             raise _Refusal(401, "AUTHORIZATION_INVALID_TOKEN")
 
-    def _create(self, body: bytes) -> dict[str, Any]:
+    def _create(self, body: bytes, account_id: str) -> dict[str, Any]:
         self._maybe_fail("create")
         with self._lock:
             lose_answer = self.fail_next.pop("create_answer", None)
@@ -271,7 +290,7 @@ class FakeDocuSign:
             raise _Refusal(400, "INVALID_DOCUMENT")
         if any(not s.get("email") or not str(s.get("routingOrder", "")).isdigit() for s in signers):
             raise _Refusal(400, "INVALID_RECIPIENT")
-        envelope = Envelope(str(uuid.uuid4()), doc)
+        envelope = Envelope(str(uuid.uuid4()), doc, account_id)
         with self._lock:
             self.envelopes[envelope.envelope_id] = envelope
         if lose_answer is not None:  # created, but the caller never hears so (a gateway timeout)
@@ -283,14 +302,14 @@ class FakeDocuSign:
             "status": "sent",
         }
 
-    def _list(self, query: dict[str, list[str]]) -> dict[str, Any]:
+    def _list(self, query: dict[str, list[str]], account_id: str) -> dict[str, Any]:
         if not query.get("from_date"):
             raise _Refusal(400, "INVALID_REQUEST_PARAMETER")
         name, _, value = (query.get("custom_field") or [""])[0].partition("=")
         found = [
             {"envelopeId": e.envelope_id, "status": e.status}
             for e in self.envelopes.values()
-            if not name or e.custom_field(name) == value
+            if e.account_id == account_id and (not name or e.custom_field(name) == value)
         ]
         return {"resultSetSize": str(len(found)), "envelopes": found}
 
@@ -312,6 +331,33 @@ class FakeDocuSign:
 
     def complete(self, envelope_id: str) -> None:
         self.envelopes[envelope_id].status = "completed"
+
+    def _deliver(self, rest: str, body: bytes) -> tuple[int, Any, str]:
+        """Local mode's stand-in for the signers: finish an envelope and deliver Connect's notification to
+        the API, signed like Connect; answers what the API answered."""
+        envelope_id, _, outcome = rest.partition("/")
+        envelope = self.envelopes.get(envelope_id)
+        org_id = self.accounts.get(envelope.account_id) if envelope else None
+        if envelope is None or org_id is None or self.connect_url is None:
+            raise _Refusal(404, "ENVELOPE_DOES_NOT_EXIST")
+        if outcome not in ("completed", "declined", "voided"):
+            raise _Refusal(400, "INVALID_REQUEST_PARAMETER")
+        reason = json.loads(body).get("reason") if body.strip() else None
+        envelope.status = outcome
+        message = self.connect_message(
+            envelope_id, f"envelope-{outcome}", reason=reason or f"{outcome} locally"
+        )
+        request = urllib.request.Request(  # noqa: S310 - the local API's http URL
+            f"{self.connect_url}/v1/integrations/docusign/connect/{org_id}",
+            data=message,
+            headers=self.connect_headers(message),
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as reply:  # noqa: S310 - the local API's http URL
+                return reply.status, reply.read(), "application/json"
+        except urllib.error.HTTPError as refused:
+            return refused.code, refused.read(), "application/json"
 
 
 class _Refusal(Exception):
