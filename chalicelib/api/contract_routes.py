@@ -370,6 +370,7 @@ ROUTE_ERRORS.update(
                 "not_a_pdf",
                 "no_signers",
                 "too_many_signers",
+                "signer_cannot_see_document",
                 "already_signed",
                 "already_out_for_signature",
                 "signature_in_progress",

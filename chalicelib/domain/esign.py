@@ -26,9 +26,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from chalicelib.domain.entities import Party
+from chalicelib.domain.documents import request_audience
+from chalicelib.domain.entities import DocumentRequest, Party
 from chalicelib.domain.errors import Conflict
-from chalicelib.domain.roles import PartyRole, PartyStatus
+from chalicelib.domain.roles import PartyRole, PartyStatus, Visibility
 
 PROVIDER_DOCUSIGN = "docusign"
 # Who signs when the document template names nobody: the buyers/sellers/tenants of the deal, together.
@@ -95,6 +96,30 @@ def signers_for(rules: Sequence[SignerRule], parties: Iterable[Party]) -> list[t
     if len(found) > MAX_SIGNERS:
         raise Conflict(f"at most {MAX_SIGNERS} people can sign one envelope", code="too_many_signers")
     return found
+
+
+STAFF_PARTY_ROLES = frozenset({PartyRole.AGENT, PartyRole.COORDINATOR})
+
+
+def may_see(request: DocumentRequest, signers: Sequence[tuple[Party, int]]) -> None:
+    """The provider emails the document to every signer: each must be someone who sees the request (its
+    audience when it is restricted, the deal's staff when it is internal)."""
+    audience = set(request_audience(request))
+    blind = [
+        p.user_id
+        for p, _ in signers
+        if p.role not in STAFF_PARTY_ROLES
+        and (
+            request.visibility is Visibility.INTERNAL
+            or (request.visibility is Visibility.RESTRICTED and p.user_id not in audience)
+        )
+    ]
+    if blind:
+        raise Conflict(
+            "some signers may not see this document: share the request with them first",
+            code="signer_cannot_see_document",
+            details={"user_ids": blind},
+        )
 
 
 def may_send(current: Signature | None) -> None:

@@ -22,22 +22,22 @@ from chalicelib import clock, ids
 from chalicelib.domain import workflows
 from chalicelib.domain.access import Action, Caller, DealAccess, require_access
 from chalicelib.domain.documents import DocumentStatus, is_open, request_visible
-from chalicelib.domain.entities import ActivityEvent, Actor, Deal, Document, DocumentRequest, Party
+from chalicelib.domain.entities import Deal, Document, DocumentRequest, Party
 from chalicelib.domain.errors import Conflict, NotFound, Unavailable
 from chalicelib.domain.esign import (
     PROVIDER_DOCUSIGN,
     EnvelopeRef,
     Signature,
     SignatureStatus,
+    may_see,
     may_send,
     signers_for,
 )
 from chalicelib.domain.events import EventType
-from chalicelib.domain.roles import Visibility
 from chalicelib.integrations.esign.provider import EnvelopeRequest, EsignProvider, ProviderError, Signer
 from chalicelib.observability import logger, metrics
-from chalicelib.services.activity import deal_event
 from chalicelib.services.document_requests import accepted_types
+from chalicelib.services.esign_events import signature_event
 from chalicelib.store import deals as deal_store
 from chalicelib.store import documents as doc_store
 from chalicelib.store import esign as esign_store
@@ -109,6 +109,7 @@ def send_for_signature(caller: Caller, deal_id: str, request_id: str) -> Signatu
     template = workflows.pinned(found.deal.workflow, found.deal.template_version)
     definition = next((d for d in template.documents if d.key == found.request.template_key), None)
     chosen = signers_for(definition.signers if definition else (), found.parties)
+    may_see(found.request, chosen)
     intent = Signature(
         deal_id=deal_id,
         request_id=request_id,
@@ -120,7 +121,8 @@ def send_for_signature(caller: Caller, deal_id: str, request_id: str) -> Signatu
         signers=[
             {
                 "user_id": p.user_id,
-                "name": p.name or p.email.split("@")[0],
+                # never the email (the record is shown to whoever sees the request): the role, for no name
+                "name": p.name or p.role.value.replace("_", " ").capitalize(),
                 "role": p.role.value,
                 "order": order,
             }
@@ -132,7 +134,9 @@ def send_for_signature(caller: Caller, deal_id: str, request_id: str) -> Signatu
     )
     uow = UnitOfWork()
     esign_store.start(uow, current, intent)
-    uow.record(_event(found, caller, EventType.DOCUMENT_SIGNATURE_STARTED, "began sending", intent, now))
+    uow.record(
+        signature_event(found.deal, found.request, caller, EventType.DOCUMENT_SIGNATURE_STARTED, intent, now)
+    )
     uow.commit()
     return _create_and_record(found, intent, document, provider, caller)
 
@@ -164,7 +168,9 @@ def _resume(found: Found, current: Signature, caller: Caller, now: datetime) -> 
     claimed = dataclasses.replace(current, requested_at=now, version=current.version + 1)
     uow = UnitOfWork()
     esign_store.change(uow, current, claimed)
-    uow.record(_event(found, caller, EventType.DOCUMENT_SIGNATURE_STARTED, "resumed sending", claimed, now))
+    uow.record(
+        signature_event(found.deal, found.request, caller, EventType.DOCUMENT_SIGNATURE_STARTED, claimed, now)
+    )
     uow.commit()
     return _create_and_record(found, claimed, document, provider, caller, resumed=True)
 
@@ -218,7 +224,9 @@ def _create_and_record(
         uow, EnvelopeRef(found.deal.org_id, envelope_id, found.deal.deal_id, found.request.request_id, now)
     )
     deal_store.touch(uow, found.deal, found.parties, now)
-    uow.record(_event(found, caller, EventType.DOCUMENT_SENT_FOR_SIGNATURE, "sent for signature", sent, now))
+    uow.record(
+        signature_event(found.deal, found.request, caller, EventType.DOCUMENT_SENT_FOR_SIGNATURE, sent, now)
+    )
     uow.commit()
     metrics.add_metric(name="EnvelopesSent", unit="Count", value=1)
     return sent
@@ -238,7 +246,9 @@ def _record_failure(found: Found, intent: Signature, caller: Caller, reason: str
     )
     uow = UnitOfWork()
     esign_store.change(uow, intent, failed)
-    uow.record(_event(found, caller, EventType.DOCUMENT_SIGNATURE_FAILED, "could not send", failed, now))
+    uow.record(
+        signature_event(found.deal, found.request, caller, EventType.DOCUMENT_SIGNATURE_FAILED, failed, now)
+    )
     uow.commit()
 
 
@@ -276,44 +286,6 @@ def record_finish(
         if status == SignatureStatus.DECLINED
         else EventType.DOCUMENT_SIGNATURE_VOIDED
     )
-    uow.record(_event(found, actor, kind, status.value, done, now))
+    uow.record(signature_event(found.deal, found.request, actor, kind, done, now))
     uow.commit()
     return done
-
-
-def _event(
-    found: Found, caller: Caller | None, kind: EventType, verb: str, sig: Signature, at: datetime
-) -> ActivityEvent:
-    actor = caller.actor if caller is not None else Actor("system", "DocuSign")
-    data: dict[str, object] = {
-        "request_id": sig.request_id,
-        "label": found.request.label,
-        "provider": sig.provider,
-    }
-    visibility = Visibility.INTERNAL
-    restricted: list[str] = []
-    if kind == EventType.DOCUMENT_SIGNATURE_STARTED:
-        data["attempt_id"] = sig.attempt_id
-    elif kind == EventType.DOCUMENT_SIGNATURE_FAILED:
-        data["reason"] = sig.reason
-    else:
-        data["envelope_id"] = sig.envelope_id
-    if kind == EventType.DOCUMENT_SENT_FOR_SIGNATURE:
-        signers = [s["user_id"] for s in sig.signers]
-        data |= {"document_id": sig.document_id, "target_user_ids": signers}
-        visibility, restricted = found.request.visibility, signers
-    if kind in (EventType.DOCUMENT_SIGNATURE_DECLINED, EventType.DOCUMENT_SIGNATURE_VOIDED):
-        data["reason"] = sig.reason
-    if kind == EventType.DOCUMENT_SIGNED:
-        data["upload_id"] = sig.signed_upload_id
-        visibility = found.request.visibility
-    return deal_event(
-        found.deal,
-        actor,
-        kind,
-        f"{actor.label} {verb}: {found.request.label}",
-        visibility=visibility,
-        restricted_to=restricted,
-        data=data,
-        at=at,
-    )

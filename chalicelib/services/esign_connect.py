@@ -28,6 +28,7 @@ from chalicelib.domain.events import EventType
 from chalicelib.integrations.esign.provider import ProviderError
 from chalicelib.observability import logger, metrics
 from chalicelib.services import esign as sending
+from chalicelib.services.esign_events import signature_event
 from chalicelib.store import deals as deal_store
 from chalicelib.store import documents as doc_store
 from chalicelib.store import esign as esign_store
@@ -132,7 +133,7 @@ def _completed(found: sending.Found, signature: Signature) -> None:
     esign_store.change(uow, signature, signed)
     doc_store.add_form(uow, form, now)
     deal_store.touch(uow, found.deal, found.parties, now)
-    uow.record(sending._event(found, None, EventType.DOCUMENT_SIGNED, "filed the signed copy", signed, now))
+    uow.record(signature_event(found.deal, found.request, None, EventType.DOCUMENT_SIGNED, signed, now))
     uow.commit()
     _put(form, pdf, found.deal.org_id)
 

@@ -13,18 +13,19 @@ from datetime import UTC, datetime
 import pytest
 
 from chalicelib.domain import workflows
-from chalicelib.domain.entities import Party
+from chalicelib.domain.entities import DocumentRequest, Party
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.esign import (
     Signature,
     SignatureStatus,
     SignerRule,
+    may_see,
     may_send,
     read_connect,
     signature_valid,
     signers_for,
 )
-from chalicelib.domain.roles import PartyRole, PartyStatus
+from chalicelib.domain.roles import PartyRole, PartyStatus, Visibility
 from chalicelib.domain.workflows import TemplateError, validate
 
 NOW = datetime(2026, 12, 7, tzinfo=UTC)
@@ -62,6 +63,25 @@ def test_a_deal_without_anyone_to_sign_is_refused_naming_the_roles():
     with pytest.raises(Conflict) as refused:
         signers_for((SignerRule("title", 1),), PARTIES)
     assert refused.value.code == "no_signers" and refused.value.details == {"roles": ["title"]}
+
+
+def request(visibility: Visibility, audience: list[str]) -> DocumentRequest:
+    return DocumentRequest(
+        "dl_x", "rq_x", "id", "Photo ID", "submitted", visibility, NOW, restricted_to=audience
+    )
+
+
+def test_every_signer_must_be_able_to_see_the_document_the_provider_emails_them():
+    chosen = signers_for((SignerRule("client", 1), SignerRule("agent", 2)), PARTIES)
+    may_see(request(Visibility.PARTIES, []), chosen)
+    may_see(request(Visibility.RESTRICTED, ["buyer"]), chosen)  # the agent is staff: sees it anyway
+    with pytest.raises(Conflict) as refused:
+        may_see(request(Visibility.INTERNAL, []), chosen)
+    assert refused.value.code == "signer_cannot_see_document" and refused.value.details == {
+        "user_ids": ["buyer"]
+    }
+    with pytest.raises(Conflict):
+        may_see(request(Visibility.RESTRICTED, ["lender"]), chosen)
 
 
 def sig(status: SignatureStatus) -> Signature:
