@@ -96,7 +96,7 @@ def get_signature(caller: Caller, deal_id: str, request_id: str) -> tuple[Signat
 
 def send_for_signature(caller: Caller, deal_id: str, request_id: str) -> Signature:
     found = _load(caller, deal_id, request_id)
-    found.caller_access().require(Action.REQUEST_DOCUMENT)  # the deal team (docs/ESIGN.md, "Who may send")
+    found.caller_access().require(Action.REQUEST_DOCUMENT)  # the deal team (docs/ESIGN.md, "Routes")
     current = esign_store.load_signature(deal_id, request_id)
     now = clock.now()
     if current is not None and current.status == SignatureStatus.SENDING:
