@@ -15,6 +15,7 @@ from chalicelib.api import (  # api_clients and calendar: integrations, issue 16
     change_requests,
     deals,
     documents,
+    esign,
     exports,
     health,
     invitations,
@@ -65,6 +66,8 @@ app.register_blueprint(issue_13_accounts.accounts)
 # Staff notification list (the reference portal's resend list, issue 17)
 app.register_blueprint(staff_notifications.staff_notifications)
 app.register_blueprint(org_templates.templates)  # org-owned templates (docs/TEMPLATES.md)
+# e-signature (docs/ESIGN.md)
+app.register_blueprint(esign.esign)
 
 middleware.register_preflight_routes(app)
 

@@ -57,6 +57,8 @@ def local_environment(jwks_url: str, *, endpoint: str | None = None) -> dict[str
         # outbound webhooks may POST to http://127.0.0.1 receivers — local mode and tests only: a deployed
         # stage ignores it (domain/webhook_urls.py), infra never sets it (tests/infra/test_webhooks_infra.py)
         "WEBHOOKS_ALLOW_LOOPBACK": "1",
+        # e-signature (docs/ESIGN.md): each org's provider configuration is an SSM parameter under this path
+        "ESIGN_PARAMETER_PREFIX": "/threshold-local/esign",
     }
     if endpoint:
         env["AWS_ENDPOINT_URL"] = endpoint

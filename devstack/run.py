@@ -68,10 +68,11 @@ def main() -> int:
     try:
         created = _create_resources()
         demo = _seed(signer)
+        esign_demo = _start_esign(demo)  # e-signature (docs/ESIGN.md)
         api = _start_api()
         runner = _start_triggers()
         portal = _start_portal(signer, demo, emulator.endpoint)
-        _banner(created, demo, [t.name for t in runner.triggers])
+        _banner(created, demo, [t.name for t in runner.triggers], esign_demo)
         code = _supervise(api, emulator)
     except KeyboardInterrupt:
         print("\nstopping Threshold local mode…", flush=True)
@@ -166,6 +167,29 @@ def _seed(signer: LocalSigner) -> dict[str, object]:
     return summary
 
 
+# -- e-signature (docs/ESIGN.md) --------------------------------------------------------------------
+
+
+def _start_esign(demo: dict[str, object]) -> list[str]:
+    """A local DocuSign for every demo org, and the demo envelope; the banner lines that say how to finish
+    it. The seed's own data is untouched (the test suite's snapshot of it too)."""
+    from devstack import esign
+
+    orgs: dict[str, str] = demo["orgs"]  # type: ignore[assignment]
+    deals: dict[str, dict[str, str]] = demo["deals"]  # type: ignore[assignment]
+    fake = esign.start_local_docusign(orgs, f"http://{API_HOST}:{API_PORT}")
+    try:
+        envelope_id = esign.send_demo_envelope(deals[esign.DEMO_DEAL]["id"])
+    except Exception as exc:  # a demo nicety: never stop `make run` for it
+        print(f"e-signature demo: no envelope sent ({type(exc).__name__})", file=sys.stderr)
+        envelope_id = None
+    lines = [f"  E-sign     local DocuSign on {fake.base_uri} (docs/ESIGN.md)"]
+    if envelope_id:
+        finish = f"curl -X POST {fake.base_uri}/_fake/envelopes/{envelope_id}/completed"
+        lines.append(f"             sign the demo addendum (Reyes purchase): {finish}")
+    return lines
+
+
 def _write(path: Path, data: object) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2) + "\n")
@@ -211,7 +235,7 @@ def _start_api() -> subprocess.Popen[bytes]:
     raise SystemExit("the API did not answer /v1/health within 60 s")
 
 
-def _banner(created: list[str], demo: dict[str, object], triggers: list[str]) -> None:
+def _banner(created: list[str], demo: dict[str, object], triggers: list[str], esign: list[str]) -> None:
     base = f"http://{API_HOST}:{API_PORT}"
     emulator = f"http://{EMULATOR_HOST}:{EMULATOR_PORT}"
     users = len(json.loads((LOCAL_DIR / "demo-tokens.json").read_text()))
@@ -231,6 +255,7 @@ def _banner(created: list[str], demo: dict[str, object], triggers: list[str]) ->
         f'             curl -s -H "Authorization: Bearer $TOKEN" {base}/v1/deals',
         "  New user   make token EMAIL=someone@example.com",
         "  API client make token CLIENT=<id>  (the demo CRM: api_clients in demo.json; docs/API_CLIENTS.md)",
+        *esign,
         "Press Ctrl-C to stop.",
         "",
     ]

@@ -23,7 +23,7 @@ import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from aws_cdk import Token
+from aws_cdk import Aws, Token
 
 from infra.stages import StageConfig
 
@@ -80,6 +80,8 @@ def function_environment(config: StageConfig, values: StageValues) -> dict[str, 
         "POWERTOOLS_SERVICE_NAME": "threshold",
         "POWERTOOLS_LOG_LEVEL": "INFO",
         "OAUTH_TOKEN_URL": values.oauth_token_url,  # issue 16: API clients
+        # e-signature (docs/ESIGN.md): each org's provider configuration, an SSM SecureString parameter
+        "ESIGN_PARAMETER_PREFIX": f"/{Aws.STACK_NAME}/esign",
     }
 
 

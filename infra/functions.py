@@ -278,8 +278,20 @@ class ChaliceApp(Construct):
                     "ThrottlingBurstLimit": 20,
                     "ThrottlingRateLimit": 10,
                 },
+                ESIGN_WEBHOOK_THROTTLE,
             ],
         )
+
+
+# e-signature (docs/ESIGN.md): the provider's public webhook gets limits of its own, well under the API's,
+# so nobody can spend the API's budget (or an org's SSM reads) through it. A method setting's ResourcePath
+# escapes each "/" as "~1".
+ESIGN_WEBHOOK_THROTTLE = {
+    "ResourcePath": "/~1v1~1integrations~1docusign~1connect~1{org_id}",
+    "HttpMethod": "POST",
+    "ThrottlingBurstLimit": 20,
+    "ThrottlingRateLimit": 10,
+}
 
 
 def _send_to(sid: str, queue: sqs.IQueue) -> iam.PolicyStatement:

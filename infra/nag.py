@@ -50,6 +50,17 @@ FUNCTION_WILDCARDS.append(
         applies_to=[_regex(r"^Resource::<DocumentsBucket[A-Za-z0-9]+\.Arn>\/templates\/\*$")],
     )
 )
+# e-signature (docs/ESIGN.md): one SSM parameter per org under the stage's own path
+FUNCTION_WILDCARDS.append(
+    NagPackSuppression(
+        id="AwsSolutions-IAM5",
+        reason="each org's e-signature configuration is its own SecureString parameter under the stack's "
+        "esign/ path (named by org id, which is created at run time); the grant is read-only, that path only",
+        applies_to=[
+            "Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter/<AWS::StackName>/esign/*"
+        ],
+    )
+)
 
 
 def suppress(stack: ThresholdStack) -> None:

@@ -290,3 +290,20 @@ def api_clients(r: Resources) -> list[iam.PolicyStatement]:
 
 
 PROFILES["api_handler"] = Profile((*PROFILES["api_handler"].grants, api_clients))
+# -- e-signature (docs/ESIGN.md) -------------------------------------------------------------------------
+
+
+def esign_configuration(r: Resources) -> list[iam.PolicyStatement]:
+    """Each org's DocuSign configuration (keys, Connect secrets): an SSM SecureString parameter under
+    `/{stack name}/esign/` (the functions' ESIGN_PARAMETER_PREFIX), read-only, nothing else. Encrypted
+    with the AWS managed key aws/ssm, whose key policy lets the account's principals decrypt through SSM:
+    no kms grant here."""
+    parameters = f"arn:{Aws.PARTITION}:ssm:{Aws.REGION}:{Aws.ACCOUNT_ID}:parameter/{Aws.STACK_NAME}/esign/*"
+    return [_statement("EsignConfiguration", ["ssm:GetParameter"], [parameters])]
+
+
+# the API sends envelopes and receives the provider's webhook (which writes the signed PDF under orgs/,
+# already allowed by documents_api)
+PROFILES["api_handler"] = dataclasses.replace(
+    PROFILES["api_handler"], grants=(*PROFILES["api_handler"].grants, esign_configuration)
+)

@@ -589,3 +589,48 @@ ROUTE_ERRORS[("GET", "/v1/admin/pipeline")] = {
     **ROUTE_ERRORS[("GET", "/v1/admin/pipeline")],
     422: [*ROUTE_ERRORS[("GET", "/v1/admin/pipeline")][422], "unknown_stage"],
 }
+
+
+# e-signature (docs/ESIGN.md)
+_SIGNATURE = "/v1/deals/{deal_id}/document-requests/{request_id}/signature"
+_CONNECT = "/v1/integrations/docusign/connect/{org_id}"
+ETAG.update({("POST", _SIGNATURE), ("GET", _SIGNATURE)})
+ROUTE_ERRORS.update(
+    {
+        ("POST", _SIGNATURE): {
+            409: [
+                "request_closed",
+                "pdf_not_accepted",
+                "no_document",
+                "not_a_pdf",
+                "no_signers",
+                "too_many_signers",
+                "signer_cannot_see_document",
+                "already_signed",
+                "already_out_for_signature",
+                "signature_in_progress",
+                "signature_changed",
+                "esign_not_configured",
+            ],
+            503: ["esign_unavailable", "storage_unavailable"],
+        },
+        ("GET", _SIGNATURE): {404: ["no_signature"]},
+        ("POST", _SIGNATURE + "/void"): {
+            409: ["not_out_for_signature", "signature_changed", "esign_not_configured"],
+            503: ["esign_unavailable"],
+        },
+        ("POST", _CONNECT): {401: ["invalid_signature"], 409: ["signature_changed", "already_exists"]},
+    }
+)
+DESCRIPTIONS.update(
+    {
+        ("POST", _SIGNATURE): "Sends the request's newest PDF version to the org's e-signature provider "
+        "(DocuSign): the signers are the deal's parties in the roles and order the document template names "
+        "(default: the clients together). The signed PDF comes back through the provider's webhook as a new "
+        "version, checked by the upload ingest. A retry never creates a second envelope.",
+        ("POST", _CONNECT): "DocuSign Connect (JSON SIM). `X-DocuSign-Signature-1` (and `-2`… while keys "
+        "rotate) must be base64(HMAC-SHA256(secret, raw body)) for one of the org's Connect secrets: "
+        "anything else is a 401 that says nothing more. `envelope-completed`, `envelope-declined` and "
+        "`envelope-voided` are applied once; repeats answer `duplicate`, other events `ignored`.",
+    }
+)

@@ -118,6 +118,10 @@ ROUTE_SCOPES: dict[tuple[str, str], Scope | None] = {
     ("GET", TEMPLATE + "/export"): None,
     ("POST", TEMPLATE + "/import"): None,
     ("POST", DEAL + "/template-migration"): None,
+    # e-signature (docs/ESIGN.md): sending and voiding are the deal team's acts
+    ("POST", DEAL + "/document-requests/{request_id}/signature"): None,
+    ("GET", DEAL + "/document-requests/{request_id}/signature"): DOCS_READ,
+    ("POST", DEAL + "/document-requests/{request_id}/signature/void"): None,
     # outbound webhooks (docs/INTEGRATIONS.md): a CRM manages its own subscriptions
     ("GET", "/v1/admin/webhooks"): HOOKS,
     ("POST", "/v1/admin/webhooks"): HOOKS,

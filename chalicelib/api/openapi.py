@@ -91,6 +91,10 @@ def _schemas() -> tuple[dict[tuple[str, str], Any], dict[str, Any]]:
     from chalicelib.domain import template_responses  # org-owned templates (docs/TEMPLATES.md)
 
     _mark_strict(template_responses)
+    # e-signature (docs/ESIGN.md)
+    from chalicelib.domain import esign_responses
+
+    _mark_strict(esign_responses)
     inputs: list[tuple[tuple[str, str], Any, TypeAdapter[Any]]] = []
     for spec in ROUTES:
         model = spec.body_model() or _optional_body(spec)

@@ -110,6 +110,13 @@ class EventType(StrEnum):
     TEMPLATE_DRAFT_CHANGED = "template.draft_changed"
     TEMPLATE_PUBLISHED = "template.published"
     DEAL_TEMPLATE_MIGRATED = "deal.template_migrated"
+    # e-signature (docs/ESIGN.md)
+    DOCUMENT_SIGNATURE_STARTED = "document.signature_started"
+    DOCUMENT_SENT_FOR_SIGNATURE = "document.sent_for_signature"
+    DOCUMENT_SIGNATURE_FAILED = "document.signature_failed"
+    DOCUMENT_SIGNED = "document.signed"
+    DOCUMENT_SIGNATURE_DECLINED = "document.signature_declined"
+    DOCUMENT_SIGNATURE_VOIDED = "document.signature_voided"
 
 
 @dataclass(frozen=True)
@@ -402,6 +409,35 @@ CATALOG.update(
             _C.AUDIT,
             ("from", "to", "added", "redated", "cancelled"),
             "a deal moved to a newer template version; lists what was added, re-dated and cancelled",
+        ),
+    }
+)
+
+# e-signature (docs/ESIGN.md)
+_SIG = ("request_id", "label", "provider")
+CATALOG.update(
+    {
+        EventType.DOCUMENT_SIGNATURE_STARTED: EventSpec(
+            _C.AUDIT, (*_SIG, "attempt_id"), "a send for signature began (its envelope may not exist yet)"
+        ),
+        EventType.DOCUMENT_SENT_FOR_SIGNATURE: EventSpec(
+            _C.DOCUMENTS,
+            (*_SIG, "document_id", "envelope_id", "target_user_ids"),
+            "a document went out for e-signature; `target_user_ids` are the signers",
+        ),
+        EventType.DOCUMENT_SIGNATURE_FAILED: EventSpec(
+            _C.AUDIT, (*_SIG, "reason"), "the provider refused a send for signature; it may be sent again"
+        ),
+        EventType.DOCUMENT_SIGNED: EventSpec(
+            _C.DOCUMENTS,
+            (*_SIG, "envelope_id", "upload_id"),
+            "everyone signed; the signed PDF goes through the ingest as a new version",
+        ),
+        EventType.DOCUMENT_SIGNATURE_DECLINED: EventSpec(
+            _C.DOCUMENTS, (*_SIG, "envelope_id", "reason"), "a signer declined to sign; `reason` is theirs"
+        ),
+        EventType.DOCUMENT_SIGNATURE_VOIDED: EventSpec(
+            _C.DOCUMENTS, (*_SIG, "envelope_id", "reason"), "the envelope was voided before everyone signed"
         ),
     }
 )

@@ -111,6 +111,11 @@ DEFAULT_RULES: dict[EventType, Rule] = {
     EventType.INVITATION_REMINDED: Rule(Audience.SUBJECTS, _each([E])),
     EventType.INVITATION_NOT_ACCEPTED: Rule(Audience.COORDINATORS, _staff([E, A])),
     EventType.DEAL_ACCOUNT_ACCESS_GRANTED: Rule(Audience.TEAM, _staff([A])),
+    # e-signature (docs/ESIGN.md): signers hear it went out; the coordinator hears when it stops short
+    EventType.DOCUMENT_SENT_FOR_SIGNATURE: Rule(Audience.SUBJECTS, _each([E, A])),
+    EventType.DOCUMENT_SIGNED: Rule(Audience.TEAM, _staff([A])),
+    EventType.DOCUMENT_SIGNATURE_DECLINED: Rule(Audience.COORDINATORS, _staff([E, A])),
+    EventType.DOCUMENT_SIGNATURE_VOIDED: Rule(Audience.COORDINATORS, _staff([E, A])),
 }
 
 # Per workflow template: what differs from the defaults, per event and group.

@@ -223,6 +223,28 @@ WRITERS: dict[EventType, Writer] = {
         f"{describe_effects(c.event.data.get('effects') or [])}.",
         "Check the deal for the new dates and anything asked of you.",
     ),
+    # e-signature (docs/ESIGN.md)
+    EventType.DOCUMENT_SENT_FOR_SIGNATURE: lambda c: (
+        f"please sign: {c.data('label')}",
+        f"{c.event.actor_label} sent the {c.data('label')} for your e-signature.",
+        "Open the signing email from DocuSign and sign; we file the signed copy on the deal for you.",
+    ),
+    EventType.DOCUMENT_SIGNED: lambda c: (
+        f"signed: {c.data('label')}",
+        f"Everyone signed the {c.data('label')}; the signed copy is being filed as a new version.",
+        "Review and approve the signed version from the review queue.",
+    ),
+    EventType.DOCUMENT_SIGNATURE_DECLINED: lambda c: (
+        f"signature declined: {c.data('label')}",
+        f"A signer declined to sign the {c.data('label')}: {c.data('reason', 'no reason given')}.",
+        "Talk to the signer, then send the document for signature again.",
+    ),
+    EventType.DOCUMENT_SIGNATURE_VOIDED: lambda c: (
+        f"envelope voided: {c.data('label')}",
+        f"The signature envelope for the {c.data('label')} was voided: "
+        f"{c.data('reason', 'no reason given')}.",
+        "Send the document for signature again when it is ready.",
+    ),
 }
 
 # accounts and invitee reminders (issue 13). The reminder carries no link to the invitation: its token

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from chalicelib.domain import change_request_types
 from chalicelib.domain.change_request_types import ChangeRequestType
 from chalicelib.domain.errors import Invalid
+from chalicelib.domain.esign import SignerRule
 from chalicelib.domain.roles import PartyRole, Visibility
 
 STAGE_ENTRY = "stage_entry"  # a due rule anchored on the moment the item's stage is entered
@@ -108,6 +109,8 @@ class DocumentTemplate:
     max_bytes: int = 25 * 1024 * 1024
     due: DueRule | None = None
     locked: bool = False  # a template derived from this one keeps it, required (docs/TEMPLATES.md)
+    # e-signature (docs/ESIGN.md): who signs, by party role, in which order; empty: the default signers
+    signers: tuple[SignerRule, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -340,6 +343,10 @@ def _document_problems(t: WorkflowTemplate) -> list[str]:
         if not 0 < doc.max_bytes <= 100 * 1024 * 1024:
             problems.append(f"{where} must allow between 1 byte and 100 MiB")
         problems += _due_problem(where, doc.due, t)
+        problems += [
+            f"{where} has unknown signer role '{r.role}'" for r in doc.signers if r.role not in roles
+        ]
+        problems += [f"{where} has a signer order below 1" for r in doc.signers if r.order < 1]
     return problems
 
 

@@ -52,6 +52,7 @@ from chalicelib.domain.roles import PartyStatus
 from chalicelib.store import schema
 from chalicelib.store.account_models import ACCOUNT_ITEM_CLASSES
 from chalicelib.store.change_request_models import ChangeRequestItem
+from chalicelib.store.esign_models import ESIGN_ITEM_CLASSES
 from chalicelib.store.integration_models import INTEGRATION_ITEM_CLASSES  # issue 16
 from chalicelib.store.notification_models import (
     DUE_INDEX,
@@ -571,5 +572,7 @@ ITEM_CLASSES: tuple[type[TableItem], ...] = (
     *ACCOUNT_ITEM_CLASSES,
     # org-owned templates (docs/TEMPLATES.md)
     *TEMPLATE_ITEM_CLASSES,
+    # e-signature (docs/ESIGN.md)
+    *ESIGN_ITEM_CLASSES,
 )
 share_connection(*ITEM_CLASSES)

@@ -257,3 +257,35 @@ def presigned_get(
     with translated():
         url: str = client().generate_presigned_url("get_object", Params=params, ExpiresIn=expires_in)
     return url
+
+
+# -- e-signature (docs/ESIGN.md) ------------------------------------------------------------------
+
+
+def read_bytes(key: str, *, version_id: str | None, max_bytes: int) -> bytes:
+    """A recorded version's exact bytes (pinned to its S3 version): what is sent for signature."""
+    params: dict[str, Any] = {"Bucket": bucket(), "Key": key}
+    if version_id:
+        params["VersionId"] = version_id
+    with translated():
+        reply = client().get_object(**params)
+        data: bytes = reply["Body"].read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise TooLarge()
+    return data
+
+
+def put_upload(
+    key: str, body: bytes, *, content_type: str, file_name: str, upload_id: str, tags: dict[str, str]
+) -> None:
+    """Write a file to an upload key as a browser's form would (same metadata and tags), so the S3 →
+    SQS → ingest pipeline checks it like any upload (the signed PDF of an envelope)."""
+    with translated():
+        client().put_object(
+            Bucket=bucket(),
+            Key=key,
+            Body=body,
+            ContentType=content_type,
+            Metadata={"original-name": quote(file_name, safe=""), "upload-id": upload_id},
+            Tagging="&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in tags.items()),
+        )

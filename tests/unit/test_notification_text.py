@@ -150,6 +150,16 @@ SAMPLE_DATA.update(
         },
     }
 )
+# e-signature (docs/ESIGN.md)
+_SIG = {"request_id": "dr_1", "label": "Purchase agreement", "provider": "docusign", "envelope_id": "env-1"}
+SAMPLE_DATA.update(
+    {
+        "document.sent_for_signature": {**_SIG, "document_id": "d_1", "target_user_ids": ["u_client"]},
+        "document.signed": {**_SIG, "upload_id": "4f1c2b9e-0000-4000-8000-000000000001"},
+        "document.signature_declined": {**_SIG, "reason": "The price on page 2 is wrong"},
+        "document.signature_voided": {**_SIG, "reason": "The offer was withdrawn"},
+    }
+)
 NOTIFYING = sorted(t.value for t in DEFAULT_RULES)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from chalicelib.domain.esign import SignerRule
 from chalicelib.domain.roles import Visibility
 from chalicelib.domain.workflows import STAGE_ENTRY, DocumentTemplate, DueRule, KeyDate, Stage, TaskTemplate
 
@@ -66,9 +67,10 @@ def document(
     viewers: tuple[str, ...] = (),
     types: tuple[str, ...] = PDF_OR_PHOTO,
     max_mb: int = 25,
+    signers: tuple[SignerRule, ...] = (),
 ) -> DocumentTemplate:
     return DocumentTemplate(
-        key, key, label, stage, required, uploaders, visibility, viewers, types, max_mb * MB, when
+        key, key, label, stage, required, uploaders, visibility, viewers, types, max_mb * MB, when, signers
     )
 
 

@@ -3,6 +3,7 @@ contingencies for inspection, appraisal and financing, the 3-day closing disclos
 
 from __future__ import annotations
 
+from chalicelib.domain.esign import SignerRule
 from chalicelib.domain.templates import change_requests
 from chalicelib.domain.templates.build import (
     INTERNAL,
@@ -257,6 +258,8 @@ PURCHASE_V1 = WorkflowTemplate(
             uploaders=("agent",),
             when=due("offer_accepted", 1),
             types=PDF,
+            # e-signature (docs/ESIGN.md): the buyers sign together, then their agent countersigns
+            signers=(SignerRule("client", 1), SignerRule("co_client", 1), SignerRule("agent", 2)),
         ),
         document(
             "earnest_money_receipt",

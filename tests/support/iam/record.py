@@ -46,6 +46,7 @@ RESOURCE_VARIABLES = (
     "SES_FEEDBACK_TOPIC_NAME",
     "USER_POOL_ID",
     "AWS_REGION",
+    "ESIGN_PARAMETER_PREFIX",  # e-signature (docs/ESIGN.md)
 )
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tests.support.iam.deployed import ACCOUNT, PARTITION, REGION, Stage, _arn
+from tests.support.iam.deployed import ACCOUNT, PARTITION, PSEUDO, REGION, Stage, _arn
 from tests.support.iam.evaluate import Principal, Request
 
 
@@ -269,3 +269,20 @@ def requests_for(
         Request(principal, action, resource, {**base, **context})
         for action, resource, context in mapping(names, operation, params)
     ]
+
+
+# -- e-signature (docs/ESIGN.md): the per-org provider configuration, an SSM SecureString parameter ------
+# In the stage it is `/{stack name}/esign/{org}` (infra/environment.py); the harness's stack is "stack".
+def _ssm(n: Names, op: str, p: Mapping[str, Any]) -> Needs:
+    if op != "GetParameter":
+        raise NotMapped(f"ssm:{op}")
+    name = str(p["Name"])
+    local_prefix = n.local.get("ESIGN_PARAMETER_PREFIX", "")
+    if local_prefix and name.startswith(local_prefix + "/"):
+        name = f"/{PSEUDO['AWS::StackName']}/esign" + name[len(local_prefix) :]
+    # SecureString with the AWS managed key aws/ssm: its key policy lets the account's principals decrypt
+    # through SSM, so the role needs ssm:GetParameter only
+    return [("ssm:GetParameter", _arn("ssm", "parameter" + name), {})]
+
+
+SERVICES["ssm"] = _ssm

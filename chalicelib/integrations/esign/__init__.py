@@ -1,0 +1,1 @@
+"""E-signature providers behind one interface (provider.py); DocuSign first (docusign.py)."""
