@@ -70,7 +70,18 @@ def document(
     signers: tuple[SignerRule, ...] = (),
 ) -> DocumentTemplate:
     return DocumentTemplate(
-        key, key, label, stage, required, uploaders, visibility, viewers, types, max_mb * MB, when, signers
+        key,
+        key,
+        label,
+        stage,
+        required,
+        uploaders,
+        visibility,
+        viewers,
+        types,
+        max_mb * MB,
+        when,
+        signers=signers,
     )
 
 
