@@ -6,15 +6,18 @@ from typing import Any
 
 from chalice import Chalice, ConvertToMiddleware, Rate
 
-from chalicelib.api import (
+from chalicelib.api import (  # contacts, intake, leads: docs/INTAKE.md
     activity,
     admin,
     change_requests,
+    contacts,
     deals,
     documents,
     exports,
     health,
+    intake,
     invitations,
+    leads,
     me,
     messages,
     middleware,
@@ -50,6 +53,10 @@ app.register_blueprint(notifications.notifications)
 app.register_blueprint(documents.documents)
 app.register_blueprint(workflows.workflows)
 app.register_blueprint(change_requests.change_requests)
+# intake, contacts and properties (docs/INTAKE.md)
+app.register_blueprint(intake.intake)
+app.register_blueprint(leads.leads)
+app.register_blueprint(contacts.contacts)
 
 middleware.register_preflight_routes(app)
 

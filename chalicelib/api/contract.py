@@ -209,6 +209,12 @@ def error_headers(status: int) -> dict[str, Any]:
         return {
             "Retry-After": _header("Seconds to wait before retrying", {"type": "string", "pattern": "^\\d+$"})
         }
+    if status == 429:
+        return {
+            "Retry-After": _header(
+                "Seconds until the rate limit's window ends", {"type": "string", "pattern": "^\\d+$"}
+            )
+        }
     if status == 401:
         return {"WWW-Authenticate": _header('`Bearer error="invalid_token", error_description="<code>"`')}
     return {}

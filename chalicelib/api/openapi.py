@@ -76,6 +76,9 @@ def _schemas() -> tuple[dict[tuple[str, str], Any], dict[str, Any]]:
     _mark_strict(responses)
     _mark_strict(account_responses)
     _mark_strict(change_request_views)
+    from chalicelib.domain import intake_responses  # intake, contacts and properties (docs/INTAKE.md)
+
+    _mark_strict(intake_responses)
     inputs: list[tuple[tuple[str, str], Any, TypeAdapter[Any]]] = []
     for spec in ROUTES:
         model = spec.body_model() or _optional_body(spec)

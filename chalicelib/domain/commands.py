@@ -377,3 +377,11 @@ class ChangeRequestSettingsIn(Strict):
     """PUT /v1/admin/orgs/{org_id}/change-request-settings (admins); null: back to the template's amount."""
 
     cost_approval_threshold: Annotated[int, Field(ge=0, le=1_000_000)] | None
+
+
+# -- intake, leads, contacts and properties (docs/INTAKE.md): declared in their own module ---------------
+from chalicelib.domain.intake_commands import IntakeSubmission as IntakeSubmission  # noqa: E402
+from chalicelib.domain.intake_commands import LeadConversion as LeadConversion  # noqa: E402
+from chalicelib.domain.intake_commands import LeadStatusChange as LeadStatusChange  # noqa: E402
+from chalicelib.domain.intake_commands import NewContact as NewContact  # noqa: E402
+from chalicelib.domain.intake_commands import NewPropertyRecord as NewPropertyRecord  # noqa: E402

@@ -50,6 +50,7 @@ from chalicelib.domain.entities import (
 from chalicelib.domain.roles import PartyStatus
 from chalicelib.store import schema
 from chalicelib.store.change_request_models import ChangeRequestItem
+from chalicelib.store.intake_models import INTAKE_ITEM_CLASSES
 from chalicelib.store.notification_models import (
     DUE_INDEX,
     DUE_INDEX_DEPENDS,
@@ -83,6 +84,7 @@ class OrgItem(TableItem, discriminator="Org"):
     created_at = _text(False)
     time_zone = _text()
     cost_approval_threshold = NumberAttribute(null=True)
+    slug = _text()
 
 
 class UserItem(TableItem, discriminator="User"):
@@ -113,6 +115,7 @@ class StaffItem(TableItem, discriminator="StaffMembership"):
     email = _text(False)
     role = _text(False)
     since = _text(False)
+    org_slug = _text()
 
 
 class PropertyItem(TableItem, discriminator="Property"):
@@ -123,6 +126,15 @@ class PropertyItem(TableItem, discriminator="Property"):
     org_id = _text(False)
     address: MapAttribute[str, Any] = MapAttribute()
     created_at = _text(False)
+    # the property record (docs/INTAKE.md, store/intake_models.py has its lookup keys)
+    unit = _text()
+    address_key = _text()
+    apn = _text()
+    mls_id = _text()
+    owner_account_id = _text()
+    contact_ids = ListAttribute(null=True)  # type: ignore[var-annotated]
+    merged_into = _text()
+    merged_at = _text()
 
 
 class DealItem(TableItem, discriminator="Deal"):
@@ -537,5 +549,7 @@ ITEM_CLASSES: tuple[type[TableItem], ...] = (
     *NOTIFICATION_ITEM_CLASSES,
     UploadFormItem,
     ChangeRequestItem,
+    # intake, contacts and properties (docs/INTAKE.md)
+    *INTAKE_ITEM_CLASSES,
 )
 share_connection(*ITEM_CLASSES)

@@ -1,0 +1,84 @@
+"""Contacts and property records (docs/INTAKE.md): staff of the org create, read, list and search them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from chalice import Blueprint
+from chalice.app import Request
+
+from chalicelib.api.http import Answer, page, page_params, query_param, route
+from chalicelib.domain import intake_responses as out
+from chalicelib.domain.intake_views import contact_view, property_view
+from chalicelib.domain.responses import Page
+from chalicelib.services import contacts as service
+
+if TYPE_CHECKING:
+    from chalicelib.domain.access import Caller
+    from chalicelib.domain.intake_commands import NewContact, NewPropertyRecord
+
+contacts = Blueprint(__name__)
+
+
+@route(
+    contacts,
+    "/v1/contacts",
+    "POST",
+    summary="Add a contact (refused if its email or phone is known)",
+    body="NewContact",
+    status=201,
+)
+def create_contact(caller: Caller, body: NewContact) -> Answer[out.ContactOut]:
+    contact = service.create_contact(caller, body)
+    return Answer(contact_view(contact), {"Location": f"/v1/contacts/{contact.contact_id}"})
+
+
+@route(
+    contacts,
+    "/v1/contacts",
+    "GET",
+    summary="The org's contacts by name, or a search by email or phone prefix",
+)
+def list_contacts(caller: Caller, request: Request) -> Page[out.ContactOut]:
+    limit, cursor = page_params(request)
+    email, phone = query_param(request, "email"), query_param(request, "phone")
+    items, next_cursor = service.search_contacts(
+        caller, org_id=query_param(request, "org_id"), email=email, phone=phone, limit=limit, cursor=cursor
+    )
+    return page([contact_view(c, brief=bool(email or phone)) for c in items], next_cursor)
+
+
+@route(contacts, "/v1/contacts/{contact_id}", "GET", summary="One contact")
+def get_contact(caller: Caller, contact_id: str) -> out.ContactOut:
+    return contact_view(service.get_contact(caller, contact_id))
+
+
+@route(
+    contacts,
+    "/v1/properties",
+    "POST",
+    summary="Add a property record (refused if its address and unit are known)",
+    body="NewPropertyRecord",
+    status=201,
+)
+def create_property(caller: Caller, body: NewPropertyRecord) -> Answer[out.PropertyRecord]:
+    prop = service.create_property(caller, body)
+    return Answer(property_view(prop), {"Location": f"/v1/properties/{prop.property_id}"})
+
+
+@route(contacts, "/v1/properties", "GET", summary="Property records whose address starts with `address`")
+def list_properties(caller: Caller, request: Request) -> Page[out.PropertyRecord]:
+    limit, cursor = page_params(request)
+    items, next_cursor = service.search_properties(
+        caller,
+        org_id=query_param(request, "org_id"),
+        address=query_param(request, "address"),
+        limit=limit,
+        cursor=cursor,
+    )
+    return page([property_view(p) for p in items], next_cursor)
+
+
+@route(contacts, "/v1/properties/{property_id}", "GET", summary="One property record")
+def get_property(caller: Caller, property_id: str) -> out.PropertyRecord:
+    return property_view(service.get_property(caller, property_id))
