@@ -23,7 +23,11 @@ def form(email: str, *, scenario: str = "buy", name: str = "Jane Doe", **extra: 
         "sell": {"timeline": "asap"},
         "rent": {"timeline": "asap", "monthly_budget": 2500},
     }[scenario]
-    body: dict[str, Any] = {"scenario": scenario, "contact": {"name": name, "email": email}, "answers": answers}
+    body: dict[str, Any] = {
+        "scenario": scenario,
+        "contact": {"name": name, "email": email},
+        "answers": answers,
+    }
     body.update(extra)
     return body
 
@@ -51,7 +55,7 @@ def contact_count() -> int:
 
 
 @pytest.fixture
-def lead_of(api: Api):  # type: ignore[no-untyped-def]
+def lead_of(api: Api):
     def find(email_name: str) -> dict[str, Any]:
         return next(lead for lead in leads(api) if lead["contact_name"] == email_name)
 
@@ -59,13 +63,13 @@ def lead_of(api: Api):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def demo(demo_snapshot):  # type: ignore[no-untyped-def]
+def demo(demo_snapshot):
     """The demo data, restored once for a module of read-only tests."""
     return demo_snapshot.restore()
 
 
 @pytest.fixture
-def outbox(seeded):  # type: ignore[no-untyped-def]
+def outbox(seeded):
     """The table stream from now on, fed to the outbox handler (as in tests/notifications)."""
     import boto3
 
@@ -82,7 +86,7 @@ def outbox(seeded):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def sent():  # type: ignore[no-untyped-def]
+def sent():
     from tests.support.notify import Sent
 
     with Sent() as recorder:

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.intake.conftest import ALEX, COORD, RIVAL_COORD, contact_count
 
-VENDOR = {"name": "Wes Ward", "email": "wes@wardroofing.example", "phone": "617-555-0177", "company": "Ward Roofing"}
-HOME = {"address": {"line1": "7 Elm Avenue", "city": "Cambridge", "state": "MA", "postal_code": "02139"}, "unit": "2"}
+VENDOR = {
+    "name": "Wes Ward",
+    "email": "wes@wardroofing.example",
+    "phone": "617-555-0177",
+    "company": "Ward Roofing",
+}
+HOME = {
+    "address": {"line1": "7 Elm Avenue", "city": "Cambridge", "state": "MA", "postal_code": "02139"},
+    "unit": "2",
+}
 
 
 def test_staff_add_a_contact_and_a_duplicate_email_or_phone_is_refused(api, seeded):
-    created = api.post("/v1/contacts", {**VENDOR, "roles": ["vendor"], "preferred_channel": "phone"}, as_user=ALEX)
+    created = api.post(
+        "/v1/contacts", {**VENDOR, "roles": ["vendor"], "preferred_channel": "phone"}, as_user=ALEX
+    )
 
     assert created.status == 201 and created.headers["Location"] == f"/v1/contacts/{created.json['id']}"
     assert created.json["phone"] == "+16175550177" and created.json["company"] == "Ward Roofing"
@@ -43,7 +55,9 @@ def test_search_by_email_or_phone_prefix_is_one_query_per_page(api, seeded, ddb_
 
 
 def test_a_property_record_is_keyed_by_its_normalized_address_and_unit(api, seeded):
-    created = api.post("/v1/properties", {**HOME, "apn": "12-34", "owner_account_id": "ac_" + "a" * 26}, as_user=COORD)
+    created = api.post(
+        "/v1/properties", {**HOME, "apn": "12-34", "owner_account_id": "ac_" + "a" * 26}, as_user=COORD
+    )
 
     assert created.status == 201 and created.json["unit"] == "2" and created.json["apn"] == "12-34"
     variant = {"address": {**HOME["address"], "line1": "7 elm ave"}, "unit": "Apt 2"}

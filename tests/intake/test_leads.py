@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from chalicelib.store import users as user_store
 from chalicelib.store.intake_models import LeadItem
 from chalicelib.store.models import DealItem
@@ -58,11 +60,9 @@ def test_a_concurrent_submission_cannot_take_the_same_turn(seeded):
         store.next_in_rotation(uow, org_id, "buyers", turn)
     _commit_with_event(winner, org_id)
 
-    try:
+    with pytest.raises(Conflict) as refused:
         _commit_with_event(loser, org_id)
-        raise AssertionError("the second claim of one turn must fail")
-    except Conflict as refused:
-        assert refused.code == "routing_turn_taken"
+    assert refused.value.code == "routing_turn_taken"
     assert store.second_read(None, None, org_id=org_id, rule="buyers").counter == turn + 1
 
 
@@ -106,7 +106,9 @@ def test_the_same_phone_finds_the_same_contact(api, seeded):
 
 
 def test_the_same_address_written_differently_is_the_same_property(api, seeded):
-    same = {"address": {"line1": "48 beacon st.", "city": "BOSTON", "state": "MA", "postal_code": "02108-1234"}}
+    same = {
+        "address": {"line1": "48 beacon st.", "city": "BOSTON", "state": "MA", "postal_code": "02108-1234"}
+    }
 
     send(api, form("omar.twin@mail.example", scenario="sell", name="Omar Twin", property=same))
 
@@ -158,7 +160,9 @@ def test_a_lead_moves_forward_and_disqualifying_needs_a_reason(api, seeded):
     assert refused.status == 422 and refused.error_code == "reason_required"
     assert api.get(f"/v1/admin/leads/{lead['id']}", as_user=COORD).json["version"] == lead["version"]
     contacted = api.post(path, {"status": "contacted"}, as_user=COORD)
-    assert contacted.status == 200 and contacted.json["status"] == "contacted" and contacted.json["contacted_at"]
+    assert (
+        contacted.status == 200 and contacted.json["status"] == "contacted" and contacted.json["contacted_at"]
+    )
     assert api.post(path, {"status": "contacted"}, as_user=COORD).error_code == "invalid_lead_move"
     stale = api.post(path, {"status": "qualified"}, as_user=COORD, headers={"If-Match": '"1"'})
     assert stale.status == 412
@@ -183,7 +187,7 @@ def test_converting_opens_one_deal_with_the_person_and_the_routed_agent(api, see
     roles = {(p["role"], p.get("email")) for p in deal["parties"]}
     assert ("client", "convert.me@mail.example") in roles
     assert ("agent", AVERY) in roles
-    stored_lead = [i for i in stored(LeadItem) if i.lead_id == lead["id"]][0]
+    stored_lead = next(i for i in LeadItem.scan() if isinstance(i, LeadItem) and i.lead_id == lead["id"])
     assert stored_lead.deal_id == first.json["deal_id"]
 
 

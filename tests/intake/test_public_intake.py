@@ -91,7 +91,9 @@ def test_the_answer_is_byte_identical_for_known_and_unknown_people(api, seeded):
     assert known.raw == user.raw == unknown.raw
 
     def headers(reply):  # the correlation id differs per request, as for every request
-        return {k: v for k, v in reply.headers.items() if k.lower() not in {"x-request-id", "x-correlation-id"}}
+        return {
+            k: v for k, v in reply.headers.items() if k.lower() not in {"x-request-id", "x-correlation-id"}
+        }
 
     assert headers(known) == headers(unknown)
 
@@ -148,3 +150,31 @@ def test_an_intake_for_one_org_never_touches_another(api, seeded):
     assert [x["contact_name"] for x in rival] == ["Nora Lind"]
     assert rival[0]["linked_deal_ids"] == [] and rival[0]["candidates"] == []  # nothing of Harbor's
     assert leads(api) == harbor_before
+
+
+def test_a_submission_is_one_transaction_plus_keyed_reads(api, seeded, ddb_calls):
+    # a new person: the per-address and per-email counters, the slug, one batch of keyed reads (org, form,
+    # user, email and phone keys), the routing rule's counter, one Query of nearby emails, one transaction
+    body = form("budget.new@mail.example", name="Bud Get")
+    body["contact"]["phone"] = "+16175550188"
+    ddb_calls.reset()
+
+    assert send(api, body).status == 201
+
+    assert ddb_calls.by_operation() == {
+        "UpdateItem": 2,
+        "GetItem": 1,
+        "BatchGetItem": 2,
+        "Query": 1,
+        "TransactWriteItems": 1,
+    }
+
+
+def test_a_known_person_is_found_by_key_with_no_search(api, seeded, ddb_calls):
+    ddb_calls.reset()
+
+    assert send(api, form("omar.haddad@mail.example", name="Omar Haddad", scenario="rent")).status == 201
+
+    ops = ddb_calls.by_operation()
+    assert ops["TransactWriteItems"] == 1 and "Scan" not in ops
+    assert ops.get("Query", 0) == 0  # no near-duplicate search for an exact match
