@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from tests.intake.conftest import ALEX, COORD, RIVAL_COORD, contact_count
 
 VENDOR = {
