@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.intake.conftest import ALEX, COORD, RIVAL_COORD, contact_count
 
 VENDOR = {
@@ -10,7 +12,7 @@ VENDOR = {
     "phone": "617-555-0177",
     "company": "Ward Roofing",
 }
-HOME = {
+HOME: dict[str, Any] = {
     "address": {"line1": "7 Elm Avenue", "city": "Cambridge", "state": "MA", "postal_code": "02139"},
     "unit": "2",
 }
