@@ -37,7 +37,7 @@ class PublicRoutesFirewall(Construct):
             custom_response_bodies={
                 "rate_limited": {
                     "contentType": "APPLICATION_JSON",
-                    "content": '{"error": {"code": "rate_limited", "message": "too many requests; try later"}}',
+                    "content": '{"error": {"code": "rate_limited", "message": "too many requests; wait"}}',
                 }
             },
             rules=[
