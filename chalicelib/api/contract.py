@@ -54,6 +54,11 @@ PATH_PARAMETERS = {
     "org_id": "An org's id (`o_…`)",
     "token": "The secret token from an email's link",
     "name": "`time-in-stage`, `overdue-tasks`, `missing-documents` or `activation`",
+    # intake, contacts and properties (docs/INTAKE.md)
+    "org_slug": "An org's public intake slug (`GET /v1/me`: `org_slug`)",
+    "lead_id": "A lead's id (`ld_…`)",
+    "contact_id": "A contact's id (`ct_…`)",
+    "property_id": "A property record's id (`p_…`)",
 }
 
 DESCRIPTIONS = routes.DESCRIPTIONS

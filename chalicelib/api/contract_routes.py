@@ -400,7 +400,7 @@ QUERY.update(
 )
 ROUTE_ERRORS.update(
     {
-        ("GET", INTAKE_FORM): {404: ["org_not_found"]},
+        ("GET", INTAKE_FORM): {404: ["org_not_found"], 429: ["rate_limited"]},
         ("POST", INTAKE): {404: ["org_not_found"], 429: ["rate_limited"]},
         ("GET", LEADS): {
             **_ORG_STAFF,

@@ -21,10 +21,11 @@ RECEIVED: out.IntakeReceived = {"status": "received"}
     summary="An org's intake form: its scenarios, their questions and checklists (no auth)",
     auth=False,
 )
-def intake_form(org_slug: str) -> out.IntakeForm:
+def intake_form(request: Request, org_slug: str) -> out.IntakeForm:
     from chalicelib.domain.intake_views import form_view
     from chalicelib.services import intake as service
 
+    service.limit_source(_source_ip(request), service.now(), reading=True)
     name, settings = service.org_form(org_slug)
     return form_view(name, settings)
 

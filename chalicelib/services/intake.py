@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 MAX_BODY_BYTES = 16 * 1024
 PER_IP = (20, 600)  # submissions per source address per 10 minutes
 PER_EMAIL = (5, 3600)  # submissions per normalized email per hour
+FORM_READS_PER_IP = (120, 600)  # reads of a form per source address per 10 minutes (its own counter)
 ATTEMPTS = 3  # a routing turn taken by a concurrent submission: the submission is planned again
 
 
@@ -46,8 +47,9 @@ def org_form(slug: str) -> tuple[str, intake.IntakeSettings]:
     return org.name, intake.settings_for(stored)
 
 
-def limit_source(source_ip: str | None, now: datetime) -> None:
-    wait = rate_limits.hit(f"ip:{source_ip or 'unknown'}", limit=PER_IP[0], window_seconds=PER_IP[1], now=now)
+def limit_source(source_ip: str | None, now: datetime, *, reading: bool = False) -> None:
+    scope, (limit, window) = ("form-ip", FORM_READS_PER_IP) if reading else ("ip", PER_IP)
+    wait = rate_limits.hit(f"{scope}:{source_ip or 'unknown'}", limit=limit, window_seconds=window, now=now)
     if wait is not None:
         metrics.add_metric(name="IntakeRateLimited", unit="Count", value=1)
         raise RateLimited(wait)

@@ -178,3 +178,13 @@ def test_a_known_person_is_found_by_key_with_no_search(api, seeded, ddb_calls):
     ops = ddb_calls.by_operation()
     assert ops["TransactWriteItems"] == 1 and "Scan" not in ops
     assert ops.get("Query", 0) == 0  # no near-duplicate search for an exact match
+
+
+def test_reading_the_form_is_limited_per_address_on_its_own_counter(api, seeded):
+    for _ in range(120):
+        assert api.get(f"/v1/orgs/{HARBOR}/intake-form").status == 200
+
+    refused = api.get(f"/v1/orgs/{HARBOR}/intake-form")
+
+    assert refused.status == 429 and refused.error_code == "rate_limited" and refused.headers["Retry-After"]
+    assert send(api, form("still.ok@mail.example")).status == 201  # sending has its own limit
