@@ -15,7 +15,7 @@ from chalicelib.services import contacts as service
 
 if TYPE_CHECKING:
     from chalicelib.domain.access import Caller
-    from chalicelib.domain.intake_commands import NewContact, NewPropertyRecord
+    from chalicelib.domain.intake_commands import MergeIn, NewContact, NewPropertyRecord, UnmergeIn
 
 contacts = Blueprint(__name__)
 
@@ -82,3 +82,58 @@ def list_properties(caller: Caller, request: Request) -> Page[out.PropertyRecord
 @route(contacts, "/v1/properties/{property_id}", "GET", summary="One property record")
 def get_property(caller: Caller, property_id: str) -> out.PropertyRecord:
     return property_view(service.get_property(caller, property_id))
+
+
+# -- merging duplicates (admins and coordinators; docs/INTAKE.md, "Merging") ------------------------------
+
+
+@route(
+    contacts,
+    "/v1/admin/contacts/{contact_id}/merge",
+    "POST",
+    summary="Merge a duplicate contact into another",
+    body="MergeIn",
+)
+def merge_contact(caller: Caller, contact_id: str, body: MergeIn) -> out.ContactOut:
+    from chalicelib.services import merges
+
+    return contact_view(merges.merge_contact(caller, contact_id, body))
+
+
+@route(
+    contacts,
+    "/v1/admin/contacts/{contact_id}/unmerge",
+    "POST",
+    summary="Undo a contact merge (within 30 days)",
+    body="UnmergeIn",
+)
+def unmerge_contact(caller: Caller, contact_id: str, body: UnmergeIn) -> out.ContactOut:
+    from chalicelib.services import merges
+
+    return contact_view(merges.unmerge_contact(caller, contact_id, body))
+
+
+@route(
+    contacts,
+    "/v1/admin/properties/{property_id}/merge",
+    "POST",
+    summary="Merge a duplicate property record into another",
+    body="MergeIn",
+)
+def merge_property(caller: Caller, property_id: str, body: MergeIn) -> out.PropertyRecord:
+    from chalicelib.services import merges
+
+    return property_view(merges.merge_property(caller, property_id, body))
+
+
+@route(
+    contacts,
+    "/v1/admin/properties/{property_id}/unmerge",
+    "POST",
+    summary="Undo a property merge (within 30 days)",
+    body="UnmergeIn",
+)
+def unmerge_property(caller: Caller, property_id: str, body: UnmergeIn) -> out.PropertyRecord:
+    from chalicelib.services import merges
+
+    return property_view(merges.unmerge_property(caller, property_id, body))

@@ -430,3 +430,16 @@ ROUTE_ERRORS.update(
         ("GET", PROPERTIES + "/{property_id}"): {404: ["not_found"]},
     }
 )
+_MERGES = {
+    403: ["forbidden"],
+    404: ["not_found"],
+    409: ["already_merged", "not_merged", "merge_expired", "contact_changed", "property_changed"],
+    422: ["same_record", "unknown_merge_target"],
+}
+ROUTE_ERRORS.update(
+    {
+        ("POST", f"/v1/admin/{kind}/{{{param}}}/{action}"): _MERGES
+        for kind, param in (("contacts", "contact_id"), ("properties", "property_id"))
+        for action in ("merge", "unmerge")
+    }
+)

@@ -383,5 +383,7 @@ class ChangeRequestSettingsIn(Strict):
 from chalicelib.domain.intake_commands import IntakeSubmission as IntakeSubmission  # noqa: E402
 from chalicelib.domain.intake_commands import LeadConversion as LeadConversion  # noqa: E402
 from chalicelib.domain.intake_commands import LeadStatusChange as LeadStatusChange  # noqa: E402
+from chalicelib.domain.intake_commands import MergeIn as MergeIn  # noqa: E402
 from chalicelib.domain.intake_commands import NewContact as NewContact  # noqa: E402
 from chalicelib.domain.intake_commands import NewPropertyRecord as NewPropertyRecord  # noqa: E402
+from chalicelib.domain.intake_commands import UnmergeIn as UnmergeIn  # noqa: E402

@@ -89,6 +89,10 @@ class EventType(StrEnum):
     LEAD_ESCALATED = "lead.escalated"
     CONTACT_CREATED = "contact.created"
     PROPERTY_CREATED = "property.created"
+    CONTACT_MERGED = "contact.merged"
+    CONTACT_UNMERGED = "contact.unmerged"
+    PROPERTY_MERGED = "property.merged"
+    PROPERTY_UNMERGED = "property.unmerged"
 
 
 @dataclass(frozen=True)
@@ -288,6 +292,18 @@ CATALOG.update(
         ),
         EventType.CONTACT_CREATED: EventSpec(_C.AUDIT, ("contact_id",), "staff added a contact"),
         EventType.PROPERTY_CREATED: EventSpec(_C.AUDIT, ("property_id",), "staff added a property record"),
+        EventType.CONTACT_MERGED: EventSpec(
+            _C.AUDIT, ("contact_id", "into", "reason"), "a duplicate contact was merged into another"
+        ),
+        EventType.CONTACT_UNMERGED: EventSpec(
+            _C.AUDIT, ("contact_id", "from", "reason"), "a merge was undone"
+        ),
+        EventType.PROPERTY_MERGED: EventSpec(
+            _C.AUDIT, ("property_id", "into", "reason"), "a duplicate property record was merged into another"
+        ),
+        EventType.PROPERTY_UNMERGED: EventSpec(
+            _C.AUDIT, ("property_id", "from", "reason"), "a merge was undone"
+        ),
     }
 )
 

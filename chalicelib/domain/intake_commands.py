@@ -77,3 +77,18 @@ class LeadConversion(Strict):
 
     title: Title | None = None
     key_dates: Annotated[dict[KeyDateName, KeyDate], Field(max_length=20)] = Field(default_factory=dict)
+
+
+RecordId = Annotated[str, StringConstraints(pattern=r"^[a-z]{1,5}_[a-z0-9]{26}$")]
+
+
+class MergeIn(Strict):
+    """POST /v1/admin/contacts/{id}/merge, /v1/admin/properties/{id}/merge: this record is a duplicate of
+    `into`."""
+
+    into: RecordId
+    reason: Reason
+
+
+class UnmergeIn(Strict):
+    reason: Reason

@@ -81,6 +81,9 @@ class ContactOut(TypedDict):
     open_lead_id: NotRequired[str]
     deal_ids: NotRequired[list[str]]
     created_at: NotRequired[Timestamp]
+    merged_into: NotRequired[str]
+    """A duplicate merged into this contact (undo within 30 days of `merged_at`)."""
+    merged_at: NotRequired[Timestamp]
 
 
 class PropertyRecord(TypedDict):
@@ -92,3 +95,6 @@ class PropertyRecord(TypedDict):
     mls_id: str | None
     owner_account_id: str | None
     created_at: Timestamp
+    merged_into: NotRequired[str]
+    """A duplicate merged into this record (undo within 30 days of `merged_at`)."""
+    merged_at: NotRequired[Timestamp]

@@ -85,11 +85,13 @@ def contact_view(contact: Contact, *, brief: bool = False) -> out.ContactOut:
         view["preferred_channel"] = contact.preferred_channel
     if contact.open_lead_id:
         view["open_lead_id"] = contact.open_lead_id
+    if contact.merged_into and contact.merged_at:
+        view["merged_into"], view["merged_at"] = contact.merged_into, iso(contact.merged_at)
     return view
 
 
 def property_view(prop: Property) -> out.PropertyRecord:
-    return {
+    view: out.PropertyRecord = {
         "id": prop.property_id,
         "org_id": prop.org_id,
         "address": cast(Address, prop.address.as_dict()),
@@ -99,3 +101,6 @@ def property_view(prop: Property) -> out.PropertyRecord:
         "owner_account_id": prop.owner_account_id,
         "created_at": iso(prop.created_at),
     }
+    if prop.merged_into and prop.merged_at:
+        view["merged_into"], view["merged_at"] = prop.merged_into, iso(prop.merged_at)
+    return view

@@ -127,4 +127,5 @@ def search_properties(
     scope = f"properties:{caller.user_id}:{org}:{prefix}"
     keys, last = store.property_key_page(org, prefix, limit=limit, start=cursors.decode(scope, cursor))
     found = store.properties_by_id([k.property_id for k in keys])
-    return [found[k.property_id] for k in keys if k.property_id in found], cursors.encode(scope, last)
+    unique = list(dict.fromkeys(k.property_id for k in keys))  # a merged duplicate's key names its survivor
+    return [found[p] for p in unique if p in found], cursors.encode(scope, last)
