@@ -71,9 +71,11 @@ def test_only_admins_and_coordinators_of_the_org_merge_and_nothing_is_written_on
 def test_duplicate_property_records_merge_and_unmerge(api, seeded):
     home = {"address": {"line1": "3 Oak Road", "city": "Quincy", "state": "MA", "postal_code": "02169"}}
     keep = api.post("/v1/properties", home, as_user=COORD).json
-    dup = api.post("/v1/properties", {**home, "unit": "1"}, as_user=COORD).json  # entered with a bogus unit
+    dup = api.post("/v1/properties", {**home, "unit": "1"}, as_user=COORD).json  # a bogus unit
 
-    merged = api.post(f"/v1/admin/properties/{dup['id']}/merge", {"into": keep["id"], **REASON}, as_user=COORD)
+    merged = api.post(
+        f"/v1/admin/properties/{dup['id']}/merge", {"into": keep["id"], **REASON}, as_user=COORD
+    )
 
     assert merged.json["merged_into"] == keep["id"]
     found = api.get("/v1/properties?address=3 Oak", as_user=COORD).json["items"]
