@@ -7,7 +7,7 @@ from chalice.app import Request
 
 from chalicelib.api.http import route
 from chalicelib.domain import intake_responses as out
-from chalicelib.domain.errors import PayloadTooLarge
+from chalicelib.domain.errors import Invalid, PayloadTooLarge
 
 intake = Blueprint(__name__)
 
@@ -52,7 +52,15 @@ def submit_intake(request: Request, org_slug: str) -> out.IntakeReceived:
         raise PayloadTooLarge(
             f"the form is larger than {service.MAX_BODY_BYTES} bytes", code="payload_too_large"
         )
-    command = parse_body(raw if isinstance(raw, bytes) else raw.encode(), IntakeSubmission)
+    data = raw if isinstance(raw, bytes) else raw.encode()
+    try:
+        command = parse_body(data, IntakeSubmission)
+    except Invalid as invalid:  # the shape's problems and the answers' together
+        if invalid.code == "invalid_fields" and isinstance(invalid.details, list):
+            reported = {d["field"] for d in invalid.details}
+            more = [p for p in service.answer_problems(org_slug, data) if p["field"] not in reported]
+            invalid.details = [*invalid.details, *more]
+        raise
     service.submit(org_slug, command, now)
     return dict(RECEIVED)  # type: ignore[return-value]
 

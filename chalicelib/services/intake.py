@@ -47,6 +47,24 @@ def org_form(slug: str) -> tuple[str, intake.IntakeSettings]:
     return org.name, intake.settings_for(stored)
 
 
+def answer_problems(slug: str, raw: bytes) -> list[dict[str, str]]:
+    """The answers' problems of a submission whose shape was refused, so one 422 lists every problem."""
+    import json
+
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return []
+    answers = data.get("answers", {}) if isinstance(data, dict) else None
+    if not isinstance(answers, dict) or not isinstance(data.get("scenario"), str):
+        return []
+    org_id = store.org_by_slug(slug) if intake.SLUG.fullmatch(slug) else None
+    if org_id is None:
+        return []
+    scenario = intake.settings_for(store.org_and_settings(org_id)[1]).scenario(data["scenario"])
+    return intake.check_answers(scenario, answers) if scenario else []
+
+
 def limit_source(source_ip: str | None, now: datetime, *, reading: bool = False) -> None:
     scope, (limit, window) = ("form-ip", FORM_READS_PER_IP) if reading else ("ip", PER_IP)
     wait = rate_limits.hit(f"{scope}:{source_ip or 'unknown'}", limit=limit, window_seconds=window, now=now)

@@ -75,6 +75,19 @@ def test_every_problem_is_reported_at_once_and_nothing_is_written(api, seeded):
     assert (lead_count(), contact_count()) == before
 
 
+def test_shape_and_answer_problems_come_back_together(api, seeded):
+    body = {
+        "scenario": "buy",
+        "contact": {"name": "Pat", "email": "not-an-email"},
+        "answers": {"timeline": "x"},
+    }
+
+    reply = send(api, body)
+
+    fields = {d["field"] for d in reply.json["error"]["details"]}
+    assert reply.status == 422 and fields == {"contact.email", "answers.timeline", "answers.pre_approved"}
+
+
 def test_a_sell_request_needs_the_property(api, seeded):
     reply = send(api, form("owner@mail.example", scenario="sell"))
 
