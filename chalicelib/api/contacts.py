@@ -20,6 +20,16 @@ if TYPE_CHECKING:
 contacts = Blueprint(__name__)
 
 
+def _search(request: Request, name: str, longest: int) -> str | None:
+    """A search prefix, bounded as the document says (422 `invalid_search` beyond)."""
+    from chalicelib.domain.errors import Invalid
+
+    value = query_param(request, name)
+    if value is not None and len(value) > longest:
+        raise Invalid(f"{name} is at most {longest} characters", code="invalid_search")
+    return value
+
+
 @route(
     contacts,
     "/v1/contacts",
@@ -41,7 +51,7 @@ def create_contact(caller: Caller, body: NewContact) -> Answer[out.ContactOut]:
 )
 def list_contacts(caller: Caller, request: Request) -> Page[out.ContactOut]:
     limit, cursor = page_params(request)
-    email, phone = query_param(request, "email"), query_param(request, "phone")
+    email, phone = _search(request, "email", 254), _search(request, "phone", 40)
     items, next_cursor = service.search_contacts(
         caller, org_id=query_param(request, "org_id"), email=email, phone=phone, limit=limit, cursor=cursor
     )
@@ -72,7 +82,7 @@ def list_properties(caller: Caller, request: Request) -> Page[out.PropertyRecord
     items, next_cursor = service.search_properties(
         caller,
         org_id=query_param(request, "org_id"),
-        address=query_param(request, "address"),
+        address=_search(request, "address", 200),
         limit=limit,
         cursor=cursor,
     )

@@ -423,10 +423,10 @@ ROUTE_ERRORS.update(
             409: ["contact_exists"],
             422: ["org_id_required", "email_or_phone_required"],
         },
-        ("GET", CONTACTS): {**_ORG_STAFF, 422: ["org_id_required", "one_search_at_a_time"]},
+        ("GET", CONTACTS): {**_ORG_STAFF, 422: ["org_id_required", "one_search_at_a_time", "invalid_search"]},
         ("GET", CONTACTS + "/{contact_id}"): {404: ["not_found"]},
         ("POST", PROPERTIES): {**_ORG_STAFF, 409: ["property_exists"]},
-        ("GET", PROPERTIES): _ORG_STAFF,
+        ("GET", PROPERTIES): {**_ORG_STAFF, 422: ["org_id_required", "invalid_search"]},
         ("GET", PROPERTIES + "/{property_id}"): {404: ["not_found"]},
     }
 )

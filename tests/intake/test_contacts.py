@@ -76,3 +76,8 @@ def test_a_deal_points_to_its_property_record(api, seeded):
     record = api.get(f"/v1/properties/{deal['property']['property_id']}", as_user=COORD)
 
     assert record.status == 200 and record.json["address"]["line1"] == deal["property"]["address"]["line1"]
+
+
+def test_a_search_prefix_longer_than_the_document_allows_is_refused(api, demo):
+    assert api.get("/v1/contacts?phone=" + "1" * 41, as_user=COORD).error_code == "invalid_search"
+    assert api.get("/v1/properties?address=" + "a" * 201, as_user=COORD).error_code == "invalid_search"
