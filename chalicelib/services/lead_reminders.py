@@ -39,6 +39,8 @@ def sweep(now: datetime) -> tuple[int, int]:
             continue
         reminders += step == OWNER
         escalations += step == ESCALATED
+    if reminders or escalations:
+        logger.info("lead reminders", extra={"reminders": reminders, "escalations": escalations})
     return reminders, escalations
 
 

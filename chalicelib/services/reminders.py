@@ -69,9 +69,7 @@ def sweep(now: datetime | None = None) -> SweepResult:
         _remind(item, deal, now, delay, result)
     from chalicelib.services import lead_reminders  # uncontacted leads (docs/INTAKE.md)
 
-    leads_reminded, leads_escalated = lead_reminders.sweep(now)
-    result.reminders += leads_reminded
-    result.escalations += leads_escalated
+    lead_reminders.sweep(now)  # counted and logged on their own
     result.sent = delivery.flush(now)
     metrics.add_metric(name="RemindersSent", unit="Count", value=result.reminders)
     logger.info("reminder sweep", extra=result.__dict__)
