@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from chalicelib import clock
 from chalicelib.domain.intake_commands import (
     IntakeSubmission,
-    LeadConversion,
     LeadStatusChange,
     NewContact,
     NewPropertyRecord,
@@ -35,8 +34,11 @@ LEADS: list[tuple[str, str, str, str | None, dict[str, Any], dict[str, Any] | No
      {"timeline": "asap", "monthly_budget": 3200, "bedrooms": "2"}, None, "qualified"),
     ("Quinn Baker", "quinn.baker@mail.example", "invest", None,
      {"strategy": "multifamily", "budget": 1200000, "entity": True},
-     {"address": {"line1": "9 Tremont Street", "city": "Boston", "state": "MA", "postal_code": "02110"}, "unit": "3"}, "converted"),  # noqa: E501
+     {"address": {"line1": "9 Tremont Street", "city": "Boston", "state": "MA", "postal_code": "02110"}, "unit": "3"}, "contacted"),  # noqa: E501
     ("Rosa Vidal", "rosa.vidal@mail.example", "buy", None, {"timeline": "later", "pre_approved": False}, None, "disqualified"),  # noqa: E501
+    # came in through the form and became the demo's Park purchase (marked so, rather than converted anew: a
+    # new deal and invitation would change every figure the demo's other deals are known by)
+    ("Bianca Reyes", "bianca.buyer@mail.example", "buy", "+16175550101", {"timeline": "asap", "pre_approved": True}, None, "converted"),  # noqa: E501
 ]  # fmt: skip
 
 
@@ -98,7 +100,7 @@ def seed_intake(demo: Demo) -> None:
         lead_id = intake_store.get_contact(contact.contact_id).open_lead_id  # type: ignore[union-attr]
         assert lead_id
         if goal == "converted":
-            leads.convert(coordinator, lead_id, LeadConversion.model_validate({}))
+            _mark_converted(lead_id, demo.deals["park_purchase"].deal_id)
             continue
         reason = "Not in our area; referred to a partner brokerage" if goal == "disqualified" else None
         if goal == "qualified":
@@ -120,3 +122,36 @@ def seed_intake(demo: Demo) -> None:
              "unit": "12B", "apn": "0301-2244", "mls_id": "73100001"}
         ),
     )  # fmt: skip
+
+
+def _mark_converted(lead_id: str, deal_id: str) -> None:
+    """The lead as `POST …/convert` leaves it, pointing at a deal the demo already has."""
+    import dataclasses
+
+    from chalicelib.domain.entities import SYSTEM
+    from chalicelib.domain.events import EventType
+    from chalicelib.domain.intake import LeadStatus
+    from chalicelib.services.activity import org_event
+
+    lead = intake_store.get_lead(lead_id)
+    assert lead is not None
+    contact = intake_store.get_contact(lead.contact_id)
+    assert contact is not None
+    now = clock.now()
+    uow = UnitOfWork()
+    intake_store.change_lead(
+        uow,
+        lead,
+        dataclasses.replace(
+            lead, status=LeadStatus.CONVERTED, deal_id=deal_id, converted_at=now, contacted_at=now,
+            updated_at=now, remind_at=None, version=lead.version + 1,
+        ),
+    )  # fmt: skip
+    intake_store.change_contact(
+        uow,
+        contact,
+        dataclasses.replace(contact, open_lead_id=None, deal_ids=[deal_id], version=contact.version + 1),
+    )
+    data = {"lead_id": lead_id, "scenario": lead.scenario, "deal_id": deal_id}
+    uow.record(org_event(lead.org_id, SYSTEM, EventType.LEAD_CONVERTED, "Lead converted", data=data))
+    uow.commit()
