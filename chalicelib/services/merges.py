@@ -15,6 +15,7 @@ from chalicelib.domain.errors import NotFound
 from chalicelib.domain.events import EventType
 from chalicelib.services.activity import org_event
 from chalicelib.store import intake as store
+from chalicelib.store import merges as merge_store
 from chalicelib.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def merge_contact(caller: Caller, contact_id: str, command: MergeIn) -> Contact:
     uow = UnitOfWork()
     store.change_contact(uow, source, after)
     store.change_contact(uow, target, dataclasses.replace(target, version=target.version + 1))
-    store.repoint_contact_keys(uow, source, source, target)
+    merge_store.repoint_contact_keys(uow, source, source, target)
     uow.record(
         org_event(
             source.org_id, caller.actor, EventType.CONTACT_MERGED, "Merged a duplicate contact",
@@ -66,7 +67,7 @@ def unmerge_contact(caller: Caller, contact_id: str, command: UnmergeIn) -> Cont
     after = dataclasses.replace(source, merged_into=None, merged_at=None, version=source.version + 1)
     uow = UnitOfWork()
     store.change_contact(uow, source, after)
-    store.repoint_contact_keys(uow, source, target, source)
+    merge_store.repoint_contact_keys(uow, source, target, source)
     uow.record(
         org_event(
             source.org_id, caller.actor, EventType.CONTACT_UNMERGED, "Undid a contact merge",
@@ -95,9 +96,9 @@ def merge_property(caller: Caller, property_id: str, command: MergeIn) -> Proper
     assert target is not None
     now = clock.now()
     uow = UnitOfWork()
-    store.mark_property(uow, source, target.property_id, now)
-    store.check_property_unmerged(uow, target)
-    store.repoint_property_key(uow, source, target.property_id, source.property_id)
+    merge_store.mark_property(uow, source, target.property_id, now)
+    merge_store.check_property_unmerged(uow, target)
+    merge_store.repoint_property_key(uow, source, target.property_id, source.property_id)
     uow.record(
         org_event(
             source.org_id, caller.actor, EventType.PROPERTY_MERGED, "Merged a duplicate property",
@@ -114,8 +115,8 @@ def unmerge_property(caller: Caller, property_id: str, command: UnmergeIn) -> Pr
     merges.check_unmerge(source.merged_into, source.merged_at, now)
     assert source.merged_into
     uow = UnitOfWork()
-    store.mark_property(uow, source, None, None)
-    store.repoint_property_key(uow, source, source.property_id, source.merged_into)
+    merge_store.mark_property(uow, source, None, None)
+    merge_store.repoint_property_key(uow, source, source.property_id, source.merged_into)
     uow.record(
         org_event(
             source.org_id, caller.actor, EventType.PROPERTY_UNMERGED, "Undid a property merge",
