@@ -13,12 +13,15 @@ from chalicelib.api import (  # api_clients and calendar: integrations, issue 16
     api_clients,
     calendar,
     change_requests,
+    contacts,
     deals,
     documents,
     esign,
     exports,
     health,
+    intake,
     invitations,
+    leads,
     me,
     messages,
     middleware,
@@ -68,6 +71,10 @@ app.register_blueprint(staff_notifications.staff_notifications)
 app.register_blueprint(org_templates.templates)  # org-owned templates (docs/TEMPLATES.md)
 # e-signature (docs/ESIGN.md)
 app.register_blueprint(esign.esign)
+# intake, contacts and properties (docs/INTAKE.md)
+app.register_blueprint(intake.intake)
+app.register_blueprint(leads.leads)
+app.register_blueprint(contacts.contacts)
 
 middleware.register_preflight_routes(app)
 

@@ -41,6 +41,7 @@ from chalicelib.store.unit_of_work import UnitOfWork
 
 HARBOR = "Harbor & Main Realty"
 RIVAL = "Rival Realty Group"
+SLUGS = {HARBOR: "harbor-main", RIVAL: "rival-realty"}  # the public intake form's address (docs/INTAKE.md)
 
 STAFF = {
     HARBOR: [
@@ -216,18 +217,25 @@ def seed_demo(with_files: AcceptWithFile | None = None) -> Demo:
 
     seed_webhooks()
     demo.api_clients.update(seed_api_clients())  # integrations, issue 16
+    # intake, contacts and properties (docs/INTAKE.md)
+    from devstack.seed_intake import seed_intake
+
+    seed_intake(demo)
     return demo
 
 
 def _seed_org(name: str, staff: list[tuple[str, str, StaffRole]]) -> str:
     now = clock.now()
-    org = Org(org_id=ids.new_id("o"), name=name, created_at=now)
+    slug = SLUGS.get(name)
+    org = Org(org_id=ids.new_id("o"), name=name, created_at=now, slug=slug)
     uow = UnitOfWork()
     org_store.add_org(uow, org)
     for email, person_name, role in staff:
         user = User(ids.new_id("u"), email, UserStatus.ACTIVE, now, name=person_name)
         user_store.add_user(uow, user)
-        user_store.add_staff(uow, StaffMembership(org.org_id, name, user.user_id, email, role, now))
+        user_store.add_staff(
+            uow, StaffMembership(org.org_id, name, user.user_id, email, role, now, org_slug=slug)
+        )
     uow.record(
         org_event(org.org_id, SYSTEM, EventType.ORG_CREATED, f"{name} was set up with {len(staff)} staff")
     )

@@ -107,6 +107,11 @@ class ThresholdStack(Stack):
             self, "Runbooks", config=config, functions=self.app.functions, schemas=self.app.runbook_schemas
         )
         self._api_gateway_logging()
+        # intake (docs/INTAKE.md): a rate-based WAF rule in front of the public routes
+        if self.app.rest_api is not None:
+            from infra.waf import PublicRoutesFirewall
+
+            self.firewall = PublicRoutesFirewall(self, "Firewall", config=config, rest_api=self.app.rest_api)
         self.alarms = alarms.Alarms(
             self,
             "Alarms",

@@ -55,6 +55,11 @@ PATH_PARAMETERS = {
     "org_id": "An org's id (`o_…`)",
     "token": "The secret token from an email's link",
     "name": "`time-in-stage`, `overdue-tasks`, `missing-documents` or `activation`",
+    # intake, contacts and properties (docs/INTAKE.md)
+    "org_slug": "An org's public intake slug (`GET /v1/me`: `org_slug`)",
+    "lead_id": "A lead's id (`ld_…`)",
+    "contact_id": "A contact's id (`ct_…`)",
+    "property_id": "A property record's id (`p_…`)",
 }
 
 PATH_PARAMETERS.update(integrations.PATH_PARAMETERS)  # issue 16
@@ -212,6 +217,12 @@ def error_headers(status: int) -> dict[str, Any]:
     if status == 503:
         return {
             "Retry-After": _header("Seconds to wait before retrying", {"type": "string", "pattern": "^\\d+$"})
+        }
+    if status == 429:
+        return {
+            "Retry-After": _header(
+                "Seconds until the rate limit's window ends", {"type": "string", "pattern": "^\\d+$"}
+            )
         }
     if status == 401:
         return {"WWW-Authenticate": _header('`Bearer error="invalid_token", error_description="<code>"`')}

@@ -356,6 +356,95 @@ LINKS: dict[Route, dict[str, Any]] = {
 }
 
 
+# -- intake, leads, contacts and properties (docs/INTAKE.md) -------------------------------------------------
+INTAKE_FORM = "/v1/orgs/{org_slug}/intake-form"
+INTAKE = "/v1/orgs/{org_slug}/intake"
+LEADS = "/v1/admin/leads"
+LEAD = "/v1/admin/leads/{lead_id}"
+CONTACTS = "/v1/contacts"
+PROPERTIES = "/v1/properties"
+_ORG_STAFF = {403: ["staff_only"], 404: ["not_found"], 422: ["org_id_required"]}
+_LEAD_REFUSALS = {403: ["own_leads_only"], 404: ["not_found"]}
+PAGED |= {("GET", LEADS), ("GET", CONTACTS), ("GET", PROPERTIES)}
+ETAG |= {("GET", LEAD), ("POST", LEAD + "/status")}
+LOCATION |= {("POST", CONTACTS), ("POST", PROPERTIES), ("POST", LEAD + "/convert")}
+IF_MATCH[("POST", LEAD + "/status")] = False
+OPTIONAL_BODIES[("POST", INTAKE)] = "IntakeSubmission"  # read by the view, after the per-address limit
+QUERY.update(
+    {
+        ("GET", LEADS): (
+            _ORG,
+            (
+                "status",
+                False,
+                {"type": "string", "enum": ["new", "contacted", "qualified", "converted", "disqualified"]},
+                "Only leads in this status",
+            ),
+            ("owner", False, _ID, "Only leads routed to this user id"),
+        ),
+        ("GET", CONTACTS): (
+            _ORG,
+            ("email", False, {"type": "string", "maxLength": 254}, "Contacts whose email starts with this"),
+            ("phone", False, {"type": "string", "maxLength": 40}, "Contacts whose phone starts with this"),
+        ),
+        ("GET", PROPERTIES): (
+            _ORG,
+            (
+                "address",
+                False,
+                {"type": "string", "maxLength": 200},
+                "Properties whose street address starts with this",
+            ),
+        ),
+    }
+)
+ROUTE_ERRORS.update(
+    {
+        ("GET", INTAKE_FORM): {404: ["org_not_found"], 429: ["rate_limited"]},
+        ("POST", INTAKE): {404: ["org_not_found"], 429: ["rate_limited"]},
+        ("GET", LEADS): {
+            **_ORG_STAFF,
+            403: ["staff_only", "own_leads_only"],
+            422: ["org_id_required", "invalid_status"],
+        },
+        ("GET", LEAD): _LEAD_REFUSALS,
+        ("POST", LEAD + "/status"): {
+            **_LEAD_REFUSALS,
+            409: ["lead_closed", "invalid_lead_move", "lead_changed"],
+            422: ["use_convert", "reason_required"],
+        },
+        ("POST", LEAD + "/convert"): {
+            **_LEAD_REFUSALS,
+            409: ["lead_closed", "lead_changed", "already_exists", "contact_changed"],
+            422: ["property_required", "unknown_scenario", "unknown_key_date"],
+        },
+        ("POST", CONTACTS): {
+            **_ORG_STAFF,
+            409: ["contact_exists"],
+            422: ["org_id_required", "email_or_phone_required"],
+        },
+        ("GET", CONTACTS): {**_ORG_STAFF, 422: ["org_id_required", "one_search_at_a_time", "invalid_search"]},
+        ("GET", CONTACTS + "/{contact_id}"): {404: ["not_found"]},
+        ("POST", PROPERTIES): {**_ORG_STAFF, 409: ["property_exists"]},
+        ("GET", PROPERTIES): {**_ORG_STAFF, 422: ["org_id_required", "invalid_search"]},
+        ("GET", PROPERTIES + "/{property_id}"): {404: ["not_found"]},
+    }
+)
+_MERGES = {
+    403: ["forbidden"],
+    404: ["not_found"],
+    409: ["already_merged", "not_merged", "merge_expired", "contact_changed", "property_changed"],
+    422: ["same_record", "unknown_merge_target"],
+}
+ROUTE_ERRORS.update(
+    {
+        ("POST", f"/v1/admin/{kind}/{{{param}}}/{action}"): _MERGES
+        for kind, param in (("contacts", "contact_id"), ("properties", "property_id"))
+        for action in ("merge", "unmerge")
+    }
+)
+
+
 # -- outbound webhooks (docs/INTEGRATIONS.md) -----------------------------------------------------------
 WEBHOOKS = "/v1/admin/webhooks"
 WEBHOOK = "/v1/admin/webhooks/{webhook_id}"

@@ -45,6 +45,8 @@ def error_response(error: errors.DomainError) -> Response:
         headers["WWW-Authenticate"] = f'Bearer error="invalid_token", error_description="{error.code}"'
     if status == 503:
         headers["Retry-After"] = "1"
+    if status == 429:  # a rate limit (docs/INTAKE.md): the seconds until its window ends
+        headers["Retry-After"] = str(getattr(error, "retry_after", 60))
     return Response(
         body=envelope(error.code, error.message, error.details), status_code=status, headers=headers
     )

@@ -6,7 +6,8 @@ from chalice import Blueprint
 
 from chalicelib.api.http import route
 from chalicelib.domain.access import Caller
-from chalicelib.domain.account_responses import Me
+from chalicelib.domain.account_responses import Me, Staff
+from chalicelib.domain.entities import StaffMembership
 
 me = Blueprint(__name__)
 
@@ -18,8 +19,15 @@ def get_me(caller: Caller) -> Me:
         "id": user.user_id,
         "email": user.email,
         "name": user.name,
-        "staff": [{"org_id": m.org_id, "org_name": m.org_name, "role": m.role.value} for m in caller.staff],
+        "staff": [_staff(m) for m in caller.staff],
     }
     if user.phone:
         out["phone"] = user.phone
+    return out
+
+
+def _staff(m: StaffMembership) -> Staff:
+    out: Staff = {"org_id": m.org_id, "org_name": m.org_name, "role": m.role.value}
+    if m.org_slug:  # the org's public intake form (docs/INTAKE.md)
+        out["org_slug"] = m.org_slug
     return out

@@ -83,6 +83,9 @@ def _schemas() -> tuple[dict[tuple[str, str], Any], dict[str, Any]]:
     _mark_strict(responses)
     _mark_strict(account_responses)
     _mark_strict(change_request_views)
+    from chalicelib.domain import intake_responses  # intake, contacts and properties (docs/INTAKE.md)
+
+    _mark_strict(intake_responses)
     from chalicelib.domain import webhook_responses  # outbound webhooks
 
     _mark_strict(webhook_responses)

@@ -20,6 +20,8 @@ class Staff(TypedDict):
     org_id: str
     org_name: str
     role: Annotated[str, Choice(StaffRole)]
+    org_slug: NotRequired[str]
+    """The org's public intake address: `/v1/orgs/{org_slug}/intake-form` (docs/INTAKE.md)."""
 
 
 class Me(TypedDict):

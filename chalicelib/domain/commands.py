@@ -388,6 +388,15 @@ class ChangeRequestSettingsIn(Strict):
     cost_approval_threshold: Annotated[int, Field(ge=0, le=1_000_000)] | None
 
 
+# -- intake, leads, contacts and properties (docs/INTAKE.md): declared in their own module ---------------
+from chalicelib.domain.intake_commands import IntakeSubmission as IntakeSubmission  # noqa: E402
+from chalicelib.domain.intake_commands import LeadConversion as LeadConversion  # noqa: E402
+from chalicelib.domain.intake_commands import LeadStatusChange as LeadStatusChange  # noqa: E402
+from chalicelib.domain.intake_commands import MergeIn as MergeIn  # noqa: E402
+from chalicelib.domain.intake_commands import NewContact as NewContact  # noqa: E402
+from chalicelib.domain.intake_commands import NewPropertyRecord as NewPropertyRecord  # noqa: E402
+from chalicelib.domain.intake_commands import UnmergeIn as UnmergeIn  # noqa: E402
+
 # -- outbound webhooks (docs/INTEGRATIONS.md): declared in their own module, named here for the routes -------
 from chalicelib.domain.webhook_commands import NewWebhook, SecretRotation, WebhookPatch  # noqa: E402
 

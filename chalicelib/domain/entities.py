@@ -59,6 +59,7 @@ class Org:
     created_at: datetime
     time_zone: str = "America/New_York"
     cost_approval_threshold: int | None = None  # dollars; None: the template's (docs/CHANGE_REQUESTS.md)
+    slug: str | None = None  # URL-safe, unique: the public intake form's address (docs/INTAKE.md)
     # org-owned templates (docs/TEMPLATES.md): "<workflow>#<state>" → "<template_id>#<version>", the
     # published template a new deal in that state runs by default
     template_defaults: dict[str, str] = field(default_factory=dict)
@@ -83,6 +84,7 @@ class StaffMembership:
     email: str
     role: StaffRole
     since: datetime
+    org_slug: str | None = None  # the org's intake slug, denormalized like its name (GET /v1/me)
 
 
 @dataclass
@@ -91,6 +93,15 @@ class Property:
     org_id: str
     address: Address
     created_at: datetime
+    # the property record (docs/INTAKE.md): set when it is created through intake or the properties routes
+    unit: str | None = None
+    address_key: str | None = None  # normalized address + unit (domain/matching.py)
+    apn: str | None = None
+    mls_id: str | None = None
+    owner_account_id: str | None = None  # an account (another feature's record), not validated here
+    contact_ids: list[str] = field(default_factory=list)  # people linked to it (near-duplicate names)
+    merged_into: str | None = None
+    merged_at: datetime | None = None
 
 
 @dataclass

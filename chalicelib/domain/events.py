@@ -80,6 +80,19 @@ class EventType(StrEnum):
     CHANGE_REQUEST_APPLIED = "change_request.applied"
     CHANGE_REQUEST_REJECTED = "change_request.rejected"
     CHANGE_REQUEST_WITHDRAWN = "change_request.withdrawn"
+    # intake, contacts and properties (docs/INTAKE.md)
+    LEAD_RECEIVED = "lead.received"
+    LEAD_RESUBMITTED = "lead.resubmitted"
+    LEAD_STATUS_CHANGED = "lead.status_changed"
+    LEAD_CONVERTED = "lead.converted"
+    LEAD_REMINDER_SENT = "lead.reminder_sent"
+    LEAD_ESCALATED = "lead.escalated"
+    CONTACT_CREATED = "contact.created"
+    PROPERTY_CREATED = "property.created"
+    CONTACT_MERGED = "contact.merged"
+    CONTACT_UNMERGED = "contact.unmerged"
+    PROPERTY_MERGED = "property.merged"
+    PROPERTY_UNMERGED = "property.unmerged"
     # -- outbound webhooks (docs/INTEGRATIONS.md) --
     WEBHOOK_CREATED = "webhook.created"
     WEBHOOK_UPDATED = "webhook.updated"
@@ -281,6 +294,52 @@ CATALOG.update(
         ),
         EventType.CHANGE_REQUEST_WITHDRAWN: EventSpec(
             _C.CHANGE_REQUESTS, _CR, "a change request was withdrawn"
+        ),
+    }
+)
+
+# intake, contacts and properties (docs/INTAKE.md): org events (no deal), staff-only in the org's log
+_LEAD = ("lead_id", "scenario")
+CATALOG.update(
+    {
+        EventType.LEAD_RECEIVED: EventSpec(
+            _C.DEAL,
+            (*_LEAD, "owner_user_id", "person_user_id", "routed_by", "candidates"),
+            "a prospective client used the public intake form; the person gets the welcome email with the "
+            "scenario's checklist, the routed owner is told",
+        ),
+        EventType.LEAD_RESUBMITTED: EventSpec(
+            _C.AUDIT,
+            (*_LEAD, "submissions"),
+            "the same person sent the same scenario again while their lead is open",
+        ),
+        EventType.LEAD_STATUS_CHANGED: EventSpec(
+            _C.AUDIT, (*_LEAD, "from", "to"), "staff moved a lead (a disqualification carries `reason`)"
+        ),
+        EventType.LEAD_CONVERTED: EventSpec(
+            _C.AUDIT, (*_LEAD, "deal_id"), "a lead was converted: its deal was opened"
+        ),
+        EventType.LEAD_REMINDER_SENT: EventSpec(
+            _C.REMINDERS, (*_LEAD, "owner_user_id"), "a new lead was not contacted within the org's window"
+        ),
+        EventType.LEAD_ESCALATED: EventSpec(
+            _C.REMINDERS,
+            (*_LEAD, "owner_user_id"),
+            "a new lead is still not contacted: its coordinators are told",
+        ),
+        EventType.CONTACT_CREATED: EventSpec(_C.AUDIT, ("contact_id",), "staff added a contact"),
+        EventType.PROPERTY_CREATED: EventSpec(_C.AUDIT, ("property_id",), "staff added a property record"),
+        EventType.CONTACT_MERGED: EventSpec(
+            _C.AUDIT, ("contact_id", "into", "reason"), "a duplicate contact was merged into another"
+        ),
+        EventType.CONTACT_UNMERGED: EventSpec(
+            _C.AUDIT, ("contact_id", "from", "reason"), "a merge was undone"
+        ),
+        EventType.PROPERTY_MERGED: EventSpec(
+            _C.AUDIT, ("property_id", "into", "reason"), "a duplicate property record was merged into another"
+        ),
+        EventType.PROPERTY_UNMERGED: EventSpec(
+            _C.AUDIT, ("property_id", "from", "reason"), "a merge was undone"
         ),
     }
 )

@@ -47,7 +47,7 @@ def handle_event(event: ActivityEvent) -> None:
     fresh: list[Notification] | None = None
     recipients: store.Recipients | None = None
     if progress is None:
-        fresh, recipients = plan(event, now)
+        fresh, recipients = _planned(event, now)
         if store.write_plan(event.event_id, fresh, now):
             progress = store.Progress(event.event_id, "planned")
         else:  # another delivery of this record got there first: resume from what it recorded
@@ -86,6 +86,14 @@ def domain_event(event: ActivityEvent) -> dict[str, Any]:
 
 
 # -- planning -------------------------------------------------------------------------------------
+
+
+def _planned(event: ActivityEvent, now: datetime) -> tuple[list[Notification], store.Recipients | None]:
+    if event.deal_id is None and event.type.startswith("lead."):  # intake's events (docs/INTAKE.md)
+        from chalicelib.services import lead_notifications
+
+        return lead_notifications.plan(event, now)
+    return plan(event, now)
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,9 @@ def sweep(now: datetime | None = None) -> SweepResult:
             _stop(item, result)
             continue
         _remind(item, deal, now, delay, result)
+    from chalicelib.services import lead_reminders  # uncontacted leads (docs/INTAKE.md)
+
+    lead_reminders.sweep(now)  # counted and logged on their own
     result.sent = delivery.flush(now)
     metrics.add_metric(name="RemindersSent", unit="Count", value=result.reminders)
     logger.info("reminder sweep", extra=result.__dict__)

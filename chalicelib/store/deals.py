@@ -176,7 +176,14 @@ def add_deal(uow: UnitOfWork, deal: Deal) -> None:
 
 def upsert_property(uow: UnitOfWork, prop: Property) -> None:
     item = PropertyItem.from_entity(prop)
-    uow.update(item, {"org_id": prop.org_id, "address": prop.address}, must_exist=False)
+    # an upsert writes only what it names: the type and id too, so the record reads back (docs/INTAKE.md)
+    changes = {
+        "org_id": prop.org_id,
+        "address": prop.address,
+        "kind": PropertyItem,
+        "property_id": prop.property_id,
+    }
+    uow.update(item, {**changes, "created_at": prop.created_at}, must_exist=False)
 
 
 def change_deal(uow: UnitOfWork, before: Deal, after: Deal, *, on_stale: DomainError | None = None) -> None:

@@ -53,6 +53,7 @@ from chalicelib.store import schema
 from chalicelib.store.account_models import ACCOUNT_ITEM_CLASSES
 from chalicelib.store.change_request_models import ChangeRequestItem
 from chalicelib.store.esign_models import ESIGN_ITEM_CLASSES
+from chalicelib.store.intake_models import INTAKE_ITEM_CLASSES
 from chalicelib.store.integration_models import INTEGRATION_ITEM_CLASSES  # issue 16
 from chalicelib.store.notification_models import (
     DUE_INDEX,
@@ -90,6 +91,7 @@ class OrgItem(TableItem, discriminator="Org"):
     created_at = _text(False)
     time_zone = _text()
     cost_approval_threshold = NumberAttribute(null=True)
+    slug = _text()
     template_defaults: MapAttribute[str, Any] = MapAttribute(null=True)  # org-owned templates
 
 
@@ -121,6 +123,7 @@ class StaffItem(TableItem, discriminator="StaffMembership"):
     email = _text(False)
     role = _text(False)
     since = _text(False)
+    org_slug = _text()
 
 
 class PropertyItem(TableItem, discriminator="Property"):
@@ -131,6 +134,15 @@ class PropertyItem(TableItem, discriminator="Property"):
     org_id = _text(False)
     address: MapAttribute[str, Any] = MapAttribute()
     created_at = _text(False)
+    # the property record (docs/INTAKE.md, store/intake_models.py has its lookup keys)
+    unit = _text()
+    address_key = _text()
+    apn = _text()
+    mls_id = _text()
+    owner_account_id = _text()
+    contact_ids = ListAttribute(null=True)  # type: ignore[var-annotated]
+    merged_into = _text()
+    merged_at = _text()
 
 
 class DealItem(TableItem, discriminator="Deal"):
@@ -564,6 +576,8 @@ ITEM_CLASSES: tuple[type[TableItem], ...] = (
     *NOTIFICATION_ITEM_CLASSES,
     UploadFormItem,
     ChangeRequestItem,
+    # intake, contacts and properties (docs/INTAKE.md)
+    *INTAKE_ITEM_CLASSES,
     # outbound webhooks (docs/INTEGRATIONS.md)
     *WEBHOOK_ITEM_CLASSES,
     # integrations, issue 16: API clients and calendar feeds (store/integration_models.py)

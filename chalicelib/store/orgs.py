@@ -12,6 +12,10 @@ from chalicelib.store.unit_of_work import UnitOfWork, already_exists
 
 def add_org(uow: UnitOfWork, org: Org) -> None:
     uow.create(OrgItem.from_entity(org), on_exists=already_exists("this organization"))
+    if org.slug:  # the slug is unique: its lookup item is created with the org (docs/INTAKE.md)
+        from chalicelib.store.intake import add_slug
+
+        add_slug(uow, org)
 
 
 def get_org(org_id: str) -> Org | None:
