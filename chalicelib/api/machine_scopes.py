@@ -91,6 +91,22 @@ ROUTE_SCOPES: dict[tuple[str, str], Scope | None] = {
     ("GET", "/v1/admin/api-clients/{client_id}"): None,
     ("DELETE", "/v1/admin/api-clients/{client_id}"): None,
     ("POST", "/v1/admin/api-clients/{client_id}/revoke"): None,
+    # intake (docs/INTAKE.md): a CRM reads the lead queue and keeps contacts and properties in step;
+    # converting a lead and merging records are people's judgement
+    ("GET", "/v1/admin/leads"): READ,
+    ("GET", "/v1/admin/leads/{lead_id}"): READ,
+    ("POST", "/v1/admin/leads/{lead_id}/status"): WRITE,
+    ("POST", "/v1/admin/leads/{lead_id}/convert"): None,
+    ("GET", "/v1/contacts"): READ,
+    ("POST", "/v1/contacts"): WRITE,
+    ("GET", "/v1/contacts/{contact_id}"): READ,
+    ("GET", "/v1/properties"): READ,
+    ("POST", "/v1/properties"): WRITE,
+    ("GET", "/v1/properties/{property_id}"): READ,
+    ("POST", "/v1/admin/contacts/{contact_id}/merge"): None,
+    ("POST", "/v1/admin/contacts/{contact_id}/unmerge"): None,
+    ("POST", "/v1/admin/properties/{property_id}/merge"): None,
+    ("POST", "/v1/admin/properties/{property_id}/unmerge"): None,
     # accounts (docs/ACCOUNTS.md): org records a CRM keeps in step; merging and correcting an invitation's
     # address are ops' acts
     ("GET", "/v1/accounts"): READ,

@@ -291,3 +291,15 @@ def test_a_client_keeps_accounts_in_step_within_its_scopes(seeded, api):
     assert [a["id"] for a in listed.json["items"]] == [created.json["id"]]
     merge = api.post("/v1/admin/account-merges", {}, token=writer)
     assert merge.status == 403 and merge.error_code == "not_for_api_clients"
+
+
+def test_a_crm_client_reads_the_lead_queue_and_keeps_contacts_in_step(seeded, api):
+    reader = _token(api, _create(api, ["deals:read"], name="Reader"))
+    writer = _token(api, _create(api, ["deals:write"], name="Writer"))
+    assert api.get("/v1/admin/leads", token=reader).status == 200
+    contact = {"name": "Wes Ward", "email": "wes@wardroofing.example"}
+    refused = api.post("/v1/contacts", contact, token=reader)
+    assert refused.status == 403 and refused.error_code == "insufficient_scope"
+    created = api.post("/v1/contacts", contact, token=writer)
+    assert created.status == 201, created.json
+    assert api.get(f"/v1/contacts/{created.json['id']}", token=reader).json["email"] == contact["email"]
