@@ -5,6 +5,7 @@ would cost seconds; restoring the items it produced is a handful of BatchWriteIt
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import boto3
@@ -31,4 +32,4 @@ class DemoSnapshot:
         for start in range(0, len(self.items), 25):
             batch: list[Any] = [{"PutRequest": {"Item": item}} for item in self.items[start : start + 25]]
             client.batch_write_item(RequestItems={settings().table_name: batch})
-        return self.demo
+        return copy.deepcopy(self.demo)  # a test that adds to its Demo (a deal, a client) changes no other
