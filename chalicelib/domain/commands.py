@@ -387,3 +387,8 @@ from chalicelib.domain.intake_commands import MergeIn as MergeIn  # noqa: E402
 from chalicelib.domain.intake_commands import NewContact as NewContact  # noqa: E402
 from chalicelib.domain.intake_commands import NewPropertyRecord as NewPropertyRecord  # noqa: E402
 from chalicelib.domain.intake_commands import UnmergeIn as UnmergeIn  # noqa: E402
+
+# CRM in (issue 16): signed inbound leads (docs/CRM_IN.md)
+# isort: split
+from chalicelib.domain.inbound_lead_commands import InboundLead as InboundLead  # noqa: E402
+from chalicelib.domain.inbound_lead_commands import InboundSecretRotation as InboundSecretRotation  # noqa: E402

@@ -50,6 +50,7 @@ from chalicelib.domain.entities import (
 from chalicelib.domain.roles import PartyStatus
 from chalicelib.store import schema
 from chalicelib.store.change_request_models import ChangeRequestItem
+from chalicelib.store.inbound_lead_models import InboundLeadsItem  # CRM in (issue 16)
 from chalicelib.store.intake_models import INTAKE_ITEM_CLASSES
 from chalicelib.store.notification_models import (
     DUE_INDEX,
@@ -551,5 +552,7 @@ ITEM_CLASSES: tuple[type[TableItem], ...] = (
     ChangeRequestItem,
     # intake, contacts and properties (docs/INTAKE.md)
     *INTAKE_ITEM_CLASSES,
+    # CRM in (issue 16): signed inbound leads (docs/CRM_IN.md)
+    InboundLeadsItem,
 )
 share_connection(*ITEM_CLASSES)
