@@ -12,6 +12,7 @@ from chalicelib import clock
 from chalicelib.api.http import parse_body, query_param, route
 from chalicelib.clock import iso
 from chalicelib.domain import inbound_lead_responses as out
+from chalicelib.domain.errors import Invalid
 from chalicelib.domain.inbound_leads import InboundLeads, receiver_path
 from chalicelib.services import inbound_leads as service
 
@@ -70,6 +71,7 @@ def disable_inbound(caller: Caller, request: Request) -> out.InboundLeadsOut:
 def receive_lead(request: Request, org_slug: str) -> out.InboundLeadReceived:
     """Verified before the body is parsed: an unsigned caller learns nothing about the payload's shape."""
     from chalicelib.domain.inbound_lead_commands import InboundLead
+    from chalicelib.services.intake import answer_problems
 
     now = clock.now()
     raw = request.raw_body or b""
@@ -77,7 +79,15 @@ def receive_lead(request: Request, org_slug: str) -> out.InboundLeadReceived:
     headers = {name.lower(): str(value) for name, value in (request.headers or {}).items()}
     delivery = service.verify(org_slug, data, headers, now)
     if not delivery.repeat:
-        service.receive(delivery, parse_body(data, InboundLead), now)
+        try:
+            lead = parse_body(data, InboundLead)
+        except Invalid as invalid:  # the shape's problems and the answers' together, as the form does
+            if invalid.code == "invalid_fields" and isinstance(invalid.details, list):
+                reported = {d["field"] for d in invalid.details}
+                more = [p for p in answer_problems(org_slug, data) if p["field"] not in reported]
+                invalid.details = [*invalid.details, *more]
+            raise
+        service.receive(delivery, lead, now)
     return dict(RECEIVED)  # type: ignore[return-value]
 
 
