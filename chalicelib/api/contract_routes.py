@@ -465,3 +465,20 @@ ROUTE_ERRORS.update(
         },
     }
 )
+# The Standard Webhooks headers the receiver verifies (a missing one is the same 401 as a bad signature).
+HEADER_PARAMETERS: dict[Route, list[dict[str, Any]]] = {
+    ("POST", INBOUND): [
+        {
+            "name": name,
+            "in": "header",
+            "required": True,
+            "description": description,
+            "schema": {"type": "string"},
+        }
+        for name, description in (
+            ("webhook-id", "The sender's message id (1–255 visible ASCII characters): the idempotency key"),
+            ("webhook-timestamp", "Unix seconds, within 5 minutes of the receiver's clock"),
+            ("webhook-signature", "`v1,<base64 HMAC-SHA256 of {id}.{timestamp}.{body}>`, space-separated"),
+        )
+    ]
+}
