@@ -190,3 +190,19 @@ def new_secret_like() -> str:
     from chalicelib.domain.inbound_leads import new_secret as make
 
     return make()
+
+
+def test_a_concurrent_twin_that_missed_the_first_claim_still_makes_one_lead(api, secret, monkeypatch):
+    # Given two deliveries of one message racing: the second read no claim because the first had not
+    # committed yet. When it commits, the claim inside its transaction is refused — one lead, same answer.
+    from chalicelib.store import idempotency
+
+    body = lead_body("racing@mail.example", name="Rae Racing")
+    first = deliver(api, secret, body, msg_id="msg_race")
+    monkeypatch.setattr(idempotency, "lookup", lambda scope: None)
+
+    twin = deliver(api, secret, body, msg_id="msg_race")
+
+    assert first.status == twin.status == 202 and first.raw == twin.raw
+    (lead,) = leads_from(api)
+    assert lead["submissions"] == 1  # not folded in a second time either
