@@ -128,3 +128,16 @@ def test_budgets_of_the_receiver(api, seeded, ddb_calls):
     ddb_calls.reset()
     assert deliver(api, "whsec_" + "A" * 44, body).status == 401
     assert ddb_calls.by_operation() == {"UpdateItem": 1, "GetItem": 2}
+
+
+def test_a_retried_rotation_with_its_idempotency_key_rotates_once(api, seeded):
+    headers = {"Idempotency-Key": "rotate-1"}
+
+    first = api.request("POST", SETTINGS + "/secret", as_user=ADMIN, headers=headers)
+    again = api.request("POST", SETTINGS + "/secret", as_user=ADMIN, headers=headers)
+
+    assert first.status == again.status == 201 and again.headers.get("Idempotent-Replayed") == "true"
+    assert again.json["secret"] == first.json["secret"] and again.json["version"] == 1
+    rotations = [i for i in ActivityItem.scan() if str(i.type) == "inbound_leads.secret_rotated"]
+    assert len(rotations) == 1
+    assert deliver(api, first.json["secret"], lead_body("idem@mail.example")).status == 202
