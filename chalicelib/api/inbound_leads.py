@@ -14,7 +14,6 @@ from chalicelib.clock import iso
 from chalicelib.domain import inbound_lead_responses as out
 from chalicelib.domain.errors import Invalid
 from chalicelib.domain.inbound_leads import InboundLeads, receiver_path
-from chalicelib.services import inbound_leads as service
 
 if TYPE_CHECKING:
     from chalicelib.domain.access import Caller
@@ -30,6 +29,8 @@ RECEIVED: out.InboundLeadReceived = {"status": "received"}
     inbound_leads, SETTINGS, "GET", summary="Whether the org receives CRM leads, and where (never the secret)"
 )
 def inbound_settings(caller: Caller, request: Request) -> out.InboundLeadsOut:
+    from chalicelib.services import inbound_leads as service
+
     org, settings = service.settings_of(caller, query_param(request, "org_id"))
     return _view(org, settings, request, SETTINGS)
 
@@ -44,6 +45,7 @@ def inbound_settings(caller: Caller, request: Request) -> out.InboundLeadsOut:
 def rotate_secret(caller: Caller, request: Request) -> out.InboundSecretOut:
     """The body is optional: `{"overlap_hours"?}` (24 by default) or nothing at all."""
     from chalicelib.domain.inbound_lead_commands import InboundSecretRotation
+    from chalicelib.services import inbound_leads as service
 
     raw = request.raw_body or b""
     data = raw.encode() if isinstance(raw, str) else raw
@@ -56,6 +58,8 @@ def rotate_secret(caller: Caller, request: Request) -> out.InboundSecretOut:
 
 @route(inbound_leads, SETTINGS, "DELETE", summary="Disable inbound leads: no secret verifies any more")
 def disable_inbound(caller: Caller, request: Request) -> out.InboundLeadsOut:
+    from chalicelib.services import inbound_leads as service
+
     org, settings = service.disable(caller, query_param(request, "org_id"), clock.now())
     return _view(org, settings, request, SETTINGS)
 
@@ -71,6 +75,7 @@ def disable_inbound(caller: Caller, request: Request) -> out.InboundLeadsOut:
 def receive_lead(request: Request, org_slug: str) -> out.InboundLeadReceived:
     """Verified before the body is parsed: an unsigned caller learns nothing about the payload's shape."""
     from chalicelib.domain.inbound_lead_commands import InboundLead
+    from chalicelib.services import inbound_leads as service
     from chalicelib.services.intake import answer_problems
 
     now = clock.now()
