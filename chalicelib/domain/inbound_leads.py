@@ -12,6 +12,8 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from chalicelib.domain.roles import StaffRole
+
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the format's prefix, not a secret
 SECRET_BYTES = 32  # 256 bits: the HMAC-SHA256 key
 DEFAULT_OVERLAP = timedelta(hours=24)
@@ -65,6 +67,11 @@ class InboundLeads:
         if self.previous_secret and self.previous_expires_at and now < self.previous_expires_at:
             found.append(self.previous_secret)
         return found
+
+
+def may(role: StaffRole, *, change: bool) -> bool:
+    """Admins create, rotate and disable the secret; coordinators read the settings (never the secret)."""
+    return role is StaffRole.ADMIN or (role is StaffRole.COORDINATOR and not change)
 
 
 def new_secret() -> str:

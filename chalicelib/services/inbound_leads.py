@@ -17,7 +17,6 @@ from chalicelib.domain.access import Caller
 from chalicelib.domain.entities import Org
 from chalicelib.domain.errors import Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge, Unauthenticated
 from chalicelib.domain.events import EventType
-from chalicelib.domain.roles import StaffRole
 from chalicelib.observability import logger, metrics
 from chalicelib.services import intake as intake_service
 from chalicelib.services.activity import org_event
@@ -56,8 +55,7 @@ def _org(caller: Caller, org_id: str | None, *, changing: bool) -> Org:
     org = org_store.get_org(org_id) if org_id and role else None
     if org is None or role is None:
         raise NotFound("organization not found")
-    allowed = (StaffRole.ADMIN,) if changing else (StaffRole.ADMIN, StaffRole.COORDINATOR)
-    if role not in allowed:
+    if not rules.may(role, change=changing):
         raise Forbidden(
             "only the org's admins manage inbound leads" if changing else "admins and coordinators only"
         )

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from standardwebhooks import Webhook
 
 from chalicelib.domain import inbound_leads as rules
+from chalicelib.domain.roles import StaffRole
 
 NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 DAY = timedelta(hours=24)
@@ -63,3 +64,10 @@ def test_a_crm_lead_is_labelled_by_its_sender_and_gets_no_welcome():
     assert not crm.welcomes and crm.label == "kvCORE"
     assert rules.LeadOrigin("crm").label == "a CRM"
     assert rules.receiver_path("harbor-main") == "/v1/orgs/harbor-main/leads/inbound"
+
+
+def test_admins_manage_the_secret_coordinators_only_read_agents_neither():
+    assert rules.may(StaffRole.ADMIN, change=True) and rules.may(StaffRole.ADMIN, change=False)
+    assert rules.may(StaffRole.COORDINATOR, change=False)
+    assert not rules.may(StaffRole.COORDINATOR, change=True)
+    assert not rules.may(StaffRole.AGENT, change=False) and not rules.may(StaffRole.AGENT, change=True)
