@@ -141,3 +141,13 @@ def test_a_retried_rotation_with_its_idempotency_key_rotates_once(api, seeded):
     rotations = [i for i in ActivityItem.scan() if str(i.type) == "inbound_leads.secret_rotated"]
     assert len(rotations) == 1
     assert deliver(api, first.json["secret"], lead_body("idem@mail.example")).status == 202
+
+
+def test_the_outbox_passes_the_audit_events_on_and_tells_nobody(api, outbox, sent):
+    new_secret(api)
+    new_secret(api)
+    assert api.delete(SETTINGS, as_user=ADMIN).status == 200
+
+    outbox.run()
+
+    assert sent.emails_to(ADMIN) == [] and sent.emails_to(COORD) == []
