@@ -74,6 +74,7 @@ def disable_inbound(caller: Caller, request: Request) -> out.InboundLeadsOut:
 )
 def receive_lead(request: Request, org_slug: str) -> out.InboundLeadReceived:
     """Verified before the body is parsed: an unsigned caller learns nothing about the payload's shape."""
+    from chalicelib.api.intake import _source_ip
     from chalicelib.domain.inbound_lead_commands import InboundLead
     from chalicelib.services import inbound_leads as service
     from chalicelib.services.intake import answer_problems
@@ -82,7 +83,7 @@ def receive_lead(request: Request, org_slug: str) -> out.InboundLeadReceived:
     raw = request.raw_body or b""
     data = raw if isinstance(raw, bytes) else raw.encode()
     headers = {name.lower(): str(value) for name, value in (request.headers or {}).items()}
-    delivery = service.verify(org_slug, data, headers, now)
+    delivery = service.verify(org_slug, data, headers, _source_ip(request), now)
     if not delivery.repeat:
         try:
             lead = parse_body(data, InboundLead)

@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from chalicelib.domain.intake_commands import IntakeSubmission
 
 MAX_BODY_BYTES = intake_service.MAX_BODY_BYTES
-PER_ORG = (120, 600)  # deliveries per org slug per 10 minutes, signed or not
+PER_ADDRESS = (300, 600)  # attempts per source address per 10 minutes, before verification
+PER_ORG = (120, 600)  # verified deliveries per org slug per 10 minutes
 _WEBHOOK_ID = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 
@@ -118,14 +119,14 @@ class Delivery:
     repeat: bool  # this webhook-id was received before: answered the same, nothing done again
 
 
-def verify(slug: str, raw: bytes, headers: Mapping[str, str], now: datetime) -> Delivery:
-    """Rate-limited per slug (counted before anything else, so unsigned floods count too), size-checked,
-    then verified against the org's current and overlapping previous secret. Anything wrong with the org,
-    the settings or the signature is the same 401."""
-    wait = rate_limits.hit(f"inbound:{slug}", limit=PER_ORG[0], window_seconds=PER_ORG[1], now=now)
-    if wait is not None:
-        metrics.add_metric(name="InboundLeadRateLimited", unit="Count", value=1)
-        raise intake_service.RateLimited(wait)
+def verify(
+    slug: str, raw: bytes, headers: Mapping[str, str], source_ip: str | None, now: datetime
+) -> Delivery:
+    """Two limits: per source address before anything else (unsigned floods count there), then per org
+    slug once the signature holds — so a stranger's garbage cannot use up a brokerage's CRM feed. In
+    between, the size and the signature, against the org's current and overlapping previous secret:
+    anything wrong with the org, the settings or the signature is the same 401."""
+    _limit(f"inbound-ip:{source_ip or 'unknown'}", PER_ADDRESS, now)
     if len(raw) > MAX_BODY_BYTES:
         raise PayloadTooLarge(f"the delivery is larger than {MAX_BODY_BYTES} bytes", code="payload_too_large")
     org_id = intake_store.org_by_slug(slug) if intake.SLUG.fullmatch(slug) else None
@@ -137,12 +138,20 @@ def verify(slug: str, raw: bytes, headers: Mapping[str, str], now: datetime) -> 
         metrics.add_metric(name="InboundLeadRefused", unit="Count", value=1)
         logger.info("inbound lead refused: signature", extra={"org_id": org_id})
         raise _refused()
+    _limit(f"inbound:{slug}", PER_ORG, now)
     scope = f"inbound#{org_id}#{hashlib.sha256(webhook_id.encode()).hexdigest()}"
     fingerprint = hashlib.sha256(raw).hexdigest()
     seen = idempotency.lookup(scope)
     if seen is not None and seen.fingerprint != fingerprint:
         raise Conflict("this webhook-id was already used for another delivery", code="webhook_id_reused")
     return Delivery(org_id, scope, fingerprint, repeat=seen is not None)
+
+
+def _limit(scope: str, limit: tuple[int, int], now: datetime) -> None:
+    wait = rate_limits.hit(scope, limit=limit[0], window_seconds=limit[1], now=now)
+    if wait is not None:
+        metrics.add_metric(name="InboundLeadRateLimited", unit="Count", value=1)
+        raise intake_service.RateLimited(wait)
 
 
 def _signed(secrets: list[str], raw: bytes, headers: Mapping[str, str]) -> bool:

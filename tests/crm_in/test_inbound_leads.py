@@ -143,16 +143,34 @@ def test_a_crm_lead_tells_its_owner_but_sends_no_welcome_email(api, secret, outb
     assert any("Nico Nowelcome" in json.dumps(m) for m in sent.emails_to(owner))
 
 
-def test_an_oversized_delivery_is_a_413_and_a_flood_a_429(api, secret, monkeypatch):
-    from chalicelib.services import inbound_leads
-
+def test_an_oversized_delivery_is_a_413(api, secret):
     big = lead_body("big@mail.example", answers={"timeline": "asap", "notes": "x" * 17_000})
+
     assert deliver(api, secret, big).error_code == "payload_too_large"
 
+
+def test_an_org_past_its_limit_gets_429_but_strangers_cannot_use_its_quota_up(api, secret, monkeypatch):
+    from chalicelib.services import inbound_leads
+
     monkeypatch.setattr(inbound_leads, "PER_ORG", (2, 600))
-    replies = [deliver(api, secret, lead_body(f"flood{i}@mail.example")) for i in range(2)]
-    assert [r.status for r in replies] == [202, 429]  # the 413 counted too: every attempt does
-    assert int(replies[1].headers["Retry-After"]) > 0
+    forged = [deliver(api, "whsec_" + "A" * 44, lead_body(f"forged{i}@mail.example")) for i in range(3)]
+    assert [r.status for r in forged] == [401, 401, 401]  # unsigned attempts count per address only
+
+    replies = [deliver(api, secret, lead_body(f"flood{i}@mail.example")) for i in range(3)]
+
+    assert [r.status for r in replies] == [202, 202, 429]
+    assert int(replies[2].headers["Retry-After"]) > 0
+    assert len(leads_from(api)) == 2
+
+
+def test_one_address_past_its_limit_gets_429_before_any_verification(api, secret, monkeypatch):
+    from chalicelib.services import inbound_leads
+
+    monkeypatch.setattr(inbound_leads, "PER_ADDRESS", (2, 600))
+
+    replies = [deliver(api, "whsec_" + "A" * 44, lead_body("x@mail.example")) for _ in range(3)]
+
+    assert [r.status for r in replies] == [401, 401, 429]
 
 
 def test_rotation_keeps_the_old_secret_verifying_for_the_overlap_only(api, secret):

@@ -111,10 +111,10 @@ def test_budgets_of_the_receiver(api, seeded, ddb_calls):
 
     ddb_calls.reset()
     assert deliver(api, secret, body, msg_id="msg_budget").status == 202
-    # the slug's counter; the slug, the settings and the webhook-id's claim; the intake's keyed reads and
-    # nearby-email Query; one transaction carrying the lead, its event and the claim
+    # the address's and the org's counters; the slug, the settings and the webhook-id's claim; the intake's
+    # keyed reads and nearby-email Query; one transaction carrying the lead, its event and the claim
     assert ddb_calls.by_operation() == {
-        "UpdateItem": 1,
+        "UpdateItem": 2,
         "GetItem": 3,
         "BatchGetItem": 2,
         "Query": 1,
@@ -123,11 +123,11 @@ def test_budgets_of_the_receiver(api, seeded, ddb_calls):
 
     ddb_calls.reset()
     assert deliver(api, secret, body, msg_id="msg_budget").status == 202
-    assert ddb_calls.by_operation() == {"UpdateItem": 1, "GetItem": 3}  # a repeat does nothing more
+    assert ddb_calls.by_operation() == {"UpdateItem": 2, "GetItem": 3}  # a repeat does nothing more
 
     ddb_calls.reset()
     assert deliver(api, "whsec_" + "A" * 44, body).status == 401
-    assert ddb_calls.by_operation() == {"UpdateItem": 1, "GetItem": 2}
+    assert ddb_calls.by_operation() == {"UpdateItem": 1, "GetItem": 2}  # the address's counter only
 
 
 def test_a_retried_rotation_with_its_idempotency_key_rotates_once(api, seeded):
