@@ -18,6 +18,7 @@ from chalicelib.domain.inbound_leads import InboundLeads, receiver_path
 if TYPE_CHECKING:
     from chalicelib.domain.access import Caller
     from chalicelib.domain.entities import Org
+    from chalicelib.domain.inbound_lead_commands import InboundLead
 
 inbound_leads = Blueprint(__name__)
 
@@ -75,9 +76,7 @@ def disable_inbound(caller: Caller, request: Request) -> out.InboundLeadsOut:
 def receive_lead(request: Request, org_slug: str) -> out.InboundLeadReceived:
     """Verified before the body is parsed: an unsigned caller learns nothing about the payload's shape."""
     from chalicelib.api.intake import _source_ip
-    from chalicelib.domain.inbound_lead_commands import InboundLead
     from chalicelib.services import inbound_leads as service
-    from chalicelib.services.intake import answer_problems
 
     now = clock.now()
     raw = request.raw_body or b""
@@ -85,16 +84,24 @@ def receive_lead(request: Request, org_slug: str) -> out.InboundLeadReceived:
     headers = {name.lower(): str(value) for name, value in (request.headers or {}).items()}
     delivery = service.verify(org_slug, data, headers, _source_ip(request), now)
     if not delivery.repeat:
-        try:
-            lead = parse_body(data, InboundLead)
-        except Invalid as invalid:  # the shape's problems and the answers' together, as the form does
-            if invalid.code == "invalid_fields" and isinstance(invalid.details, list):
-                reported = {d["field"] for d in invalid.details}
-                more = [p for p in answer_problems(org_slug, data) if p["field"] not in reported]
-                invalid.details = [*invalid.details, *more]
-            raise
-        service.receive(delivery, lead, now)
+        service.receive(delivery, _parsed(org_slug, data), now)
     return dict(RECEIVED)  # type: ignore[return-value]
+
+
+def _parsed(org_slug: str, data: bytes) -> InboundLead:
+    """The lead, or one 422 with the shape's problems and the answers' together, as the form answers."""
+    from chalicelib.domain.inbound_lead_commands import InboundLead
+    from chalicelib.services.intake import answer_problems
+
+    try:
+        lead: InboundLead = parse_body(data, InboundLead)
+    except Invalid as invalid:
+        if invalid.code == "invalid_fields" and isinstance(invalid.details, list):
+            reported = {d["field"] for d in invalid.details}
+            more = [p for p in answer_problems(org_slug, data) if p["field"] not in reported]
+            invalid.details = [*invalid.details, *more]
+        raise
+    return lead
 
 
 def _view(org: Org, settings: InboundLeads | None, request: Request, route_path: str) -> out.InboundLeadsOut:
