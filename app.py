@@ -75,6 +75,10 @@ app.register_blueprint(esign.esign)
 app.register_blueprint(intake.intake)
 app.register_blueprint(leads.leads)
 app.register_blueprint(contacts.contacts)
+# CRM in (issue 16): signed inbound leads (docs/CRM_IN.md)
+from chalicelib.api import inbound_leads  # noqa: E402
+
+app.register_blueprint(inbound_leads.inbound_leads)
 
 middleware.register_preflight_routes(app)
 

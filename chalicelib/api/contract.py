@@ -180,6 +180,7 @@ def header_parameters(spec: RouteSpec) -> list[dict[str, Any]]:
                 "schema": {"type": "string"},
             }
         )
+    params.extend(routes.HEADER_PARAMETERS.get(key, []))  # CRM in (issue 16): the webhook-* headers
     if spec.method == "POST" and spec.auth:
         params.append(
             {

@@ -444,6 +444,45 @@ ROUTE_ERRORS.update(
     }
 )
 
+# -- CRM in (issue 16): signed inbound leads (docs/CRM_IN.md) ---------------------------------------------
+INBOUND_SETTINGS = "/v1/admin/inbound-leads"
+INBOUND = "/v1/orgs/{org_slug}/leads/inbound"
+_INBOUND_ADMIN = {403: ["forbidden"], 404: ["not_found"], 422: ["org_id_required"]}
+OPTIONAL_BODIES[("POST", INBOUND_SETTINGS + "/secret")] = "InboundSecretRotation"
+OPTIONAL_BODIES[("POST", INBOUND)] = "InboundLead"  # read by the view, once the signature holds
+QUERY.update({(method, path): (_ORG,) for method, path in (
+    ("GET", INBOUND_SETTINGS), ("POST", INBOUND_SETTINGS + "/secret"), ("DELETE", INBOUND_SETTINGS)
+)})  # fmt: skip
+ROUTE_ERRORS.update(
+    {
+        ("GET", INBOUND_SETTINGS): _INBOUND_ADMIN,
+        ("POST", INBOUND_SETTINGS + "/secret"): {**_INBOUND_ADMIN, 409: ["inbound_changed"]},
+        ("DELETE", INBOUND_SETTINGS): {**_INBOUND_ADMIN, 409: ["inbound_changed"]},
+        ("POST", INBOUND): {
+            401: ["invalid_signature"],
+            409: ["webhook_id_reused", "write_conflict"],
+            429: ["rate_limited"],
+        },
+    }
+)
+# The Standard Webhooks headers the receiver verifies (a missing one is the same 401 as a bad signature).
+HEADER_PARAMETERS: dict[Route, list[dict[str, Any]]] = {
+    ("POST", INBOUND): [
+        {
+            "name": name,
+            "in": "header",
+            "required": True,
+            "description": description,
+            "schema": {"type": "string"},
+        }
+        for name, description in (
+            ("webhook-id", "The sender's message id (1–255 visible ASCII characters): the idempotency key"),
+            ("webhook-timestamp", "Unix seconds, within 5 minutes of the receiver's clock"),
+            ("webhook-signature", "`v1,<base64 HMAC-SHA256 of {id}.{timestamp}.{body}>`, space-separated"),
+        )
+    ]
+}
+
 
 # -- outbound webhooks (docs/INTEGRATIONS.md) -----------------------------------------------------------
 WEBHOOKS = "/v1/admin/webhooks"

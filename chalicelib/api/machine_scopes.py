@@ -107,6 +107,10 @@ ROUTE_SCOPES: dict[tuple[str, str], Scope | None] = {
     ("POST", "/v1/admin/contacts/{contact_id}/unmerge"): None,
     ("POST", "/v1/admin/properties/{property_id}/merge"): None,
     ("POST", "/v1/admin/properties/{property_id}/unmerge"): None,
+    # CRM in (docs/CRM_IN.md): the inbound secret is handed over by a person, once
+    ("GET", "/v1/admin/inbound-leads"): None,
+    ("POST", "/v1/admin/inbound-leads/secret"): None,
+    ("DELETE", "/v1/admin/inbound-leads"): None,
     # accounts (docs/ACCOUNTS.md): org records a CRM keeps in step; merging and correcting an invitation's
     # address are ops' acts
     ("GET", "/v1/accounts"): READ,

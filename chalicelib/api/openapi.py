@@ -86,6 +86,10 @@ def _schemas() -> tuple[dict[tuple[str, str], Any], dict[str, Any]]:
     from chalicelib.domain import intake_responses  # intake, contacts and properties (docs/INTAKE.md)
 
     _mark_strict(intake_responses)
+    # CRM in (issue 16): signed inbound leads (docs/CRM_IN.md)
+    from chalicelib.domain import inbound_lead_responses
+
+    _mark_strict(inbound_lead_responses)
     from chalicelib.domain import webhook_responses  # outbound webhooks
 
     _mark_strict(webhook_responses)

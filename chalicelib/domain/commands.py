@@ -397,6 +397,11 @@ from chalicelib.domain.intake_commands import NewContact as NewContact  # noqa: 
 from chalicelib.domain.intake_commands import NewPropertyRecord as NewPropertyRecord  # noqa: E402
 from chalicelib.domain.intake_commands import UnmergeIn as UnmergeIn  # noqa: E402
 
+# CRM in (issue 16): signed inbound leads (docs/CRM_IN.md)
+# isort: split
+from chalicelib.domain.inbound_lead_commands import InboundLead as InboundLead  # noqa: E402
+from chalicelib.domain.inbound_lead_commands import InboundSecretRotation as InboundSecretRotation  # noqa: E402
+
 # -- outbound webhooks (docs/INTEGRATIONS.md): declared in their own module, named here for the routes -------
 from chalicelib.domain.webhook_commands import NewWebhook, SecretRotation, WebhookPatch  # noqa: E402
 

@@ -26,7 +26,7 @@ class Contact:
     preferred_channel: str | None = None
     roles: list[str] = field(default_factory=list)
     user_id: str | None = None  # the person's user (the welcome email and, once converted, the portal)
-    source: str = "staff"  # intake, staff
+    source: str = "staff"  # intake, staff, crm
     open_lead_id: str | None = None  # the lead being qualified, while one is open
     deal_ids: list[str] = field(default_factory=list)  # deals their leads opened
     merged_into: str | None = None
@@ -57,4 +57,7 @@ class Lead:
     converted_at: datetime | None = None
     remind_at: datetime | None = None  # while new: the next reminder (owner, then coordinator)
     reminded: str | None = None  # owner, escalated
+    source: str = "intake"  # intake, crm (docs/CRM_IN.md)
+    source_name: str | None = None  # the CRM's name, when its delivery gave one
+    external_id: str | None = None  # the CRM's own id for the lead
     version: int = 1

@@ -93,6 +93,9 @@ class EventType(StrEnum):
     CONTACT_UNMERGED = "contact.unmerged"
     PROPERTY_MERGED = "property.merged"
     PROPERTY_UNMERGED = "property.unmerged"
+    # CRM in (issue 16): docs/CRM_IN.md
+    INBOUND_LEADS_SECRET_ROTATED = "inbound_leads.secret_rotated"  # noqa: S105 - an event name
+    INBOUND_LEADS_DISABLED = "inbound_leads.disabled"
     # -- outbound webhooks (docs/INTEGRATIONS.md) --
     WEBHOOK_CREATED = "webhook.created"
     WEBHOOK_UPDATED = "webhook.updated"
@@ -504,3 +507,19 @@ CATALOG.update(
 
 def spec(event_type: str) -> EventSpec:
     return CATALOG[EventType(event_type)]
+
+
+# CRM in (issue 16): an org's inbound-lead secret (docs/CRM_IN.md); never carries the secret
+CATALOG.update(
+    {
+        EventType.INBOUND_LEADS_SECRET_ROTATED: EventSpec(
+            _C.AUDIT,
+            ("overlap_hours",),
+            "an admin created or rotated the inbound-lead secret (`overlap_hours`: how long the old one "
+            "still verifies)",
+        ),
+        EventType.INBOUND_LEADS_DISABLED: EventSpec(
+            _C.AUDIT, (), "an admin disabled inbound leads: no secret verifies any more"
+        ),
+    }
+)

@@ -66,6 +66,12 @@ class LeadOut(TypedDict):
     deal_id: str | None
     version: int
     disqualify_reason: NotRequired[str]
+    source: Annotated[str, Choice("intake", "crm")]
+    """`intake` (the public form) or `crm` (a signed inbound delivery, docs/CRM_IN.md)."""
+    source_name: NotRequired[str]
+    """The CRM's name, when its delivery gave one."""
+    external_id: NotRequired[str]
+    """The CRM's own id for the lead, when its delivery gave one."""
 
 
 class ContactOut(TypedDict):

@@ -59,7 +59,12 @@ def lead_view(lead: Lead) -> out.LeadOut:
         "contacted_at": iso(lead.contacted_at) if lead.contacted_at else None,
         "deal_id": lead.deal_id,
         "version": lead.version,
+        "source": lead.source or "intake",
     }
+    if lead.source_name:
+        view["source_name"] = lead.source_name
+    if lead.external_id:
+        view["external_id"] = lead.external_id
     if lead.disqualify_reason:
         view["disqualify_reason"] = lead.disqualify_reason
     return view

@@ -5,6 +5,7 @@ written in one transaction. The answer never says whether the person was known."
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ from chalicelib.domain.contacts import Contact, Lead
 from chalicelib.domain.entities import SYSTEM, Address, Property, User
 from chalicelib.domain.errors import Conflict, Invalid, NotFound, TooManyRequests
 from chalicelib.domain.events import EventType
+from chalicelib.domain.inbound_leads import FORM, LeadOrigin
 from chalicelib.domain.roles import UserStatus
 from chalicelib.observability import logger, metrics
 from chalicelib.services.activity import org_event
@@ -87,9 +89,25 @@ def submit(slug: str, command: IntakeSubmission, now: datetime) -> None:
     org_id = store.org_by_slug(slug) if intake.SLUG.fullmatch(slug) else None
     if org_id is None:
         raise NotFound("no intake form here", code="org_not_found")
+    record(org_id, command, now)
+
+
+def record(
+    org_id: str,
+    command: IntakeSubmission,
+    now: datetime,
+    *,
+    origin: LeadOrigin = FORM,
+    before_attempt: Callable[[], None] | None = None,
+) -> None:
+    """The submission's lead, planned again when a concurrent one took its routing turn or its keys.
+    `before_attempt` runs before each plan (a signed CRM delivery opens its idempotency claim again: a
+    failed commit used it up; docs/CRM_IN.md)."""
     for attempt in range(ATTEMPTS):
+        if before_attempt is not None:
+            before_attempt()
         try:
-            _record(org_id, command, now)
+            _record(org_id, command, now, origin)
             return
         except Conflict as conflict:
             if conflict.code not in {
@@ -127,7 +145,7 @@ def _checked(
     return settings, scenario
 
 
-def _record(org_id: str, command: IntakeSubmission, now: datetime) -> None:
+def _record(org_id: str, command: IntakeSubmission, now: datetime, origin: LeadOrigin = FORM) -> None:
     person = command.contact
     place = command.property
     address = Address(**place.address.model_dump()) if place else None
@@ -163,7 +181,7 @@ def _record(org_id: str, command: IntakeSubmission, now: datetime) -> None:
     if contact is None:
         contact = Contact(
             ids.new_id("ct"), org_id, person.name, now, email=person.email, phone=person.phone,
-            user_id=user.user_id, source="intake", roles=[_role_of(scenario.key)], open_lead_id=lead_id,
+            user_id=user.user_id, source=origin.source, roles=[_role_of(scenario.key)], open_lead_id=lead_id,
         )  # fmt: skip
         candidates = _near(org_id, person.email, person.name, contact.contact_id, prop)
         store.add_contact(uow, contact)
@@ -191,14 +209,15 @@ def _record(org_id: str, command: IntakeSubmission, now: datetime) -> None:
         routed_by=rule.name if rule else None,
         candidates=[dataclasses.asdict(c) for c in candidates],
         linked_deal_ids=list(contact.deal_ids), remind_at=settings.first_reminder_at(now),
+        source=origin.source, source_name=origin.source_name, external_id=origin.external_id,
     )  # fmt: skip
     store.add_lead(uow, lead)
     uow.record(
         org_event(
-            org_id, SYSTEM, EventType.LEAD_RECEIVED, f"New {scenario.label.lower()} lead from intake",
+            org_id, SYSTEM, EventType.LEAD_RECEIVED, f"New {scenario.label.lower()} lead from {origin.label}",
             data={
                 "lead_id": lead.lead_id, "scenario": lead.scenario, "owner_user_id": owner,
-                "person_user_id": user.user_id, "routed_by": lead.routed_by,
+                "person_user_id": user.user_id if origin.welcomes else None, "routed_by": lead.routed_by,
                 "candidates": [c.id for c in candidates],
             },
         )

@@ -181,6 +181,9 @@ class LeadItem(TableItem, discriminator="Lead"):
     converted_at = _text()
     remind_at = _text()
     reminded = _text()
+    source = _text()  # absent on leads written before CRM inbound: the form's
+    source_name = _text()
+    external_id = _text()
     version = NumberAttribute()
 
     def index_enabled(self, index: str) -> bool:

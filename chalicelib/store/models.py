@@ -53,6 +53,7 @@ from chalicelib.store import schema
 from chalicelib.store.account_models import ACCOUNT_ITEM_CLASSES
 from chalicelib.store.change_request_models import ChangeRequestItem
 from chalicelib.store.esign_models import ESIGN_ITEM_CLASSES
+from chalicelib.store.inbound_lead_models import InboundLeadsItem  # CRM in (issue 16)
 from chalicelib.store.intake_models import INTAKE_ITEM_CLASSES
 from chalicelib.store.integration_models import INTEGRATION_ITEM_CLASSES  # issue 16
 from chalicelib.store.notification_models import (
@@ -578,6 +579,8 @@ ITEM_CLASSES: tuple[type[TableItem], ...] = (
     ChangeRequestItem,
     # intake, contacts and properties (docs/INTAKE.md)
     *INTAKE_ITEM_CLASSES,
+    # CRM in (issue 16): signed inbound leads (docs/CRM_IN.md)
+    InboundLeadsItem,
     # outbound webhooks (docs/INTEGRATIONS.md)
     *WEBHOOK_ITEM_CLASSES,
     # integrations, issue 16: API clients and calendar feeds (store/integration_models.py)
