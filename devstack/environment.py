@@ -54,6 +54,8 @@ def local_environment(jwks_url: str, *, endpoint: str | None = None) -> dict[str
         # event sources app.py registers at import; locally the triggers poll them (devstack/triggers.py)
         "TABLE_STREAM_ARN": "arn:aws:dynamodb:us-east-1:123456789012:table/threshold-local/stream/local",
         "SES_FEEDBACK_TOPIC_NAME": "threshold-local-ses-feedback",
+        # exports worker (issue 18): the queue of export slices (devstack/export_trigger.py polls it)
+        "EXPORT_QUEUE_NAME": "threshold-local-exports",
     }
     if endpoint:
         env["AWS_ENDPOINT_URL"] = endpoint

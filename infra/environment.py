@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from aws_cdk import Token
 
+from infra.exports import export_queue_name
 from infra.stages import StageConfig
 
 PACKAGING_REGION = "us-east-1"
@@ -38,7 +39,8 @@ STAND_INS = {
     "USER_POOL_ID": f"{PACKAGING_REGION}_Packaging",
 }
 # Import-time event sources (docs/DEPLOY.md, "How configuration reaches the functions").
-EVENT_SOURCES = ("UPLOAD_QUEUE_NAME", "TABLE_STREAM_ARN", "SES_FEEDBACK_TOPIC_NAME")
+EVENT_SOURCES: tuple[str, ...] = ("UPLOAD_QUEUE_NAME", "TABLE_STREAM_ARN", "SES_FEEDBACK_TOPIC_NAME")
+EVENT_SOURCES += ("EXPORT_QUEUE_NAME",)  # exports worker (issue 18)
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ def function_environment(config: StageConfig, values: StageValues) -> dict[str, 
         "MALWARE_SCANNING": config.malware_scanning,
         "POWERTOOLS_SERVICE_NAME": "threshold",
         "POWERTOOLS_LOG_LEVEL": "INFO",
+        # exports worker (issue 18): the queue of export slices (infra/exports.py)
+        "EXPORT_QUEUE_NAME": export_queue_name(config),
     }
 
 

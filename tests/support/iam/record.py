@@ -33,6 +33,7 @@ DELEGATES = {
     "reminder_sweep": ("chalicelib.events.reminders", "handle"),
     "ses_feedback": ("chalicelib.events.feedback", "handle"),
     "ingest_uploads": ("chalicelib.events.ingest", "ingest_uploads"),
+    "export_worker": ("chalicelib.events.exports", "handle"),  # exports worker (issue 18)
 }
 # The names in the local environment a recorded call uses for the stack's resources (translated to the
 # deployed names through the same variables of the synthesized template).
@@ -45,6 +46,7 @@ RESOURCE_VARIABLES = (
     "SES_FEEDBACK_TOPIC_NAME",
     "USER_POOL_ID",
     "AWS_REGION",
+    "EXPORT_QUEUE_NAME",  # exports worker (issue 18)
 )
 
 
