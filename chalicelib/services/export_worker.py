@@ -53,7 +53,7 @@ def advance(work: Work, receives: int = 1) -> str:
     try:
         export_service.run_claimed(job, lease, rules.WORKER_SLICE_SECONDS)
     except export_service.ExportTooLarge:
-        export_service.give_up(job, export_service.TOO_LARGE)
+        export_service.give_up(job, export_service.too_large())
         return "failed"
     except Exception as error:  # any failure of the slice: retried, then the job fails with its reason
         return _failed_slice(job, lease, work, error)
@@ -73,13 +73,13 @@ def advance(work: Work, receives: int = 1) -> str:
 
 
 def _defer(work: Work) -> str:
-    """Another slice holds the job: come back when its lease lapses (if it finishes first, or queues the
-    next slice itself, this message then finds nothing to do or defers again)."""
+    """Another slice holds the job: come back when its lease lapses — at once if it has just been released
+    (that slice stopped at a part boundary and left the rest to the queue)."""
     current = export_store.load_job(work.export_id)
-    if current is None or current.status != "running" or not current.lease_until:
+    if current is None or current.status != "running":
         return "nothing to do"
-    wait = (parse_iso(current.lease_until) - clock.now()).total_seconds()
-    export_queue.send(work, int(max(1.0, wait)) + 1)
+    held = (parse_iso(current.lease_until) - clock.now()).total_seconds() if current.lease_until else 0.0
+    export_queue.send(work, int(max(0.0, held)) + 1)
     return "deferred"
 
 

@@ -27,7 +27,7 @@ from chalicelib import clock, ids
 from chalicelib.domain import exports as rules
 from chalicelib.domain.access import Caller
 from chalicelib.domain.entities import ActivityEvent, Actor, Deal
-from chalicelib.domain.errors import DomainError, Forbidden, NotFound
+from chalicelib.domain.errors import DomainError, Forbidden, NotFound, Unavailable
 from chalicelib.domain.events import EventType
 from chalicelib.domain.roles import OPS, Visibility
 from chalicelib.observability import logger, metrics
@@ -50,7 +50,10 @@ JOB_DAYS = 30
 
 
 SLICE_ERRORS: tuple[type[Exception], ...] = (DomainError, *AWS_ERRORS)  # S3 or the table failing
-TOO_LARGE = f"the file would be larger than {rules.MAX_PARTS:,} parts of 5 MiB; export a shorter range"
+
+
+def too_large() -> str:
+    return f"the file would be larger than {rules.MAX_PARTS:,} parts of 5 MiB; export a shorter range"
 
 
 class ExportTooLarge(Exception):
@@ -104,9 +107,9 @@ def begin(job: ExportJobItem, budget_seconds: float, lease_seconds: float) -> Ex
     leaves the job to the worker, which takes it once this slice's lease has lapsed."""
     try:
         export_queue.send(export_queue.Work(job.export_id))
-    except DomainError:
+    except SLICE_ERRORS as error:
         export_store.failed(job, "the export could not be queued; start it again", clock.now())
-        raise
+        raise Unavailable("exports are unavailable; please retry", code="storage_unavailable") from error
     lease = uuid.uuid4().hex
     now = clock.now()
     if not export_store.claim(job, lease, now, now + timedelta(seconds=lease_seconds)):
@@ -114,7 +117,7 @@ def begin(job: ExportJobItem, budget_seconds: float, lease_seconds: float) -> Ex
     try:
         run_claimed(job, lease, budget_seconds)
     except ExportTooLarge:
-        give_up(job, TOO_LARGE)
+        give_up(job, too_large())
     except SLICE_ERRORS:  # S3 or the table failed this time: the worker tries again
         logger.warning(
             "an export's first slice failed; the worker goes on", extra={"export_id": job.export_id}
@@ -224,6 +227,8 @@ class _Slice:
             export_store.put_file(job.s3_key, bytes(self.buffer), content_type, job.file_name)
         else:
             etags = list(job.etags or [])
+            if self.buffer and len(etags) + 1 > rules.MAX_PARTS:
+                raise ExportTooLarge(job.export_id)
             if self.buffer:
                 last = export_store.upload_part(job.s3_key, job.upload_id, len(etags) + 1, self.buffer)
                 etags.append(last.strip('"'))

@@ -162,3 +162,33 @@ def test_a_message_the_function_keeps_dying_on_fails_its_export(big_log, api):
     # Then the export ends failed, rather than wait for the dead-letter queue
     reply = api.get(location, as_user=ADMIN)
     assert reply.json["status"] == "failed" and "stopped 3 times" in reply.json["failure"]
+
+
+def test_a_message_arriving_while_the_api_still_holds_the_job_is_deferred_not_lost(big_log, api, monkeypatch):
+    # Given the worker's message arrives while the POST's own slice holds the job, which it then releases
+    released = export_store.release
+
+    def worker_arrives_first(job, lease):
+        queue.drain()  # the worker runs now: the job is held
+        released(job, lease)
+
+    monkeypatch.setattr(export_store, "release", worker_arrives_first)
+    location = _start(api)
+    monkeypatch.setattr(export_store, "release", released)
+
+    # When the deferred message comes back (SQS delays it by the lease; here it is delivered at once)
+    clock.freeze(clock.now() + timedelta(seconds=export_service.LEASE_SECONDS + 1))
+    assert queue.drain(delayed=True) >= 2
+
+    # Then the export was carried on to the end, not dropped
+    export = _ready(api, location)
+    ids, _ = _file(export["url"])
+    assert len(ids) == len(set(ids)) == export["count"] >= EVENTS
+
+
+def test_an_export_longer_than_its_part_limit_fails_with_the_reason(big_log, api, monkeypatch):
+    monkeypatch.setattr(export_rules, "MAX_PARTS", 2)
+    location = _start(api)
+    queue.drain()
+    reply = api.get(location, as_user=ADMIN)
+    assert reply.json["status"] == "failed" and "larger than 2 parts" in reply.json["failure"], reply.json

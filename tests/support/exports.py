@@ -64,10 +64,22 @@ def deliver(rec: dict[str, Any]) -> dict[str, Any]:
     return reply
 
 
-def drain(rounds: int = 50) -> int:
-    """Deliver messages until the queue is empty; how many were delivered."""
+def _delays_passed() -> None:
+    """Messages sent with DelaySeconds become visible now (as if their delay had passed): the emulator
+    counts delays in real time, which a test does not wait for."""
+    from moto.sqs.models import sqs_backends
+
+    backend = sqs_backends["123456789012"][settings().region]
+    for message in backend.queues[resources.export_queue_name()]._messages:
+        message.delayed_until = 0
+
+
+def drain(rounds: int = 50, *, delayed: bool = False) -> int:
+    """Deliver messages until the queue is empty (with `delayed`, delayed ones too); how many were."""
     delivered = 0
     for _ in range(rounds):
+        if delayed:
+            _delays_passed()
         batch = receive()
         if not batch:
             return delivered
