@@ -23,6 +23,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -120,8 +121,9 @@ def _sweep(template: str, org: str, now: Any) -> tuple[str, ...]:
     )
 
 
-def export_memory(counts: tuple[int, ...]) -> list[dict[str, Any]]:
-    """Each export in a child process against this process's emulator, its events put straight into it."""
+def export_memory(counts: tuple[int, ...]) -> Iterator[dict[str, Any]]:
+    """Each export in a child process against this process's emulator, its events put straight into it;
+    each export's figures as soon as it is done (with `seconds`: writing the events and exporting them)."""
     from chalicelib import clock
     from chalicelib.config import settings
     from devstack import resources
@@ -133,13 +135,13 @@ def export_memory(counts: tuple[int, ...]) -> list[dict[str, Any]]:
     emulator.start()
     saved = dict(os.environ)
     os.environ["AWS_ENDPOINT_URL"] = emulator.endpoint
-    found = []
     try:
         config = settings()
         resources.create_table(config)
         resources.create_documents_storage(config)  # the bucket and the export queue
         with partition_queries():
             for events in counts:
+                started = time.monotonic()
                 deal = f"dl_bench{events}"
                 put_items(config.region, config.table_name, _events(deal, events, clock.now()))
                 out = subprocess.run(
@@ -151,12 +153,12 @@ def export_memory(counts: tuple[int, ...]) -> list[dict[str, Any]]:
                 )
                 if out.returncode != 0:
                     raise RuntimeError(f"the export child failed:\n{out.stderr[-3000:]}")
-                found.append(dict(json.loads(out.stdout.strip().splitlines()[-1])))
+                found = dict(json.loads(out.stdout.strip().splitlines()[-1]))
+                yield {**found, "seconds": time.monotonic() - started}
     finally:
         os.environ.clear()
         os.environ.update(saved)
         emulator.stop(timeout=10)
-    return found
 
 
 def _events(deal_id: str, count: int, now: Any) -> Any:
@@ -245,13 +247,15 @@ def main(export_only: bool = False) -> None:
         print()
     started = time.monotonic()
     print("Export (JSON Lines) by the export worker's code: peak memory of the exporting process")
-    print("| events | file MB | parts | worker messages | tracemalloc peak MiB | peak RSS MiB (at start) |")
-    print("|---|---|---|---|---|---|")
+    print(
+        "| events | file MB | parts | worker messages | tracemalloc peak MiB | peak RSS MiB (at start) | s |"
+    )
+    print("|---|---|---|---|---|---|---|")
     for found in export_memory(EXPORT_EVENTS):
         size, peak = found["bytes"] / 1e6, found["peak"] / 2**20
         rss = f"{found['max_rss'] / 2**20:.0f} ({found['rss_before'] / 2**20:.0f})"
         cells = [f"{found['events']:,}", f"{size:.1f}", str(found["parts"]), str(found["messages"])]
-        print("| " + " | ".join([*cells, f"{peak:.1f}", rss]) + " |")
+        print("| " + " | ".join([*cells, f"{peak:.1f}", rss, f"{found['seconds']:.0f}"]) + " |", flush=True)
     print(f"(exports: {time.monotonic() - started:.0f} s)")
 
 
