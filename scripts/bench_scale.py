@@ -13,7 +13,8 @@
    file. The events are put straight into the emulated table and sit in one deal's partition, whose Query
    the bench's emulator answers from that partition (scripts/bench_emulator.py): moto walks the whole
    table per page, which took hours at 200,000 events. The export code is the same for an org.
-Run alone: `python -m scripts.bench_scale` (or `--export-only`). Each part prints its wall time.
+Run alone: `python -m scripts.bench_scale` (`--reads-only`, `--export-only`: one part). Each part prints
+its wall time.
 """
 
 from __future__ import annotations
@@ -233,7 +234,7 @@ def _rss_bytes() -> int:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def main(export_only: bool = False) -> None:
+def main(export_only: bool = False, reads_only: bool = False) -> None:
     from scripts.bench import _signer
 
     if not export_only:
@@ -243,8 +244,10 @@ def main(export_only: bool = False) -> None:
         print("|---|---|---|---|---|")
         for row in reads_at_scale(_signer()):
             print("| " + " | ".join(row) + " |")
-        print(f"(reads, sweep and write: {time.monotonic() - started:.0f} s)")
+        print(f"(reads, sweep and write: {time.monotonic() - started:.0f} s)", flush=True)
         print()
+    if reads_only:
+        return
     started = time.monotonic()
     print("Export (JSON Lines) by the export worker's code: peak memory of the exporting process")
     print(
@@ -279,4 +282,4 @@ if __name__ == "__main__":
         _export_child(int(sys.argv[2]), sys.argv[3])
     else:
         _standalone_environment()
-        main(export_only="--export-only" in sys.argv)
+        main(export_only="--export-only" in sys.argv, reads_only="--reads-only" in sys.argv)

@@ -108,7 +108,8 @@ def begin(job: ExportJobItem, budget_seconds: float, lease_seconds: float) -> Ex
     try:
         export_queue.send(export_queue.Work(job.export_id))
     except SLICE_ERRORS as error:
-        export_store.failed(job, "the export could not be queued; start it again", clock.now())
+        with suppress(Exception):  # the job is not left `running` with nothing to run it, if the table allows
+            export_store.failed(job, "the export could not be queued; start it again", clock.now())
         raise Unavailable("exports are unavailable; please retry", code="storage_unavailable") from error
     lease = uuid.uuid4().hex
     now = clock.now()
@@ -164,7 +165,7 @@ def give_up(job: ExportJobItem, reason: str) -> bool:
     if job.upload_id:
         try:
             export_store.abort_upload(job.s3_key, job.upload_id)
-        except DomainError:  # the bucket's lifecycle rule aborts it after a day anyway (infra/storage.py)
+        except SLICE_ERRORS:  # the bucket's lifecycle rule aborts it after a day anyway (infra/storage.py)
             logger.warning(
                 "a failed export's upload could not be aborted", extra={"export_id": job.export_id}
             )
