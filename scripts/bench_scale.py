@@ -8,9 +8,9 @@
 3. The sweep's items read per due item, 100 due items each on its own deal.
 4. An export's peak memory for 20,000 and 200,000 events, run by the export worker's own code
    (`services/export_worker.advance`, one slice per call, as each queue message runs it) in a child process
-   — tracemalloc's peak of Python allocations, and the child's peak RSS beside it — against an emulator
-   running in this process, so the child's figures are the export's own, not the emulator's copy of the
-   file. The events are put straight into the emulated table and sit in one deal's partition, whose Query
+   — tracemalloc's peak of Python allocations, and the child's peak RSS (VmHWM) beside it — against an
+   emulator running in this process, so the child's figures are the export's own, not the emulator's copy
+   of the file. The events are put straight into the emulated table and sit in one deal's partition, whose Query
    the bench's emulator answers from that partition (scripts/bench_emulator.py): moto walks the whole
    table per page, which took hours at 200,000 events. The export code is the same for an org.
 Run alone: `python -m scripts.bench_scale` (`--reads-only`, `--export-only`: one part). Each part prints
@@ -193,7 +193,6 @@ ORG = "o_bench"
 def _export_child(events: int, deal: str) -> None:
     """The export as the worker runs it: `advance` once per queue message, until the job is ready. The
     messages it queues are not consumed: this loop stands for the queue."""
-    import resource
     import tracemalloc
 
     from chalicelib import clock
@@ -217,7 +216,7 @@ def _export_child(events: int, deal: str) -> None:
     tracemalloc.stop()
     done = export_service.view(export_service.resume(job.export_id))
     assert done.ready, done
-    max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    max_rss = _peak_rss_bytes()
     found = {"events": done.count, "bytes": done.bytes, "parts": done.parts, "messages": messages}
     print(json.dumps({**found, "peak": peak, "rss_before": rss_before, "max_rss": max_rss}))
 
@@ -227,6 +226,14 @@ def _deal(org_id: str, deal_id: str) -> Any:
     from types import SimpleNamespace
 
     return SimpleNamespace(org_id=org_id, deal_id=deal_id)
+
+
+def _peak_rss_bytes() -> int:
+    """This process image's peak RSS (VmHWM). Not `ru_maxrss`: Linux carries it over a fork and exec, so
+    a child of the bench — which holds the emulator's copy of every event — would report the parent's."""
+    with open("/proc/self/status") as status:
+        line = next(row for row in status if row.startswith("VmHWM:"))
+    return int(line.split()[1]) * 1024
 
 
 def _rss_bytes() -> int:
