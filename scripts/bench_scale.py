@@ -10,9 +10,9 @@
    (`services/export_worker.advance`, one slice per call, as each queue message runs it) in a child process
    — tracemalloc's peak of Python allocations, and the child's peak RSS (VmHWM) beside it — against an
    emulator running in this process, so the child's figures are the export's own, not the emulator's copy
-   of the file. The events are put straight into the emulated table and sit in one deal's partition, whose Query
-   the bench's emulator answers from that partition (scripts/bench_emulator.py): moto walks the whole
-   table per page, which took hours at 200,000 events. The export code is the same for an org.
+   of the file. The events are put straight into the emulated table and sit in one deal's partition, whose
+   Query the bench's emulator answers from that partition (scripts/bench_emulator.py): moto walks the
+   whole table per page, which took hours at 200,000 events. The export code is the same for an org.
 Run alone: `python -m scripts.bench_scale` (`--reads-only`, `--export-only`: one part). Each part prints
 its wall time.
 """
