@@ -164,21 +164,24 @@ def test_a_message_the_function_keeps_dying_on_fails_its_export(big_log, api):
     assert reply.json["status"] == "failed" and "stopped 3 times" in reply.json["failure"]
 
 
-def test_a_message_arriving_while_the_api_still_holds_the_job_is_deferred_not_lost(big_log, api, monkeypatch):
-    # Given the worker's message arrives while the POST's own slice holds the job, which it then releases
-    released = export_store.release
-
-    def worker_arrives_first(job, lease):
-        queue.drain()  # the worker runs now: the job is held
-        released(job, lease)
-
-    monkeypatch.setattr(export_store, "release", worker_arrives_first)
+def test_a_message_arriving_while_another_slice_holds_the_job_is_deferred_not_lost(big_log, api):
     location = _start(api)
-    monkeypatch.setattr(export_store, "release", released)
+    job = export_store.load_job(location.rsplit("/", 1)[1])
+    assert job is not None
 
-    # When the deferred message comes back (SQS delays it by the lease; here it is delivered at once)
-    clock.freeze(clock.now() + timedelta(seconds=export_service.LEASE_SECONDS + 1))
-    assert queue.drain(delayed=True) >= 2
+    # Given the worker's message arrives while another slice (the POST's own, say) still holds the job
+    now = clock.now()
+    assert export_store.claim(
+        job, "the-api-slice", now, now + timedelta(seconds=export_service.LEASE_SECONDS)
+    )
+    assert queue.drain() == 1
+    still = export_store.load_job(job.export_id)
+    assert still is not None and int(still.parts) == 1  # it wrote nothing
+
+    # When that slice lets go of the job, and the deferred message comes back (SQS delays it until the
+    # lease lapses; here it is delivered at once)
+    export_store.release(job, "the-api-slice")
+    assert queue.drain(delayed=True) == 2
 
     # Then the export was carried on to the end, not dropped
     export = _ready(api, location)
