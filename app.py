@@ -130,3 +130,11 @@ def webhook_sweep(event: Any) -> dict[str, int]:
     from chalicelib.events import webhooks
 
     return webhooks.handle(event)
+
+
+# -- exports worker (issue 18): large exports advance on their own, one queue message per slice --------
+@app.on_sqs_message(queue=event_source("EXPORT_QUEUE_NAME"), batch_size=1, name="export_worker")
+def export_worker(event: Any) -> dict[str, Any]:
+    from chalicelib.events import exports as export_events
+
+    return export_events.handle(event)

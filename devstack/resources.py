@@ -129,7 +129,41 @@ def create_documents_storage(config: Settings) -> list[str]:
     return [
         f"S3 bucket       {config.documents_bucket} (versioned; ObjectCreated under orgs/ → SQS)",
         f"SQS queues      {config.upload_queue_name} (dead letters: {config.upload_queue_name}-dlq)",
+        create_export_queue(config),
     ]
+
+
+# -- exports worker (issue 18) -----------------------------------------------------------------------
+EXPORT_QUEUE_VISIBILITY = "1800"  # 6 × the worker's 300 s, as infra/exports.py sets it
+
+
+def export_queue_name() -> str:
+    return os.environ["EXPORT_QUEUE_NAME"]
+
+
+def create_export_queue(config: Settings) -> str:
+    """The export queue (one message = one slice of an export job) and its dead-letter queue, shaped as
+    deployed (infra/exports.py). Created with the documents storage, whose bucket the exports are in."""
+    sqs = boto3.client("sqs", region_name=config.region)
+    name = export_queue_name()
+    dlq_url = sqs.create_queue(QueueName=f"{name}-dlq", Attributes={"MessageRetentionPeriod": "1209600"})[
+        "QueueUrl"
+    ]
+    sqs.create_queue(
+        QueueName=name,
+        Attributes={
+            "VisibilityTimeout": EXPORT_QUEUE_VISIBILITY,
+            "RedrivePolicy": json.dumps(
+                {"deadLetterTargetArn": _queue_arn(sqs, dlq_url), "maxReceiveCount": "5"}
+            ),
+        },
+    )
+    return f"SQS queues      {name} (export slices → export_worker; dead letters: {name}-dlq)"
+
+
+def export_queue_url(config: Settings) -> str:
+    sqs = boto3.client("sqs", region_name=config.region)
+    return str(sqs.get_queue_url(QueueName=export_queue_name())["QueueUrl"])
 
 
 def _queue_arn(sqs: Any, url: str) -> str:

@@ -50,6 +50,16 @@ def _upload_trigger() -> Trigger:
 TRIGGERS.append(_upload_trigger)
 
 
+# -- exports worker (issue 18): the export queue → export_worker, one slice per message -----------------
+def _export_trigger() -> Trigger:
+    from devstack.export_trigger import ExportQueueTrigger
+
+    return ExportQueueTrigger()
+
+
+TRIGGERS.append(_export_trigger)
+
+
 class TriggerRunner:
     """Runs each trigger on its own thread until stopped; a failing round is logged and retried."""
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from aws_cdk import Aws, Token
 
+from infra.exports import export_queue_name
 from infra.stages import StageConfig
 
 PACKAGING_REGION = "us-east-1"
@@ -38,7 +39,8 @@ STAND_INS = {
     "USER_POOL_ID": f"{PACKAGING_REGION}_Packaging",
 }
 # Import-time event sources (docs/DEPLOY.md, "How configuration reaches the functions").
-EVENT_SOURCES = ("UPLOAD_QUEUE_NAME", "TABLE_STREAM_ARN", "SES_FEEDBACK_TOPIC_NAME")
+EVENT_SOURCES: tuple[str, ...] = ("UPLOAD_QUEUE_NAME", "TABLE_STREAM_ARN", "SES_FEEDBACK_TOPIC_NAME")
+EVENT_SOURCES += ("EXPORT_QUEUE_NAME",)  # exports worker (issue 18)
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,8 @@ def function_environment(config: StageConfig, values: StageValues) -> dict[str, 
         "OAUTH_TOKEN_URL": values.oauth_token_url,  # issue 16: API clients
         # e-signature (docs/ESIGN.md): each org's provider configuration, an SSM SecureString parameter
         "ESIGN_PARAMETER_PREFIX": f"/{Aws.STACK_NAME}/esign",
+        # exports worker (issue 18): the queue of export slices (infra/exports.py)
+        "EXPORT_QUEUE_NAME": export_queue_name(config),
     }
 
 

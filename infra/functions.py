@@ -24,6 +24,7 @@ from chalice.cdk import Chalice
 from constructs import Construct
 
 from infra import environment, runbooks
+from infra.exports import export_queue_name
 from infra.permissions import Resources, profile_for
 from infra.stages import StageConfig
 
@@ -201,6 +202,8 @@ class ChaliceApp(Construct):
             self.config.upload_queue_name: resources.upload_queue.queue_arn,
             self.config.ses_feedback_topic_name: resources.feedback_topic_arn,
         }
+        if resources.export_queue is not None:  # exports worker (issue 18)
+            sources[export_queue_name(self.config)] = resources.export_queue.queue_arn
         for event, kind in events.items():
             self._configure_event(resource, event, kind, stream_dlq)
             self._reference_source(resource, event, body["Properties"]["Events"][event], sources)

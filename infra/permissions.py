@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from aws_cdk import Aws
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sqs as sqs
 
+from chalicelib.domain.exports import WORKER_TIMEOUT_SECONDS
 from infra.storage import EXPORTS_PREFIX, QUARANTINE_PREFIX, TEMPLATES_PREFIX, UPLOAD_PREFIX
 
 TABLE_READ = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:DescribeTable"]
@@ -55,6 +56,7 @@ class Resources:
     user_pool_arn: str
     feedback_topic_arn: str
     ses_recipient_identity_arns: tuple[str, ...] = ()  # the SES sandbox's verified recipients
+    export_queue: sqs.IQueue | None = None  # exports worker (issue 18): slices of export jobs
 
 
 Grant = Callable[[Resources], list[iam.PolicyStatement]]
@@ -257,6 +259,33 @@ PROFILES["api_handler"] = Profile((*PROFILES["api_handler"].grants, templates))
 for _name in ("outbox", "reminder_sweep", *(n for n in PROFILES if n.startswith("runbook_"))):
     PROFILES[_name] = dataclasses.replace(PROFILES[_name], grants=(*PROFILES[_name].grants, template_reads))
 RUNBOOK_PROFILE = dataclasses.replace(RUNBOOK_PROFILE, grants=(*RUNBOOK_PROFILE.grants, template_reads))
+
+
+# -- exports worker (issue 18) ------------------------------------------------------------------------
+def _export_queue(r: Resources) -> list[str]:
+    assert r.export_queue is not None, "the stack passes the export queue (infra/exports.py)"
+    return [r.export_queue.queue_arn]
+
+
+def export_jobs(r: Resources) -> list[iam.PolicyStatement]:
+    """Queue an export job for the worker (the API and the export runbook start exports); the queue's URL
+    is looked up once per container."""
+    return [_statement("QueueExports", ["sqs:SendMessage", "sqs:GetQueueUrl"], _export_queue(r))]
+
+
+def export_work(r: Resources) -> list[iam.PolicyStatement]:
+    """The worker consumes the export queue and queues a job's next slice (or a retry) on it."""
+    return [
+        _statement("ExportQueue", QUEUE_CONSUME, _export_queue(r)),
+        _statement("ExportNextSlice", ["sqs:SendMessage", "sqs:GetQueueUrl"], _export_queue(r)),
+    ]
+
+
+PROFILES["export_worker"] = Profile((table, exports, export_work), WORKER_TIMEOUT_SECONDS)
+PROFILES["runbook_export_activity"] = Profile((*RUNBOOK_PROFILE.grants, export_jobs), 300)
+PROFILES["api_handler"] = replace(
+    PROFILES["api_handler"], grants=(*PROFILES["api_handler"].grants, export_jobs)
+)
 
 
 class UndeclaredFunction(LookupError):

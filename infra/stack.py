@@ -12,6 +12,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from infra import alarms, environment, messaging, nag, runbooks, scanning, storage
+from infra.exports import ExportQueue
 from infra.functions import ChaliceApp
 from infra.identity import Identity
 from infra.permissions import Resources
@@ -53,6 +54,7 @@ class ThresholdStack(Stack):
         self.async_dlq = storage.encrypted_queue(
             self, "AsyncDlq", f"{config.prefix}-async-dlq", retention_period=Duration.days(14)
         )
+        self.exports = ExportQueue(self, "Exports", config=config)  # exports worker (issue 18)
         self.cursor_secret = cursor_secret = secretsmanager.Secret(
             self,
             "CursorSecret",
@@ -97,6 +99,7 @@ class ThresholdStack(Stack):
                 user_pool_arn=self.identity.user_pool.user_pool_arn,
                 ses_recipient_identity_arns=tuple(self.email.recipient_identity_arns),
                 feedback_topic_arn=self.email.feedback_topic.topic_arn,
+                export_queue=self.exports.queue,
             ),
             user_pool=self.identity.user_pool,
             async_dlq=self.async_dlq,
@@ -117,7 +120,7 @@ class ThresholdStack(Stack):
             "Alarms",
             config=config,
             topic=self.alarm_topic,
-            dlqs=[self.documents.upload_dlq, self.stream_dlq, self.async_dlq],
+            dlqs=[self.documents.upload_dlq, self.stream_dlq, self.async_dlq, self.exports.dlq],
             functions=self.app.functions,
             api_name=config.prefix if self.app.rest_api is not None else None,
         )

@@ -20,7 +20,8 @@ exports = Blueprint(__name__)
 
 
 def export_view(export: Export) -> ActivityExport:
-    """A ready export carries its link; a running one its progress (poll `GET /v1/admin/exports/{id}`)."""
+    """A ready export carries its link; a running one its progress (poll `GET /v1/admin/exports/{id}`); a
+    failed one its reason."""
     out: ActivityExport = {
         "id": export.export_id,
         "status": export.status,
@@ -33,13 +34,16 @@ def export_view(export: Export) -> ActivityExport:
     if export.ready and export.url and export.expires_at:
         out["url"] = export.url
         out["expires_at"] = iso(export.expires_at)
+    if export.failure:
+        out["failure"] = export.failure
     return out
 
 
 def _answer(export: Export, created: bool) -> Answer[ActivityExport]:
-    """201 (or 200 on a poll) with the link when ready; 202 with the job's address while it runs."""
+    """201 (or 200 on a poll) once it has ended (ready with the link, or failed); 202 with the job's address
+    while it runs."""
     location = {"Location": f"/v1/admin/exports/{export.export_id}"}
-    status = (201 if created else 200) if export.ready else 202
+    status = 202 if export.status == "running" else (201 if created else 200)
     return Answer(export_view(export), location, status=status)
 
 
@@ -75,7 +79,7 @@ def export_org_activity(caller: Caller, body: ActivityExportIn) -> Answer[Activi
     exports,
     "/v1/admin/exports/{export_id}",
     "GET",
-    summary="An export: its progress while it runs (each poll moves it on), its link once ready",
+    summary="An export: its progress while it runs (the export worker moves it on), its link once ready",
 )
 def get_export(caller: Caller, request: Request, export_id: str) -> Answer[ActivityExport]:
     from chalicelib.services import exports as export_service

@@ -139,7 +139,7 @@ ActivityExport = TypedDict(
     "ActivityExport",
     {
         "id": str,
-        "status": Annotated[str, Choice("running", "ready")],
+        "status": Annotated[str, Choice("running", "ready", "failed")],
         "format": Annotated[str, Choice("csv", "jsonl")],
         "from": Day,
         "to": Day,
@@ -147,11 +147,13 @@ ActivityExport = TypedDict(
         "progress": ExportProgress,
         "url": NotRequired[str],
         "expires_at": NotRequired[Timestamp],
+        "failure": NotRequired[str],
     },
 )
 ActivityExport.__doc__ = (
-    "An activity export written to S3: while `running` its progress (202, poll its `Location`); once "
-    "`ready` a presigned link (`url`, until `expires_at`)."
+    "An activity export written to S3: while `running` its progress (202; the export worker moves it on, "
+    "poll its `Location` to read it); once `ready` a presigned link (`url`, until `expires_at`); if it "
+    "`failed`, why (`failure`: start a new export)."
 )
 
 

@@ -14,6 +14,18 @@ from chalicelib.domain.entities import ActivityEvent
 from chalicelib.domain.errors import Invalid
 
 MAX_ORG_RANGE_DAYS = 366
+PART_BYTES = 5 * 1024 * 1024  # S3's smallest part (all but the last): the export's write buffer
+# The parts' ETags are kept on the job item (≤ 400 KB): 2,000 parts of 5 MiB is a 10 GiB file, about
+# 16 million events of ~650 bytes — far beyond a year of any org's log. A longer file fails the job.
+MAX_PARTS = 2000
+# The `export_worker` function (infra/permissions.py reads these): it has 300 s, and a slice stops at the
+# first part boundary after 240 s — one more part (≤ 5 MiB read, rendered and uploaded) takes a few seconds
+# on AWS — leaving a minute to save, complete and queue the next slice. Its lease outlives the function, so
+# a slice still running is never overtaken; the queue hides a message 6 × the timeout (Lambda's advice).
+WORKER_TIMEOUT_SECONDS = 300
+WORKER_SLICE_SECONDS = 240.0
+WORKER_LEASE_SECONDS = WORKER_TIMEOUT_SECONDS + 30
+WORKER_MAX_FAILURES = 3  # slices of a job that fail in a row (an error, or the function stopping mid-slice)
 DEFAULT_ORG_RANGE_DAYS = 30
 EARLIEST = date(1990, 1, 1)
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson"}

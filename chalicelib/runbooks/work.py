@@ -21,9 +21,11 @@ from chalicelib.services import parties as party_service
 from chalicelib.services import reassign as reassign_service
 from chalicelib.store import deals as deal_store
 
-# The runbook function has 300 s (infra/permissions.py): slices run for 240 s, then the answer says where
-# the export stands; run it again with `export_id` to go on (docs/RUNBOOKS.md).
+# The runbook function has 300 s (infra/permissions.py): it queues the export for the export worker and runs
+# the first slice itself, for 240 s; what is left the worker finishes. Run it again with `export_id` to read
+# where it stands and, once ready, get the link (docs/RUNBOOKS.md).
 RUNBOOK_EXPORT_SECONDS = 240.0
+RUNBOOK_LEASE_SECONDS = 330  # longer than the function lives: its slice is never overtaken
 
 
 class ReassignInput(RunbookInput):
@@ -132,7 +134,7 @@ class ExportInput(RunbookInput):
     deal_id: Id | None = None
     from_: date | None = Field(default=None, alias="from")
     to: date | None = None
-    export_id: Id | None = None  # go on with an export a previous run left running
+    export_id: Id | None = None  # read an export a previous run started (its progress, its link once ready)
 
 
 def _span(given: ExportInput) -> export_rules.DateRange:
@@ -160,9 +162,8 @@ def _plan_export(given: ExportInput) -> list[Step]:
     """What would be exported. Counting the events would read them all: the plan names the range."""
     job = _running_job(given)
     if job is not None:
-        if job.status != "running":
-            return []
-        return [Step("go on with the export", {"export_id": job.export_id, "events_so_far": int(job.events)})]
+        progress = {"export_id": job.export_id, "status": job.status, "events_so_far": int(job.events)}
+        return [Step("read the export", progress)]
     span, _ = _span(given), _deal_of(given)
     target = {"org_id": given.org_id, "deal_id": given.deal_id, "format": given.format}
     return [Step("export activity", {**target, "from": span.first, "to": span.last})]
@@ -172,10 +173,14 @@ def _apply_export(given: ExportInput, steps: list[Step], actor: Actor) -> list[d
     job = _running_job(given)
     if job is None:
         job = export_service.start(actor, given.org_id, _deal_of(given), given.format, _span(given))
-    done = export_service.run_to_end(job, RUNBOOK_EXPORT_SECONDS)
+        done = export_service.begin(job, RUNBOOK_EXPORT_SECONDS, RUNBOOK_LEASE_SECONDS)
+    else:
+        done = export_service.view(job)
     answer: dict[str, Any] = {"export_id": done.export_id, "status": done.status, "count": done.count}
     if done.ready:
         answer.update(url=done.url, expires_at=done.expires_at)
+    if done.failure:
+        answer["failure"] = done.failure
     return [answer]
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.clock import iso
@@ -36,7 +36,8 @@ TAGGING = "threshold-kind=activity-export"
 
 class ExportJobItem(TableItem, discriminator="ExportJob"):
     """An export: where the reading stands (`source`, `cursor`: the position after the last part
-    uploaded), what is written, and its state (running → ready | failed). Expires 30 days after it starts.
+    uploaded), what is written (`parts` and their ETags in order, `events`, `bytes`), and its state
+    (running → ready | failed, with the `failure` reason). Expires 30 days after it starts.
     Operational state, like the outbox's progress: not activity-bearing (the `activity.exported` event
     is written with the job's completion)."""
 
@@ -63,6 +64,8 @@ class ExportJobItem(TableItem, discriminator="ExportJob"):
     lease = UnicodeAttribute(null=True)
     lease_until = UnicodeAttribute(null=True)
     finished_at = UnicodeAttribute(null=True)
+    etags = ListAttribute(null=True)  # type: ignore[var-annotated]  # part n's ETag at n - 1, unquoted
+    failure = UnicodeAttribute(null=True)
 
 
 share_connection(ExportJobItem)
@@ -101,10 +104,44 @@ def claim(job: ExportJobItem, lease: str, now: datetime, until: datetime) -> boo
 
 
 def checkpoint(job: ExportJobItem, lease: str, **fields: Any) -> None:
-    """Save progress (after a part is uploaded), only while this slice still holds the job."""
+    """Save fields of the job, only while this slice still holds it."""
     actions = [getattr(ExportJobItem, name).set(value) for name, value in fields.items()]
     with translated():
         job.update(actions=actions, condition=ExportJobItem.lease == lease)
+
+
+def part_saved(job: ExportJobItem, lease: str, etag: str, **fields: Any) -> None:
+    """Save progress after part `job.parts + 1` is uploaded: its ETag appended, the counts and the reading
+    position moved on — only while this slice holds the job *and* the job still stands where the slice
+    read it (`parts` unchanged). A second delivery or a slice that outlived its lease cannot add the part
+    twice: its write is refused (UpdateError) and the part it uploaded is overwritten or left out."""
+    done = int(job.parts)
+    actions = [getattr(ExportJobItem, name).set(value) for name, value in fields.items()]
+    actions += [
+        ExportJobItem.parts.set(done + 1),
+        ExportJobItem.etags.set((ExportJobItem.etags | []).append([etag.strip('"')])),
+    ]
+    with translated():
+        job.update(actions=actions, condition=(ExportJobItem.lease == lease) & (ExportJobItem.parts == done))
+
+
+def failed(job: ExportJobItem, reason: str, now: datetime) -> bool:
+    """The job ends `failed` with its reason (if it was still running); False if it had already ended."""
+    try:
+        with translated():
+            job.update(
+                actions=[
+                    ExportJobItem.status.set("failed"),
+                    ExportJobItem.failure.set(reason),
+                    ExportJobItem.finished_at.set(iso(now)),
+                    ExportJobItem.lease.remove(),
+                    ExportJobItem.lease_until.remove(),
+                ],
+                condition=ExportJobItem.status == "running",
+            )
+    except UpdateError:
+        return False
+    return True
 
 
 def release(job: ExportJobItem, lease: str) -> None:
@@ -206,28 +243,33 @@ def start_upload(key: str, content_type: str, file_name: str) -> str:
     return upload["UploadId"]
 
 
-def upload_part(key: str, upload_id: str, number: int, body: bytes | bytearray) -> None:
+def upload_part(key: str, upload_id: str, number: int, body: bytes | bytearray) -> str:
+    """Upload (or replace: the same number overwrites) one part; its ETag."""
     with translated():
-        _s3().upload_part(
+        reply = _s3().upload_part(
             Bucket=settings().documents_bucket,
             Key=key,
             UploadId=upload_id,
             PartNumber=number,
             Body=body,  # type: ignore[arg-type]  # botocore takes a bytearray (validate.py); the stubs omit it
         )
+    return reply["ETag"]
 
 
-def complete_upload(key: str, upload_id: str) -> None:
-    """Assemble the parts S3 holds (ListParts gives their ETags: the job keeps only their number)."""
-    bucket = settings().documents_bucket
-    parts: list[CompletedPartTypeDef] = []
+def complete_upload(key: str, upload_id: str, etags: list[str]) -> None:
+    """Assemble the parts the job recorded, in order (`etags[n - 1]` is part n's): a part uploaded by a
+    slice that never saved it is not one of them."""
+    parts: list[CompletedPartTypeDef] = [{"PartNumber": n, "ETag": f'"{e}"'} for n, e in enumerate(etags, 1)]
     with translated():
-        paginator = _s3().get_paginator("list_parts")
-        for page in paginator.paginate(Bucket=bucket, Key=key, UploadId=upload_id):
-            parts += [{"PartNumber": p["PartNumber"], "ETag": p["ETag"]} for p in page.get("Parts", [])]
         _s3().complete_multipart_upload(
-            Bucket=bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": parts}
+            Bucket=settings().documents_bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": parts}
         )
+
+
+def abort_upload(key: str, upload_id: str) -> None:
+    """A failed export's parts are deleted (S3 keeps an unfinished upload's parts, and bills them)."""
+    with translated():
+        _s3().abort_multipart_upload(Bucket=settings().documents_bucket, Key=key, UploadId=upload_id)
 
 
 def presigned_get(key: str, expires_in: int) -> str:

@@ -18,6 +18,7 @@ from chalicelib.services.activity import deal_event, org_event
 from chalicelib.store import deals as deal_store
 from chalicelib.store.unit_of_work import UnitOfWork
 from tests.support.demo import ADMIN
+from tests.support.exports import export_queue
 
 COORDINATOR = "cora.coord@harbormain.example"
 AGENT = "alex.agent@harbormain.example"
@@ -29,6 +30,7 @@ ACTOR = Actor("u_test", "Test")
 @pytest.fixture
 def bucket(seeded) -> None:
     boto3.client("s3", region_name=settings().region).create_bucket(Bucket=settings().documents_bucket)
+    export_queue()  # every export is queued for the export worker (a small one is ready before it runs)
 
 
 def _at(text: str) -> datetime:

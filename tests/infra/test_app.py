@@ -90,8 +90,8 @@ def test_alarms_watch_every_dlq_and_function_and_the_api_and_notify_the_alarm_to
         if v["Properties"]["QueueName"].endswith("-dlq")
     ]
     fns = functions(template)
-    # Given three dead-letter queues (uploads, outbox stream, asynchronous invocations)
-    assert len(dlqs) == 3
+    # Given four dead-letter queues (uploads, outbox stream, asynchronous invocations, export slices)
+    assert len(dlqs) == 4
     streams = [n for n, fn in fns.items() if "DynamoDB" in json.dumps(fn["Properties"].get("Events", {}))]
     # Then: one alarm per DLQ, errors and throttles per function, the lag of each stream consumer, and
     # the API's 5xx rate

@@ -16,7 +16,7 @@ from tests.infra.support import (
     resources,
 )
 
-HANDLERS = {"api_handler", "ingest_uploads", "outbox", "reminder_sweep", "ses_feedback"}
+HANDLERS = {"api_handler", "ingest_uploads", "outbox", "reminder_sweep", "ses_feedback", "export_worker"}
 
 
 def _event(template: dict[str, Any], name: str) -> dict[str, Any]:
@@ -119,3 +119,50 @@ def _s3_reads(template: dict[str, Any], name: str) -> list[str]:
                     for r in as_list(statement["Resource"])
                 ]
     return found
+
+
+# -- exports worker (issue 18) -------------------------------------------------------------------------
+
+
+def _statements_of(template: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    (role_id, _) = functions(template)[name]["Properties"]["Role"]["Fn::GetAtt"]
+    return [
+        s
+        for body in resources(template, "AWS::IAM::Policy").values()
+        if any(refers_to(r, role_id) for r in body["Properties"]["Roles"])
+        for s in body["Properties"]["PolicyDocument"]["Statement"]
+    ]
+
+
+def test_the_export_worker_takes_one_message_at_a_time_from_its_own_queue_with_a_dlq(
+    dev: dict[str, Any],
+) -> None:
+    event = _event(dev, "export_worker")
+    queue_id = _queue_id(dev, "threshold-dev-exports")
+    assert event["Type"] == "SQS" and refers_to(event["Properties"]["Queue"], queue_id)
+    assert event["Properties"]["BatchSize"] == 1  # a slice uses most of the function's time
+    assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    timeout = functions(dev)["export_worker"]["Properties"]["Timeout"]
+    assert timeout == 300
+    queue = resources(dev, "AWS::SQS::Queue")[queue_id]["Properties"]
+    assert queue["VisibilityTimeout"] >= 6 * timeout and queue["SqsManagedSseEnabled"] is True
+    redrive = queue["RedrivePolicy"]
+    assert refers_to(redrive["deadLetterTargetArn"], _queue_id(dev, "threshold-dev-exports-dlq"))
+    assert redrive["maxReceiveCount"] == 5
+
+
+def test_only_the_worker_consumes_the_export_queue_the_api_and_runbook_only_send_to_it(
+    dev: dict[str, Any],
+) -> None:
+    queue_id = _queue_id(dev, "threshold-dev-exports")
+    worker = allowed_actions(dev, "export_worker")
+    assert {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:SendMessage", "s3:PutObject"} <= worker
+    assert {"s3:AbortMultipartUpload", "dynamodb:UpdateItem"} <= worker  # a failed export's parts go
+    assert not {"ses:SendEmail", "sns:Publish", "dynamodb:GetRecords", "events:PutEvents"} & worker
+    for sender in ("api_handler", "runbook_export_activity"):
+        sends = [s for s in _statements_of(dev, sender) if "sqs:SendMessage" in s["Action"]]
+        assert any(refers_to(s["Resource"], queue_id) for s in sends), sender
+        assert "sqs:ReceiveMessage" not in allowed_actions(dev, sender), sender
+    for other in ("outbox", "reminder_sweep", "ses_feedback", "ingest_uploads", "runbook_deactivate_user"):
+        reaches = [s for s in _statements_of(dev, other) if refers_to(s["Resource"], queue_id)]
+        assert not reaches, other

@@ -34,6 +34,7 @@ DELEGATES = {
     "ses_feedback": ("chalicelib.events.feedback", "handle"),
     "ingest_uploads": ("chalicelib.events.ingest", "ingest_uploads"),
     "webhook_sweep": ("chalicelib.events.webhooks", "handle"),  # outbound webhooks
+    "export_worker": ("chalicelib.events.exports", "handle"),  # exports worker (issue 18)
 }
 # The names in the local environment a recorded call uses for the stack's resources (translated to the
 # deployed names through the same variables of the synthesized template).
@@ -47,6 +48,7 @@ RESOURCE_VARIABLES = (
     "USER_POOL_ID",
     "AWS_REGION",
     "ESIGN_PARAMETER_PREFIX",  # e-signature (docs/ESIGN.md)
+    "EXPORT_QUEUE_NAME",  # exports worker (issue 18)
 )
 
 

@@ -38,6 +38,7 @@ class Names:
     bucket_key_arn: str | None  # the documents bucket's default KMS key
     configuration_set: str
     sandbox_recipients: tuple[str, ...]
+    export_queue: str = ""  # exports worker (issue 18)
 
     @classmethod
     def of(cls, stage: Stage, local: Mapping[str, str]) -> Names:
@@ -66,6 +67,7 @@ class Names:
             bucket_key_arn=key_arn,
             configuration_set=env["SES_CONFIGURATION_SET"],
             sandbox_recipients=tuple(recipients),
+            export_queue=env.get("EXPORT_QUEUE_NAME", ""),
         )
 
     def translate(self, kind: str, local_value: str) -> str:
@@ -81,6 +83,9 @@ class Names:
             return known[kind]
         if kind == "UPLOAD_QUEUE_NAME" and local_value == f"{self.local.get(kind)}-dlq":
             return f"{self.queue}-dlq"
+        # exports worker (issue 18): the export queue, under the upload queue's kind of name
+        if kind == "UPLOAD_QUEUE_NAME" and local_value == self.local.get("EXPORT_QUEUE_NAME"):
+            return self.export_queue
         return local_value  # not one of the stack's resources: evaluated as named (and refused)
 
 
@@ -255,6 +260,16 @@ SERVICES: dict[str, Callable[[Names, str, Mapping[str, Any]], Needs]] = {
         lambda n, p: _arn("cognito-idp", f"userpool/{n.translate('USER_POOL_ID', p['UserPoolId'])}"),
     ),
 }
+
+
+# -- exports worker (issue 18): GetQueueUrl names the queue, not its URL ---------------------------------
+def _sqs(n: Names, op: str, p: Mapping[str, Any]) -> Needs:
+    if op == "GetQueueUrl":
+        return [("sqs:GetQueueUrl", _arn("sqs", n.translate("UPLOAD_QUEUE_NAME", p["QueueName"])), {})]
+    return [(f"sqs:{op}", _queue(n, p["QueueUrl"]), {})]
+
+
+SERVICES["sqs"] = _sqs
 
 
 def requests_for(
