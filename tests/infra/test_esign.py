@@ -27,8 +27,8 @@ def test_the_api_may_read_its_stages_esign_parameters_and_nothing_else_of_ssm(pr
 def test_the_webhook_is_public_and_throttled_on_its_own(prod: dict[str, Any]) -> None:
     _, api = one(prod, "AWS::Serverless::Api")
     props = api["Properties"]
-    [own] = [m for m in props["MethodSettings"] if m["ResourcePath"] != "/*"]
-    assert own["ResourcePath"] == "/~1v1~1integrations~1docusign~1connect~1{org_id}"
+    connect = "/~1v1~1integrations~1docusign~1connect~1{org_id}"
+    [own] = [m for m in props["MethodSettings"] if m["ResourcePath"] == connect]
     assert (
         own["HttpMethod"] == "POST"
         and own["ThrottlingRateLimit"] < props["MethodSettings"][0]["ThrottlingRateLimit"]
