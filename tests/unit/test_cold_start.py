@@ -11,7 +11,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # the validation libraries (email-validator, libphonenumber) and defusedcsv load with the request model
-# or the export that needs them, never with the API module
+# or the export that needs them, never with the API module; so do those of intake (matching, addresses),
+# templates (YAML, JSON Patch) and integrations (webhook signatures, calendars)
 DEFERRED = [
     "pydantic",
     "jwt",
@@ -20,6 +21,13 @@ DEFERRED = [
     "email_validator",
     "phonenumbers",
     "defusedcsv",
+    # the libraries of intake, templates and integrations load with the route that needs them
+    "rapidfuzz",
+    "usaddress",
+    "yaml",
+    "jsonpatch",
+    "standardwebhooks",
+    "icalendar",
 ]
 
 
