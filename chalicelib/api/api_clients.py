@@ -12,7 +12,6 @@ from chalicelib.config import settings
 from chalicelib.domain.api_clients import api_client_view, token_scopes
 from chalicelib.domain.integration_responses import ApiClientOut, NewApiClientOut
 from chalicelib.domain.responses import Page
-from chalicelib.services import api_clients as service
 
 if TYPE_CHECKING:
     from chalicelib.domain.access import Caller
@@ -33,6 +32,8 @@ CLIENT = CLIENTS + "/{client_id}"
     status=201,
 )
 def create_client(caller: Caller, body: NewApiClient) -> Answer[NewApiClientOut]:
+    from chalicelib.services import api_clients as service
+
     created = service.create(caller, body)
     view = api_client_view(created.client)
     answer: NewApiClientOut = {
@@ -46,6 +47,8 @@ def create_client(caller: Caller, body: NewApiClient) -> Answer[NewApiClientOut]
 
 @route(api_clients, CLIENTS, "GET", summary="The org's API clients, oldest first")
 def list_clients(caller: Caller, request: Request) -> Page[ApiClientOut]:
+    from chalicelib.services import api_clients as service
+
     limit, cursor = page_params(request)
     clients, next_cursor = service.page(caller, query_param(request, "org_id"), limit=limit, cursor=cursor)
     return page([api_client_view(c) for c in clients], next_cursor)
@@ -53,14 +56,20 @@ def list_clients(caller: Caller, request: Request) -> Page[ApiClientOut]:
 
 @route(api_clients, CLIENT, "GET", summary="One API client (never its secret)")
 def get_client(caller: Caller, client_id: str) -> ApiClientOut:
+    from chalicelib.services import api_clients as service
+
     return api_client_view(service.find(caller, client_id))
 
 
 @route(api_clients, CLIENT, "DELETE", summary="Revoke an API client: its next request is refused")
 def delete_client(caller: Caller, client_id: str) -> ApiClientOut:
+    from chalicelib.services import api_clients as service
+
     return api_client_view(service.revoke(caller, client_id))
 
 
 @route(api_clients, CLIENT + "/revoke", "POST", summary="Revoke an API client (same as DELETE)")
 def revoke_client(caller: Caller, client_id: str) -> ApiClientOut:
+    from chalicelib.services import api_clients as service
+
     return api_client_view(service.revoke(caller, client_id))

@@ -18,10 +18,10 @@ from chalicelib.api.http import Answer, route
 from chalicelib.domain.calendar_feeds import feed_url
 from chalicelib.domain.errors import TooManyRequests
 from chalicelib.domain.integration_responses import CalendarFeedOut, CalendarFeedRevoked
-from chalicelib.services import calendar as service
 
 if TYPE_CHECKING:
     from chalicelib.domain.access import Caller
+    from chalicelib.services import calendar as service
 
 calendar = Blueprint(__name__)
 
@@ -35,16 +35,22 @@ def _view(issued: service.Issued, request: Request) -> CalendarFeedOut:
 
 @route(calendar, MINE, "GET", summary="My private calendar feed URL (made on first call)")
 def get_feed_url(caller: Caller, request: Request) -> CalendarFeedOut:
+    from chalicelib.services import calendar as service
+
     return _view(service.current(caller), request)
 
 
 @route(calendar, MINE + "/rotate", "POST", summary="Replace my calendar feed URL; the old one stops at once")
 def rotate_feed_url(caller: Caller, request: Request) -> CalendarFeedOut:
+    from chalicelib.services import calendar as service
+
     return _view(service.rotate(caller), request)
 
 
 @route(calendar, MINE, "DELETE", summary="Revoke my calendar feed URL; it stops at once")
 def revoke_feed_url(caller: Caller) -> CalendarFeedRevoked:
+    from chalicelib.services import calendar as service
+
     return {"revoked": service.revoke(caller)}
 
 
@@ -86,6 +92,8 @@ FEED_LIMIT = FeedLimiter(limit=30, window_seconds=60)
     auth=False,
 )
 def get_feed(token: str) -> Answer[str]:
+    from chalicelib.services import calendar as service
+
     if not FEED_LIMIT.allow(hashlib.sha256(token.encode()).hexdigest()):
         raise TooManyRequests("too many calendar fetches; try again in a minute", code="too_many_requests")
     body = service.feed(token).decode("utf-8")

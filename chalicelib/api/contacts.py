@@ -11,7 +11,6 @@ from chalicelib.api.http import Answer, page, page_params, query_param, route
 from chalicelib.domain import intake_responses as out
 from chalicelib.domain.intake_views import contact_view, property_view
 from chalicelib.domain.responses import Page
-from chalicelib.services import contacts as service
 
 if TYPE_CHECKING:
     from chalicelib.domain.access import Caller
@@ -39,6 +38,8 @@ def _search(request: Request, name: str, longest: int) -> str | None:
     status=201,
 )
 def create_contact(caller: Caller, body: NewContact) -> Answer[out.ContactOut]:
+    from chalicelib.services import contacts as service
+
     contact = service.create_contact(caller, body)
     return Answer(contact_view(contact), {"Location": f"/v1/contacts/{contact.contact_id}"})
 
@@ -50,6 +51,8 @@ def create_contact(caller: Caller, body: NewContact) -> Answer[out.ContactOut]:
     summary="The org's contacts by name, or a search by email or phone prefix",
 )
 def list_contacts(caller: Caller, request: Request) -> Page[out.ContactOut]:
+    from chalicelib.services import contacts as service
+
     limit, cursor = page_params(request)
     email, phone = _search(request, "email", 254), _search(request, "phone", 40)
     items, next_cursor = service.search_contacts(
@@ -60,6 +63,8 @@ def list_contacts(caller: Caller, request: Request) -> Page[out.ContactOut]:
 
 @route(contacts, "/v1/contacts/{contact_id}", "GET", summary="One contact")
 def get_contact(caller: Caller, contact_id: str) -> out.ContactOut:
+    from chalicelib.services import contacts as service
+
     return contact_view(service.get_contact(caller, contact_id))
 
 
@@ -72,12 +77,16 @@ def get_contact(caller: Caller, contact_id: str) -> out.ContactOut:
     status=201,
 )
 def create_property(caller: Caller, body: NewPropertyRecord) -> Answer[out.PropertyRecord]:
+    from chalicelib.services import contacts as service
+
     prop = service.create_property(caller, body)
     return Answer(property_view(prop), {"Location": f"/v1/properties/{prop.property_id}"})
 
 
 @route(contacts, "/v1/properties", "GET", summary="Property records whose address starts with `address`")
 def list_properties(caller: Caller, request: Request) -> Page[out.PropertyRecord]:
+    from chalicelib.services import contacts as service
+
     limit, cursor = page_params(request)
     items, next_cursor = service.search_properties(
         caller,
@@ -91,6 +100,8 @@ def list_properties(caller: Caller, request: Request) -> Page[out.PropertyRecord
 
 @route(contacts, "/v1/properties/{property_id}", "GET", summary="One property record")
 def get_property(caller: Caller, property_id: str) -> out.PropertyRecord:
+    from chalicelib.services import contacts as service
+
     return property_view(service.get_property(caller, property_id))
 
 

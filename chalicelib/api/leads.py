@@ -12,7 +12,6 @@ from chalicelib.api.http import Answer, etag, page, page_params, query_param, ro
 from chalicelib.domain import intake_responses as out
 from chalicelib.domain.intake_views import lead_view
 from chalicelib.domain.responses import Page
-from chalicelib.services import leads as service
 
 if TYPE_CHECKING:
     from chalicelib.domain.access import Caller
@@ -30,6 +29,8 @@ ONE = "/v1/admin/leads/{lead_id}"
     summary="The lead queue, oldest first within a status (filter status, owner)",
 )
 def list_leads(caller: Caller, request: Request) -> Page[out.LeadOut]:
+    from chalicelib.services import leads as service
+
     limit, cursor = page_params(request)
     items, next_cursor = service.list_leads(
         caller,
@@ -44,6 +45,8 @@ def list_leads(caller: Caller, request: Request) -> Page[out.LeadOut]:
 
 @route(leads, ONE, "GET", summary="One lead")
 def get_lead(caller: Caller, lead_id: str) -> Answer[out.LeadOut]:
+    from chalicelib.services import leads as service
+
     lead = service.get_lead(caller, lead_id)
     return Answer(lead_view(lead), {"ETag": etag(lead.version)})
 
@@ -57,6 +60,7 @@ def get_lead(caller: Caller, lead_id: str) -> Answer[out.LeadOut]:
 )
 def move_lead(caller: Caller, request: Request, lead_id: str, body: LeadStatusChange) -> Answer[out.LeadOut]:
     from chalicelib.api.http import expected_version
+    from chalicelib.services import leads as service
 
     expected = expected_version(request) if request.headers.get("if-match") else None
     lead = service.move(caller, lead_id, body, expected)
@@ -71,5 +75,7 @@ def move_lead(caller: Caller, request: Request, lead_id: str, body: LeadStatusCh
     body="LeadConversion",
 )
 def convert_lead(caller: Caller, lead_id: str, body: LeadConversion) -> Answer[out.LeadOut]:
+    from chalicelib.services import leads as service
+
     converted = service.convert(caller, lead_id, body)
     return Answer(lead_view(converted.lead), {"Location": f"/v1/deals/{converted.deal.deal_id}"})

@@ -18,8 +18,6 @@ from chalicelib.domain.webhook_responses import (
     webhook_view,
     with_secret,
 )
-from chalicelib.services import webhook_delivery as deliveries
-from chalicelib.services import webhooks as service
 
 if TYPE_CHECKING:
     from chalicelib.domain.access import Caller
@@ -33,6 +31,8 @@ ONE = "/v1/admin/webhooks/{webhook_id}"
 
 @route(webhooks, ALL, "GET", summary="The org's webhook endpoints (admins and coordinators; no secrets)")
 def list_webhooks(caller: Caller, request: Request) -> Page[WebhookOut]:
+    from chalicelib.services import webhooks as service
+
     limit, cursor = page_params(request)
     found, next_cursor = service.list_webhooks(
         caller, query_param(request, "org_id"), limit=limit, cursor=cursor
@@ -49,12 +49,16 @@ def list_webhooks(caller: Caller, request: Request) -> Page[WebhookOut]:
     status=201,
 )
 def create(caller: Caller, body: NewWebhook) -> Answer[WebhookWithSecret]:
+    from chalicelib.services import webhooks as service
+
     hook = service.create(caller, body)
     return Answer(with_secret(hook), {"Location": f"{ALL}/{hook.webhook_id}", "ETag": etag(hook.version)})
 
 
 @route(webhooks, ONE, "GET", summary="One webhook endpoint (admins and coordinators; no secret)")
 def get_webhook(caller: Caller, webhook_id: str) -> Answer[WebhookOut]:
+    from chalicelib.services import webhooks as service
+
     hook = service.get(caller, webhook_id)
     return Answer(webhook_view(hook), {"ETag": etag(hook.version)})
 
@@ -63,12 +67,16 @@ def get_webhook(caller: Caller, webhook_id: str) -> Answer[WebhookOut]:
 def patch_webhook(
     caller: Caller, request: Request, webhook_id: str, body: WebhookPatch
 ) -> Answer[WebhookOut]:
+    from chalicelib.services import webhooks as service
+
     hook = service.update(caller, webhook_id, body, expected_version(request))
     return Answer(webhook_view(hook), {"ETag": etag(hook.version)})
 
 
 @route(webhooks, ONE, "DELETE", summary="Remove a webhook endpoint (admins); nothing more is delivered")
 def delete_webhook(caller: Caller, webhook_id: str) -> WebhookOut:
+    from chalicelib.services import webhooks as service
+
     return webhook_view(service.delete(caller, webhook_id))
 
 
@@ -80,11 +88,15 @@ def delete_webhook(caller: Caller, webhook_id: str) -> WebhookOut:
     body="SecretRotation",
 )
 def rotate_secret(caller: Caller, webhook_id: str, body: SecretRotation) -> WebhookWithSecret:
+    from chalicelib.services import webhooks as service
+
     return with_secret(service.rotate_secret(caller, webhook_id, body))
 
 
 @route(webhooks, ONE + "/deliveries", "GET", summary="The endpoint's delivery log, newest first")
 def list_deliveries(caller: Caller, request: Request, webhook_id: str) -> Page[WebhookDeliveryOut]:
+    from chalicelib.services import webhook_delivery as deliveries
+
     limit, cursor = page_params(request)
     found, next_cursor = deliveries.deliveries(caller, webhook_id, limit=limit, cursor=cursor)
     return page([delivery_view(d) for d in found], next_cursor)
@@ -97,6 +109,8 @@ def list_deliveries(caller: Caller, request: Request, webhook_id: str) -> Page[W
     summary="Send a delivery again (same webhook-id), with a fresh schedule of retries (admins)",
 )
 def replay(caller: Caller, webhook_id: str, delivery_id: str) -> WebhookDeliveryOut:
+    from chalicelib.services import webhook_delivery as deliveries
+
     return delivery_view(deliveries.replay(caller, webhook_id, delivery_id))
 
 
@@ -108,4 +122,6 @@ def replay(caller: Caller, webhook_id: str, delivery_id: str) -> WebhookDelivery
     status=202,
 )
 def send_test(caller: Caller, webhook_id: str) -> WebhookDeliveryOut:
+    from chalicelib.services import webhook_delivery as deliveries
+
     return delivery_view(deliveries.send_test(caller, webhook_id))
