@@ -60,7 +60,9 @@ class LocalStack:
     api_port: int = field(default_factory=free_port)
     portal_port: int = field(default_factory=free_port)
     process: subprocess.Popen[str] | None = None
-    output: deque[str] = field(default_factory=lambda: deque(maxlen=200))
+    # the last lines, enough to hold what a stopping stack prints after the line that says why (its triggers,
+    # the portal and the emulator all report as they stop)
+    output: deque[str] = field(default_factory=lambda: deque(maxlen=5000))
 
     @property
     def api_url(self) -> str:
