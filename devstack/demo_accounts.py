@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from chalicelib import clock
-from chalicelib.domain.commands import AccountAccessIn, NewAccount, NewDeal
+from chalicelib.domain.accounts_commands import AccountAccessIn, NewAccount
+from chalicelib.domain.commands import NewDeal
 from chalicelib.services import account_access, invitee_reminders
 from chalicelib.services import accounts as account_service
 from chalicelib.services import deals as deal_service

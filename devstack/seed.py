@@ -412,7 +412,7 @@ def seed_api_clients() -> dict[str, str]:
     (a Cognito app client in the emulator's pool, the record, the audit event). `make token CLIENT=<id>`
     mints its access token in local mode."""
     from chalicelib.domain.api_clients import Scope
-    from chalicelib.domain.commands import NewApiClient
+    from chalicelib.domain.integration_commands import NewApiClient
     from chalicelib.services import api_clients
 
     admin = caller_for("ada.admin@harbormain.example", None)

@@ -17,7 +17,7 @@ from chalicelib.domain.views import deal_summary_view
 
 if TYPE_CHECKING:
     from chalicelib.domain.access import Caller
-    from chalicelib.domain.commands import (
+    from chalicelib.domain.accounts_commands import (
         AccountAccessIn,
         AccountMemberIn,
         AccountMergeIn,

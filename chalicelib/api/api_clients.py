@@ -15,7 +15,7 @@ from chalicelib.domain.responses import Page
 
 if TYPE_CHECKING:
     from chalicelib.domain.access import Caller
-    from chalicelib.domain.commands import NewApiClient
+    from chalicelib.domain.integration_commands import NewApiClient
 
 api_clients = Blueprint(__name__)
 

@@ -9,6 +9,7 @@ libphonenumber (docs/API.md, "Validation")."""
 
 from __future__ import annotations
 
+import importlib
 import re
 import unicodedata
 from collections.abc import Callable
@@ -388,39 +389,44 @@ class ChangeRequestSettingsIn(Strict):
     cost_approval_threshold: Annotated[int, Field(ge=0, le=1_000_000)] | None
 
 
-# -- intake, leads, contacts and properties (docs/INTAKE.md): declared in their own module ---------------
-from chalicelib.domain.intake_commands import IntakeSubmission as IntakeSubmission  # noqa: E402
-from chalicelib.domain.intake_commands import LeadConversion as LeadConversion  # noqa: E402
-from chalicelib.domain.intake_commands import LeadStatusChange as LeadStatusChange  # noqa: E402
-from chalicelib.domain.intake_commands import MergeIn as MergeIn  # noqa: E402
-from chalicelib.domain.intake_commands import NewContact as NewContact  # noqa: E402
-from chalicelib.domain.intake_commands import NewPropertyRecord as NewPropertyRecord  # noqa: E402
-from chalicelib.domain.intake_commands import UnmergeIn as UnmergeIn  # noqa: E402
+# -- request models declared in their feature's own module: intake and leads (docs/INTAKE.md), CRM in
+# (docs/CRM_IN.md), outbound webhooks (docs/INTEGRATIONS.md), accounts (docs/ACCOUNTS.md), API clients
+# (docs/API_CLIENTS.md), org templates (docs/TEMPLATES.md). A route names its body model and
+# api/http.py and api/openapi.py look it up in this module, so each is found here by name — loaded on
+# first use: those modules build on `Strict` and the types above, so importing them from here while this
+# module loads would be a cycle whenever one of them is imported first (a cold function's first request).
+# Import them from their own module in code.
+_DECLARED_ELSEWHERE = {
+    "IntakeSubmission": "intake_commands",
+    "LeadConversion": "intake_commands",
+    "LeadStatusChange": "intake_commands",
+    "MergeIn": "intake_commands",
+    "NewContact": "intake_commands",
+    "NewPropertyRecord": "intake_commands",
+    "UnmergeIn": "intake_commands",
+    "InboundLead": "inbound_lead_commands",
+    "InboundSecretRotation": "inbound_lead_commands",
+    "NewWebhook": "webhook_commands",
+    "SecretRotation": "webhook_commands",
+    "WebhookPatch": "webhook_commands",
+    "AccountAccessIn": "accounts_commands",
+    "AccountMemberIn": "accounts_commands",
+    "AccountMergeIn": "accounts_commands",
+    "AccountMergeUndoIn": "accounts_commands",
+    "AccountPatch": "accounts_commands",
+    "InvitationCorrection": "accounts_commands",
+    "NewAccount": "accounts_commands",
+    "NewApiClient": "integration_commands",
+    "NewTemplate": "template_commands",
+    "TemplateDraftIn": "template_commands",
+    "TemplateFileIn": "template_commands",
+    "TemplateMigrationIn": "template_commands",
+}
 
-# CRM in (issue 16): signed inbound leads (docs/CRM_IN.md)
-# isort: split
-from chalicelib.domain.inbound_lead_commands import InboundLead as InboundLead  # noqa: E402
-from chalicelib.domain.inbound_lead_commands import InboundSecretRotation as InboundSecretRotation  # noqa: E402
 
-# -- outbound webhooks (docs/INTEGRATIONS.md): declared in their own module, named here for the routes -------
-from chalicelib.domain.webhook_commands import NewWebhook, SecretRotation, WebhookPatch  # noqa: E402
-
-__webhook_models__ = (NewWebhook, SecretRotation, WebhookPatch)
-# -- integrations, issue 16 (API clients): their models live in their own module -----------------------
-# Accounts and invitation corrections (issue 13): their models live in their own module.
-from chalicelib.domain.accounts_commands import AccountAccessIn as AccountAccessIn  # noqa: E402
-from chalicelib.domain.accounts_commands import AccountMemberIn as AccountMemberIn  # noqa: E402
-from chalicelib.domain.accounts_commands import AccountMergeIn as AccountMergeIn  # noqa: E402
-from chalicelib.domain.accounts_commands import AccountMergeUndoIn as AccountMergeUndoIn  # noqa: E402
-from chalicelib.domain.accounts_commands import AccountPatch as AccountPatch  # noqa: E402
-from chalicelib.domain.accounts_commands import InvitationCorrection as InvitationCorrection  # noqa: E402
-from chalicelib.domain.accounts_commands import NewAccount as NewAccount  # noqa: E402
-from chalicelib.domain.integration_commands import NewApiClient as NewApiClient  # noqa: E402
-
-# -- org-owned templates (docs/TEMPLATES.md): their request models live in their own module ---------------
-from chalicelib.domain.template_commands import (  # noqa: E402, F401 - they build on Strict, declared above
-    NewTemplate,
-    TemplateDraftIn,
-    TemplateFileIn,
-    TemplateMigrationIn,
-)
+def __getattr__(name: str) -> type[BaseModel]:
+    module = _DECLARED_ELSEWHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    model: type[BaseModel] = getattr(importlib.import_module(f"chalicelib.domain.{module}"), name)
+    return model

@@ -37,7 +37,7 @@ from chalicelib.store import users as user_store
 from chalicelib.store.unit_of_work import MAX_TRANSACTION_ITEMS, UnitOfWork
 
 if TYPE_CHECKING:
-    from chalicelib.domain.commands import AccountAccessIn
+    from chalicelib.domain.accounts_commands import AccountAccessIn
 
 # The roles an account's members may be given on a deal: deal-team roles come with a staff seat instead.
 GRANTABLE = frozenset(

@@ -29,7 +29,7 @@ from chalicelib.store import account_records as store
 from chalicelib.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
-    from chalicelib.domain.commands import AccountMergeIn, AccountMergeUndoIn
+    from chalicelib.domain.accounts_commands import AccountMergeIn, AccountMergeUndoIn
 
 DEALS_PER_TRANSACTION = 90
 

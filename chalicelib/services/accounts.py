@@ -21,7 +21,7 @@ from chalicelib.store import cursors
 from chalicelib.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
-    from chalicelib.domain.commands import AccountMemberIn, AccountPatch, NewAccount
+    from chalicelib.domain.accounts_commands import AccountMemberIn, AccountPatch, NewAccount
 
 
 def _event(caller: Caller, account: Account, event_type: EventType, summary: str, **data: Any) -> Any:

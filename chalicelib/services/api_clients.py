@@ -26,7 +26,7 @@ from chalicelib.store import cursors
 from chalicelib.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
-    from chalicelib.domain.commands import NewApiClient
+    from chalicelib.domain.integration_commands import NewApiClient
 
 
 @dataclasses.dataclass(frozen=True)

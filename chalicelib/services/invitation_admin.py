@@ -34,7 +34,7 @@ from chalicelib.store import users as user_store
 from chalicelib.store.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
-    from chalicelib.domain.commands import InvitationCorrection
+    from chalicelib.domain.accounts_commands import InvitationCorrection
 
 
 @dataclass(frozen=True)
