@@ -89,11 +89,13 @@ def create(caller: Caller, command: NewApiClient) -> Created:
             data={"client_id": client_id, "name": command.name, "scopes": scopes},
         )
     )
+    committed = False
     try:
         uow.commit()
-    except Exception:
-        store.delete_app_client(client_id)
-        raise
+        committed = True
+    finally:
+        if not committed:  # whatever stopped the record, the Cognito app client must not outlive it
+            store.delete_app_client(client_id)
     logger.info("api client created", extra={"client_id": client_id, "org_id": org_id})
     return Created(client, secret)
 

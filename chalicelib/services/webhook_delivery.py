@@ -25,11 +25,15 @@ from chalicelib import clock, ids
 from chalicelib.domain import webhook_urls as urls
 from chalicelib.domain import webhooks as rules
 from chalicelib.domain.entities import ActivityEvent
-from chalicelib.domain.errors import Conflict, NotFound
+from chalicelib.domain.errors import Conflict, DomainError, NotFound
 from chalicelib.domain.events import EventType
 from chalicelib.domain.webhooks import DeliveryStatus, Webhook, WebhookDelivery
 from chalicelib.observability import logger, metrics
 from chalicelib.store import webhooks as store
+from chalicelib.store.errors import AWS_ERRORS
+
+# what recording one delivery's attempt may meet: a rule of the store (a conflicting edit) or AWS's fault
+RECORDING_FAULTS: tuple[type[Exception], ...] = (DomainError, *AWS_ERRORS)
 
 if TYPE_CHECKING:
     from chalicelib.domain.access import Caller
@@ -102,8 +106,8 @@ def sweep(now: datetime, *, deadline: float | None = None) -> dict[str, int]:
             hooks[delivery.webhook_id] = store.get(delivery.webhook_id)
         try:
             result = attempt(delivery, hooks[delivery.webhook_id], clock.now())
-        except Exception:  # one delivery's fault (a conflicting edit, a throttled write) must not stop
-            # the others: this one keeps its lease and is attempted again when the lease runs out
+        except RECORDING_FAULTS:  # one delivery's fault (a conflicting edit, a throttled write)
+            # must not stop the others: this one keeps its lease and is attempted again when it runs out
             logger.exception("a webhook delivery could not be recorded")
             hooks.pop(delivery.webhook_id, None)
             continue
@@ -165,11 +169,19 @@ def send(hook: Webhook, delivery: WebhookDelivery, now: datetime) -> Outcome:
     except urls.RefusedUrl:
         logger.warning("a webhook delivery was refused: its host resolves to a forbidden address")
         return Outcome(False, None, None, "address_not_allowed")
+    from http.client import HTTPException
+
+    from urllib3.exceptions import HTTPError
+
     headers = rules.signature_headers(delivery, hook.signing_secrets(now), now)
     started = time.monotonic()
     try:
         status = _post(target, str(addresses[0]), headers, delivery.payload.encode())
-    except Exception as exc:  # any transport failure is the receiver's: logged on the delivery, retried
+    except (
+        HTTPError,
+        HTTPException,
+        OSError,
+    ) as exc:  # a transport failure is the receiver's: logged, retried
         kind = type(exc).__name__
         error = "timeout" if "Timeout" in kind else "tls_error" if "SSL" in kind else "connection_failed"
         return Outcome(False, None, _ms(started), error)
