@@ -10,6 +10,7 @@ const ROUTES = [
   [/^\/auth\/callback$/, () => import("./views/signin.js"), { public: true, view: "callback" }],
   [/^\/invitations\/([^/]+)$/, () => import("./views/invitation.js"), { public: true }],
   [/^\/unsubscribe\/([^/]+)$/, () => import("./views/unsubscribe.js"), { public: true }],
+  [/^\/intake\/([^/]+)$/, () => import("./views/intake.js"), { public: true }],
   [/^\/deals$/, () => import("./views/deals.js")],
   [/^\/deals\/([^/]+)$/, () => import("./views/deal.js")],
   [/^\/notifications$/, () => import("./views/notifications.js")],
@@ -19,6 +20,13 @@ const ROUTES = [
   [/^\/staff\/reports$/, () => import("./views/reports.js")],
   [/^\/staff\/activity$/, () => import("./views/org-activity.js")],
   [/^\/staff\/changes$/, () => import("./views/changes.js")],
+  [/^\/staff\/leads$/, () => import("./views/leads.js")],
+  [/^\/staff\/leads\/([^/]+)$/, () => import("./views/lead.js")],
+  [/^\/staff\/contacts$/, () => import("./views/contacts.js")],
+  [/^\/staff\/contacts\/([^/]+)$/, () => import("./views/record.js"), { view: "contact" }],
+  [/^\/staff\/properties\/([^/]+)$/, () => import("./views/record.js"), { view: "property" }],
+  [/^\/staff\/accounts$/, () => import("./views/accounts.js")],
+  [/^\/staff\/accounts\/([^/]+)$/, () => import("./views/account.js")],
 ];
 
 let me = null;
@@ -37,6 +45,11 @@ export function isStaff(user) {
   return Boolean(user?.staff?.some((s) => s.role === "admin" || s.role === "coordinator"));
 }
 
+// Any staff role of an org (agents too): leads routed to them, contacts, accounts.
+export function isOrgStaff(user) {
+  return Boolean(user?.staff?.length);
+}
+
 export function navigate(path, { replace: swap = false } = {}) {
   if (swap) history.replaceState(null, "", path);
   else history.pushState(null, "", path);
@@ -49,6 +62,9 @@ async function drawNav() {
   let user = null;
   try { user = await whoAmI(); } catch { /* the page shows the error */ }
   const items = [link("/deals", "My deals"), link("/notifications", "Updates")];
+  if (isOrgStaff(user)) {
+    items.push(link("/staff/leads", "Leads"), link("/staff/contacts", "Contacts"), link("/staff/accounts", "Accounts"));
+  }
   if (isStaff(user)) {
     items.push(link("/staff/review", "Review"), link("/staff/changes", "Changes"), link("/staff/pipeline", "Pipeline"),
       link("/staff/reports", "Reports"), link("/staff/activity", "Activity"));

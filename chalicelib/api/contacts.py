@@ -48,7 +48,7 @@ def create_contact(caller: Caller, body: NewContact) -> Answer[out.ContactOut]:
     contacts,
     "/v1/contacts",
     "GET",
-    summary="The org's contacts by name, or a search by email or phone prefix",
+    summary="The org's contacts by name, or a search by name, email or phone prefix",
 )
 def list_contacts(caller: Caller, request: Request) -> Page[out.ContactOut]:
     from chalicelib.services import contacts as service
@@ -56,7 +56,13 @@ def list_contacts(caller: Caller, request: Request) -> Page[out.ContactOut]:
     limit, cursor = page_params(request)
     email, phone = _search(request, "email", 254), _search(request, "phone", 40)
     items, next_cursor = service.search_contacts(
-        caller, org_id=query_param(request, "org_id"), email=email, phone=phone, limit=limit, cursor=cursor
+        caller,
+        org_id=query_param(request, "org_id"),
+        email=email,
+        phone=phone,
+        name=_search(request, "name", 60),
+        limit=limit,
+        cursor=cursor,
     )
     return page([contact_view(c, brief=bool(email or phone)) for c in items], next_cursor)
 

@@ -60,13 +60,15 @@ def search_contacts(
     phone: str | None,
     limit: int,
     cursor: str | None,
+    name: str | None = None,
 ) -> tuple[list[Contact], str | None]:
-    """The org's contacts by name, or those whose email or phone starts with the prefix given: one
-    Query per page (the search answers from the key items, which carry name, email and phone)."""
+    """The org's contacts by name (those whose name starts with `name` when given), or those whose email
+    or phone starts with the prefix given: one Query per page (the search answers from the key items,
+    which carry name, email and phone)."""
     org, _ = lead_org(caller, org_id)
-    if email and phone:
-        raise Invalid("search by email or by phone, not both", code="one_search_at_a_time")
-    scope = f"contacts:{caller.user_id}:{org}:{email}:{phone}"
+    if sum(1 for given in (email, phone, name) if given) > 1:
+        raise Invalid("search by name, email or phone, one at a time", code="one_search_at_a_time")
+    scope = f"contacts:{caller.user_id}:{org}:{email}:{phone}:{name}"
     start = cursors.decode(scope, cursor)
     if email or phone:
         kind, prefix = (
@@ -75,7 +77,7 @@ def search_contacts(
         keys, last = store.contact_key_page(org, kind, prefix, limit=limit, start=start)
         found = [Contact(k.contact_id, org, k.name, clock.now(), email=k.email, phone=k.phone) for k in keys]
         return found, cursors.encode(scope, last)
-    items, last = store.contact_page(org, limit=limit, start=start)
+    items, last = store.contact_page(org, limit=limit, start=start, name=name)
     return items, cursors.encode(scope, last)
 
 

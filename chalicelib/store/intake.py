@@ -289,11 +289,14 @@ def lead_page(
 
 
 def contact_page(
-    org_id: str, *, limit: int, start: dict[str, Any] | None
+    org_id: str, *, limit: int, start: dict[str, Any] | None, name: str | None = None
 ) -> tuple[list[Contact], dict[str, Any] | None]:
+    """The org's contacts by name; with `name`, those whose name starts with it (case-insensitive)."""
+    prefix = name.strip().lower() if name else ""
     with translated():
         page = query_page(
             ContactItem.INDEXES[schema.GSI1].partition_for(org_id=org_id),
+            sort_condition=TableItem.gsi1sk.startswith(prefix) if prefix else None,
             index=schema.GSI1,
             limit=limit,
             start_key=start,

@@ -3,11 +3,12 @@ import { config } from "./config.js";
 import { token } from "./auth.js";
 
 export class ApiError extends Error {
-  constructor(status, code, message, details) {
+  constructor(status, code, message, details, retryAfter) {
     super(message);
     this.status = status;
     this.code = code;
     this.details = details;
+    this.retryAfter = retryAfter;  // seconds, from Retry-After (a 429 or 503)
   }
 }
 
@@ -29,7 +30,9 @@ export async function api(path, { method = "GET", body, version, idempotent } = 
   const data = text ? safeJson(text) : null;
   if (!reply.ok) {
     const error = data?.error || {};
-    throw new ApiError(reply.status, error.code || "error", error.message || reply.statusText, error.details);
+    const wait = Number.parseInt(reply.headers.get("Retry-After") || "", 10);
+    throw new ApiError(reply.status, error.code || "error", error.message || reply.statusText, error.details,
+      Number.isFinite(wait) ? wait : undefined);
   }
   return data;
 }
@@ -62,8 +65,15 @@ export function explain(error) {
     case error.status === 400 || error.status === 422:
       return { title: "Some of what you entered can't be accepted.", next: "Correct it and try again.", detail: said };
     case error.status === 429:
-      return { title: "Too many requests in a short time.", next: "Wait a minute, then try again." };
+      return { title: "Too many requests in a short time.", next: error.retryAfter
+        ? `Try again in ${waitWords(error.retryAfter)}.` : "Wait a minute, then try again." };
     default:
       return { title: "Threshold is having trouble right now.", next: "Try again in a minute. If it keeps happening, contact your coordinator.", detail: said };
   }
+}
+
+function waitWords(seconds) {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
 }

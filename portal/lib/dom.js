@@ -91,3 +91,12 @@ export function day(isoDate) {
 export function isPast(iso) {
   return iso && new Date(iso).getTime() < Date.now();
 }
+
+// How long ago, in the largest whole unit: "just now", "5 minutes", "3 hours", "2 days".
+export function ago(iso) {
+  if (!iso) return "";
+  const minutes = Math.max(0, Math.floor((Date.now() - new Date(iso).getTime()) / 60000));
+  const [n, unit] = minutes < 1 ? [0, ""] : minutes < 60 ? [minutes, "minute"] : minutes < 1440
+    ? [Math.floor(minutes / 60), "hour"] : [Math.floor(minutes / 1440), "day"];
+  return n === 0 ? "just now" : `${n} ${unit}${n === 1 ? "" : "s"} ago`;
+}

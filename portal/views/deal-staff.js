@@ -1,11 +1,41 @@
-// The deal team's tools: move the deal (definition of done; override with a reason), the activity log
-// and its export.
+// The deal team's tools: move the deal (definition of done; override with a reason), invite the deal's
+// account's members, the activity log and its export.
 import { api } from "../lib/api.js";
-import { h, words, when, field } from "../lib/dom.js";
+import { h, replace, words, when, field, link } from "../lib/dom.js";
 import { act, badge } from "../lib/ui.js";
 
+const ACCESS_ROLES = ["client", "co_client", "vendor", "lender", "title", "attorney"];
+
 export function staffSections(ctx) {
-  return [transitionSection(ctx), activitySection(ctx)];
+  return [transitionSection(ctx), ctx.deal.account_id ? accountSection(ctx) : null, activitySection(ctx)];
+}
+
+// POST /v1/deals/{id}/account-access: every member of the deal's account not yet a party is invited with
+// one role; the answer says who was invited and who already was (docs/ACCOUNTS.md).
+function accountSection(ctx) {
+  const { deal } = ctx;
+  const slot = h("div");
+  const result = h("div", { "aria-live": "polite" });
+  const role = h("select", {}, ACCESS_ROLES.map((r) => h("option", { value: r }, words(r))));
+  const button = h("button", { type: "submit" }, "Invite the account's members");
+  const form = h("form", { onsubmit: (event) => {
+    event.preventDefault();
+    act(button, slot, async () => {
+      const granted = await api(`${ctx.path}/account-access`, { method: "POST", body: { role: role.value }, idempotent: true });
+      const account = await api(`/v1/accounts/${encodeURIComponent(granted.account_id)}`).catch(() => null);
+      const named = (id) => account?.members.find((m) => m.id === id)?.name || "a member";
+      replace(result,
+        h("h3", {}, granted.invited.length ? `Invited as ${words(granted.role)} (${granted.invited.length})` : "Nobody new was invited"),
+        granted.invited.length ? h("ul", {}, granted.invited.map((i) => h("li", {}, `${named(i.member_id)} (${i.email}) — ${words(i.status)}`))) : null,
+        granted.already_parties.length
+          ? [h("h3", {}, `Already on the deal (${granted.already_parties.length})`), h("ul", {}, granted.already_parties.map((id) => h("li", {}, named(id))))]
+          : null);
+    }, "The account's members were invited.");
+  } }, field("Their role on this deal", role), button);
+  return h("section", { class: "card", "aria-labelledby": "acc-access-h" }, h("h2", { id: "acc-access-h" }, "The deal's account"),
+    h("p", {}, "This deal belongs to an account: ", link(`/staff/accounts/${encodeURIComponent(deal.account_id)}`, "open the account"), "."),
+    h("p", { class: "hint" }, "Invites every member who is not on the deal yet, each by email, in one step."),
+    form, slot, result);
 }
 
 function doneWhen(ctx, stage) {

@@ -1,5 +1,6 @@
 // One upload, as any browser does it: ask the API for a presigned POST form, send the file straight to
-// storage with progress, then watch the request until the ingest has accepted (submitted) or refused it.
+// storage with progress, then follow the upload's own status route until the ingest has accepted
+// (submitted) or refused it (docs/DOCUMENTS.md, "Following an upload").
 import { api } from "../lib/api.js";
 import { h, bytes, uid } from "../lib/dom.js";
 import { errorBox } from "../lib/ui.js";
@@ -34,7 +35,6 @@ export function uploadControl(ctx, request) {
   async function send(file) {
     slot.replaceChildren();
     const type = file.type || TYPES_BY_EXTENSION[file.name.split(".").pop().toLowerCase()] || "application/octet-stream";
-    const before = snapshot(request);
     const bar = h("progress", { max: "100", value: "0", "aria-label": `Uploading ${file.name}` });
     status.replaceChildren(h("p", {}, `Uploading ${file.name}…`), bar);
     controls.hidden = true;
@@ -45,7 +45,7 @@ export function uploadControl(ctx, request) {
       await post(form, file, type, (share) => { bar.value = Math.round(share * 100); });
       status.replaceChildren(h("p", { class: "processing" }, h("span", { class: "badge badge-processing" }, "processing"),
         " Checking your file…"));
-      const outcome = await settle(ctx, request.id, before);
+      const outcome = await settle(ctx, form.upload_id);
       ctx.reload(outcome);
     } catch (error) {
       controls.hidden = false;
@@ -54,10 +54,6 @@ export function uploadControl(ctx, request) {
     }
   }
   return box;
-}
-
-function snapshot(request) {
-  return JSON.stringify([request.documents.map((d) => d.id), request.last_refusal || null]);
 }
 
 function post(form, file, type, progress) {
@@ -83,16 +79,15 @@ function storageError(xhr) {
   return new Error(said || "Storage refused the file. Try the upload again.");
 }
 
-async function settle(ctx, requestId, before) {
+// The upload's own status: accepted (a new version), refused (why, on the request), expired (never
+// arrived), else still issued or processing. Only this upload's outcome counts, never an older one's.
+async function settle(ctx, uploadId) {
   for (let waited = 0; waited < WAIT_SECONDS; waited += 1) {
     await new Promise((r) => setTimeout(r, 1000));
-    const found = await api(`${ctx.path}/document-requests`);
-    const request = found.items.find((r) => r.id === requestId);
-    if (request && snapshot(request) !== before) {
-      return request.last_refusal && !request.documents.some((d) => !JSON.parse(before)[0].includes(d.id))
-        ? "Your file was refused. The reason is shown with the request."
-        : "Your file was received and is submitted for review.";
-    }
+    const upload = await api(`${ctx.path}/uploads/${encodeURIComponent(uploadId)}`);
+    if (upload.status === "accepted") return "Your file was received and is submitted for review.";
+    if (upload.status === "refused") return "Your file was refused. The reason is shown with the request.";
+    if (upload.status === "expired") return "Your file did not reach storage in time. Try the upload again.";
   }
   return "Your file is still being checked. This page will show it once it is done; reload in a minute.";
 }

@@ -54,6 +54,20 @@ def test_search_by_email_or_phone_prefix_is_one_query_per_page(api, seeded, ddb_
     assert api.get("/v1/contacts?email=wes@ward", as_user=RIVAL_COORD).json["items"] == []
 
 
+def test_search_by_name_prefix_is_one_query_per_page(api, seeded, ddb_calls):
+    api.post("/v1/contacts", VENDOR, as_user=COORD)
+    api.post("/v1/contacts", {"name": "Wesley Park", "email": "wesley@park.example"}, as_user=COORD)
+    api.post("/v1/contacts", {"name": "Ada Wes", "email": "ada@wes.example"}, as_user=COORD)
+    ddb_calls.reset()
+
+    found = api.get("/v1/contacts?name=wes", as_user=COORD)
+
+    assert ddb_calls.by_operation() == {"Query": 2}  # the caller, then one page of the org's names
+    assert [c["name"] for c in found.json["items"]] == ["Wes Ward", "Wesley Park"]
+    assert api.get("/v1/contacts?name=wes", as_user=RIVAL_COORD).json["items"] == []
+    assert api.get("/v1/contacts?name=wes&email=wes@", as_user=COORD).error_code == "one_search_at_a_time"
+
+
 def test_a_property_record_is_keyed_by_its_normalized_address_and_unit(api, seeded):
     created = api.post(
         "/v1/properties", {**HOME, "apn": "12-34", "owner_account_id": "ac_" + "a" * 26}, as_user=COORD

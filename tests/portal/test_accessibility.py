@@ -5,6 +5,7 @@ saves a screenshot of each screen (how docs/portal/*.png are made)."""
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -114,4 +115,51 @@ def test_the_change_request_and_notification_screens_pass_axe_at_phone_width(
     section.get_by_role("button", name="Show notifications").click()
     section.locator("li").first.wait_for()
     problems += check(page, "staff-deal-notifications")
+    assert problems == []
+
+
+def test_the_intake_lead_contact_and_account_screens_pass_axe_at_phone_width(
+    audited: Any, portal_stack: Stack
+) -> None:
+    page = audited
+    problems = []
+    page.goto(portal_stack.portal + "/intake/harbor-main")
+    page.get_by_label("What can we help you with?").select_option(label="Buy a home")
+    page.get_by_role("button", name="Send").click()  # nothing filled in: every problem beside its field
+    page.locator(".field-error").first.wait_for()
+    problems += check(page, "visitor-intake")
+    sign_in(page, portal_stack, "Cora Diaz")
+    page.get_by_role("link", name="Leads").click()
+    page.locator("li.lead").first.wait_for()
+    problems += check(page, "staff-leads")
+    page.get_by_role("link", name="Nora Lind", exact=True).click()
+    page.get_by_role("heading", name="Possible duplicates").wait_for()
+    problems += check(page, "staff-lead")
+    page.get_by_role("link", name="Nora Lind", exact=True).click()  # the lead's contact
+    page.get_by_role("heading", name="Merge a duplicate").wait_for()
+    problems += check(page, "staff-contact")
+    page.get_by_role("link", name="Contacts").click()
+    page.get_by_label("Street address starts with").fill("200 Harbor")
+    page.get_by_role("button", name="Search").last.click()
+    page.get_by_role("link", name=re.compile("^200 Harbor St")).click()
+    page.get_by_role("heading", name="Details").wait_for()
+    problems += check(page, "staff-property")
+    page.get_by_role("link", name="Contacts").click()
+    page.locator("li.item").first.wait_for()
+    problems += check(page, "staff-contacts")
+    page.get_by_role("link", name="Accounts").click()
+    page.get_by_role("link", name="Harbor Oak Capital LLC").click()
+    page.get_by_role("heading", name=re.compile("^Members")).wait_for()
+    page.get_by_role("link", name="Harbor Oak purchase — 41 Dock St").wait_for()
+    problems += check(page, "staff-account")
+    page.get_by_role("link", name="Accounts").click()
+    page.get_by_role("link", name="Harbor Oak Capital LLC").wait_for()
+    problems += check(page, "staff-accounts")
+    page.goto(portal_stack.portal + "/deals")
+    page.get_by_role("link", name="Harbor Oak purchase — 41 Dock St").click()
+    section = page.locator("section", has=page.get_by_role("heading", name="The deal's account"))
+    section.get_by_role("button", name="Invite the account's members").click()  # both were invited already
+    section.get_by_role("heading", name="Already on the deal (2)").wait_for()
+    section.scroll_into_view_if_needed()
+    problems += check(page, "staff-deal-account-access")
     assert problems == []
