@@ -384,6 +384,7 @@ QUERY.update(
         ),
         ("GET", CONTACTS): (
             _ORG,
+            ("name", False, {"type": "string", "maxLength": 60}, "Contacts whose name starts with this"),
             ("email", False, {"type": "string", "maxLength": 254}, "Contacts whose email starts with this"),
             ("phone", False, {"type": "string", "maxLength": 40}, "Contacts whose phone starts with this"),
         ),

@@ -18,12 +18,15 @@ export function searchBox({ legend, controls, query, path, row, nothing }) {
   const list = h("ul", { class: "items" });
   const more = h("div");
   const button = h("button", { type: "submit" }, "Search");
+  let search = 0;  // a newer search makes the answers of older ones stale
   async function page(cursor) {
+    const mine = cursor ? search : ++search;
     try {
       const params = query();
       params.set("limit", "20");
       if (cursor) params.set("cursor", cursor);
       const found = await api(`${path}?${params}`);
+      if (mine !== search) return;
       if (!cursor && !found.items.length) list.append(h("li", {}, empty(nothing)));
       list.append(...found.items.map((item) => h("li", { class: "item" }, row(item))));
       more.replaceChildren(found.next_cursor ? h("button", { type: "button", onclick: () => page(found.next_cursor) }, "Show more") : "");
@@ -45,7 +48,7 @@ export default async function contacts(main) {
   const text = h("input", { type: "search", maxlength: "60" });
   const people = searchBox({
     legend: "Find a contact",
-    controls: [field("Search by", by), field("Starts with", text, "Leave empty to list every contact by name.")],
+    controls: [field("Search by", by), field("Name, email or phone starts with", text, "Leave empty to list every contact by name.")],
     query: () => new URLSearchParams(text.value.trim() ? { [by.value]: text.value.trim() } : {}),
     path: "/v1/contacts",
     row: (c) => [link(`/staff/contacts/${encodeURIComponent(c.id)}`, c.name), h("p", { class: "hint" }, contactWords(c))],
