@@ -10,7 +10,15 @@ const STATES = "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD M
 
 export default async function intakePage(main, { args: [slug] }) {
   const base = `/v1/orgs/${encodeURIComponent(slug)}`;
-  const form = await api(`${base}/intake-form`);
+  let form;
+  try {
+    form = await api(`${base}/intake-form`);
+  } catch (error) {
+    if (error.status !== 404) throw error;
+    replace(main, pageHeading("There is no form at this address"),
+      h("p", {}, "Check the link you were given, or ask the brokerage for its form's address."));
+    return;
+  }
   const controls = new Map();  // field path in the API's error details → its control
   const summary = h("div", { tabindex: "-1" });
   const scenario = h("select", { required: true },

@@ -17,6 +17,10 @@ def test_a_visitors_request_becomes_a_deal_through_the_lead_queue(page: Any, por
     name = f"Pat Lane {uuid.uuid4().hex[:6]}"
     email = f"nora.lind{uuid.uuid4().hex[:4]}@mail.example"  # a typo away from a demo contact's
 
+    # Given a mistyped form address says so
+    page.goto(portal_stack.portal + "/intake/harbor-mian")
+    page.get_by_role("heading", level=1, name="There is no form at this address").wait_for()
+
     # When a visitor opens the public form (no sign-in) and sends it without a required answer
     page.goto(portal_stack.portal + "/intake/harbor-main")
     page.get_by_role("heading", level=1, name="Contact Harbor & Main Realty").wait_for()
