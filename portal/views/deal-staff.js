@@ -3,9 +3,10 @@
 import { api } from "../lib/api.js";
 import { h, words, when, field } from "../lib/dom.js";
 import { act, badge } from "../lib/ui.js";
+import { templateSection } from "./deal-template.js";
 
 export function staffSections(ctx) {
-  return [transitionSection(ctx), activitySection(ctx)];
+  return [transitionSection(ctx), ctx.canOverride ? templateSection(ctx) : null, activitySection(ctx)];
 }
 
 function doneWhen(ctx, stage) {

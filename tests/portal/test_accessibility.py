@@ -115,3 +115,37 @@ def test_the_change_request_and_notification_screens_pass_axe_at_phone_width(
     section.locator("li").first.wait_for()
     problems += check(page, "staff-deal-notifications")
     assert problems == []
+
+
+def test_the_org_settings_screens_pass_axe_at_phone_width(audited: Any, portal_stack: Stack) -> None:
+    page = audited
+    problems = []
+    sign_in(page, portal_stack, "Ada Park")
+    page.get_by_role("link", name="Admin").click()
+    page.get_by_role("heading", level=1, name="Settings for the org").wait_for()
+    problems += check(page, "staff-admin")
+    page.get_by_role("link", name="Templates").click()
+    page.get_by_role("heading", level=1, name="Templates").wait_for()
+    problems += check(page, "staff-templates")
+    page.get_by_role("link", name="New York purchase").click()
+    page.get_by_role("button", name="Show what changed").click()
+    page.get_by_role("heading", name="From version 1 to the draft").wait_for()
+    problems += check(page, "staff-template")
+    page.get_by_role("link", name="Admin").click()
+    page.get_by_role("link", name="Integrations").click()
+    page.get_by_text("message (1)").click()
+    problems += check(page, "staff-integrations")
+    page.get_by_role("link", name="Harbor Main CRM (demo: this host does not exist)").click()
+    page.locator("li.item", has_text="attempt").first.wait_for()
+    problems += check(page, "staff-webhook")
+    page.get_by_role("link", name="Settings", exact=True).click()
+    page.get_by_role("button", name="Show my calendar link").click()
+    assert ".ics" in page.get_by_label("Your calendar link").input_value() and ".ics" not in page.url
+    problems += check(page, "settings-calendar")
+    page.get_by_role("link", name="My deals").click()
+    page.get_by_role("link", name="Reyes purchase — 14 Elm St").click()
+    addendum = page.locator("li.item", has_text="Purchase agreement addendum 1")
+    addendum.get_by_text("E-signature").click()
+    addendum.get_by_text("Sent: waiting for the signers.").wait_for()
+    problems += check(page, "staff-deal-esign")
+    assert problems == []
