@@ -1,8 +1,8 @@
 // E-signature on a document request (docs/ESIGN.md), for the deal team: where the envelope stands, "Send for
-// signature", and, once signed, the signed PDF as the request's newest version. Loaded when opened, so the
+// signature", voiding it while it is out, and, once signed, the signed PDF as the request's newest version. Loaded when opened, so the
 // deal page costs no extra request per document.
 import { api, ApiError } from "../lib/api.js";
-import { h, when } from "../lib/dom.js";
+import { h, replace, when, field } from "../lib/dom.js";
 import { act, badge, errorBox } from "../lib/ui.js";
 
 const SAID = {
@@ -57,14 +57,24 @@ export function signatureControl(ctx, request, download) {
       return;
     }
     const signed = signature.status === "signed";
-    body.replaceChildren(
+    replace(body,
       h("p", {}, badge(STATUS_BADGE[signature.status] || signature.status), " ", SAID[signature.status] || signature.status),
       h("p", { class: "hint" }, `Signers: ${signature.signers.map((s) => `${s.order}. ${s.name}`).join(", ")}`,
         signature.sent_at ? ` · sent ${when(signature.sent_at, ctx.zone)}` : "",
         signature.finished_at ? ` · finished ${when(signature.finished_at, ctx.zone)}` : ""),
       signature.reason ? h("p", { class: "hint" }, `Reason: ${signature.reason}`) : null,
       signed ? signedCopy(ctx, request, signature, download) : null,
-      AGAIN.has(signature.status) ? sendButton() : null);
+      AGAIN.has(signature.status) ? sendButton() : null,
+      signature.status === "out_for_signature" ? voidForm() : null);
+  }
+  function voidForm() {
+    const reason = h("input", { type: "text", required: true, minlength: "3", maxlength: "1000", autocomplete: "off" });
+    const button = h("button", { type: "submit", class: "danger" }, "Void the envelope");
+    return h("form", { class: "inline", onsubmit: (event) => {
+      event.preventDefault();
+      act(button, slot, async () => draw(await api(`${path}/void`, { method: "POST", body: { reason: reason.value.trim() } })),
+        "The envelope is voided.");
+    } }, field("Why void it", reason, "The signers are told; DocuSign keeps the first 200 characters."), button);
   }
   const details = h("details", { class: "esign" }, h("summary", {}, "E-signature"), body, slot);
   let loaded = false;
@@ -81,7 +91,8 @@ export function signatureControl(ctx, request, download) {
 
 // The signed PDF is stored as a new version through the normal upload pipeline: link to it once it is there.
 function signedCopy(ctx, request, signature, download) {
-  const version = request.documents.find((d) => d.uploaded_at >= (signature.finished_at || ""));
+  const version = [...request.documents].reverse()
+    .find((d) => d.id !== signature.document_id && d.uploaded_at >= (signature.sent_at || ""));
   if (!version) return h("p", { class: "hint" }, "The signed PDF is being stored as a new version of this document; reload in a minute.");
   return h("p", {}, download(ctx, version, `Download the signed copy (version ${version.version})`));
 }

@@ -129,7 +129,7 @@ def test_the_org_settings_screens_pass_axe_at_phone_width(audited: Any, portal_s
     problems += check(page, "staff-templates")
     page.get_by_role("link", name="New York purchase").click()
     page.get_by_role("button", name="Show what changed").click()
-    page.get_by_role("heading", name="From version 1 to the draft").wait_for()
+    page.get_by_role("heading", name="From version 1 to the draft").scroll_into_view_if_needed()
     problems += check(page, "staff-template")
     page.get_by_role("link", name="Admin").click()
     page.get_by_role("link", name="Integrations").click()

@@ -32,9 +32,9 @@ def test_an_admin_publishes_a_template_and_connects_a_webhook(page: Any, portal_
 
     # When she adds a task in a stage the template does not have, and checks the draft
     definition = json.loads(editor.input_value())
-    task = {**definition["tasks"][0], "key": "portal_tour", "title": "Show the buyer the portal", "stage": "nowhere"}
+    task = {**definition["tasks"][0], "key": "portal_tour", "title": "Show the buyer the portal"}
+    task.update(stage="nowhere", locked=False)
     task.pop("depends_on", None)
-    task["locked"] = False
     definition["tasks"].append(task)
     where = f"tasks[{len(definition['tasks']) - 1}]"
     editor.fill(json.dumps(definition, indent=2))
@@ -89,6 +89,7 @@ def test_an_admin_publishes_a_template_and_connects_a_webhook(page: Any, portal_
         assert "delivered" in entry.inner_text() and "1 attempt" in entry.inner_text()
         (got,) = [r for r in receiver.received if r.json["type"] == "webhook.test"]
         assert got.verified_with == [0]
+        entry.scroll_into_view_if_needed()
         snap(page, "staff-webhook-log")
     finally:
         receiver.stop()
