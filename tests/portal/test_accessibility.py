@@ -148,4 +148,11 @@ def test_the_org_settings_screens_pass_axe_at_phone_width(audited: Any, portal_s
     addendum.get_by_text("E-signature").click()
     addendum.get_by_text("Sent: waiting for the signers.").wait_for()
     problems += check(page, "staff-deal-esign")
+    # a coordinator reads the template but may not publish it (the API's rule, shown before she tries)
+    sign_in(page, portal_stack, "Cora Diaz")
+    page.get_by_role("link", name="Admin").click()
+    page.get_by_role("link", name="Templates").click()
+    page.get_by_role("link", name="New York purchase").click()
+    assert page.get_by_role("button", name="Publish").is_disabled()
+    page.get_by_text("Only an admin of the org can publish.").wait_for()
     assert problems == []
