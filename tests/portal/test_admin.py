@@ -13,6 +13,8 @@ from tests.portal.conftest import Stack, press, sign_in, snap
 from tests.webhooks.support import Receiver
 
 ADMIN = "ada.admin@harbormain.example"
+COORDINATOR = "cora.coord@harbormain.example"
+DEAL_CLIENT = "tara.template@mail.example"  # a client of the test's own deal, so no demo inbox changes
 
 
 def test_an_admin_publishes_a_template_and_connects_a_webhook(page: Any, portal_stack: Stack) -> None:
@@ -56,6 +58,48 @@ def test_an_admin_publishes_a_template_and_connects_a_webhook(page: Any, portal_
     template_id = page.url.rsplit("/", 1)[1]
     published = portal_stack.call(ADMIN, "GET", f"/v1/admin/templates/{template_id}/versions/1")
     assert "Show the buyer the portal" in [t["title"] for t in published["definition"]["tasks"]]
+
+    # Given a deal runs version 1, and version 2 adds a task (the API, as the brokerage would)
+    deal = portal_stack.call(
+        COORDINATOR,
+        "POST",
+        "/v1/deals",
+        {
+            "workflow": "purchase",
+            "title": "Portal template move — 7 Pine Rd",
+            "template_id": template_id,
+            "property": {
+                "address": {"line1": "7 Pine Rd", "city": "Trenton", "state": "NJ", "postal_code": "08608"}
+            },
+            "key_dates": {"offer_accepted": "2026-12-01"},
+            "parties": [{"email": DEAL_CLIENT, "role": "client"}],
+        },
+    )
+    draft = portal_stack.call(ADMIN, "GET", f"/v1/admin/templates/{template_id}")
+    welcome = {**task, "key": "welcome_pack", "title": "Send the welcome pack"}
+    draft["definition"]["tasks"].append(welcome)
+    portal_stack.call(
+        ADMIN,
+        "PUT",
+        f"/v1/admin/templates/{template_id}/draft",
+        {"definition": draft["definition"]},
+        if_match=draft["template"]["draft_version"],
+    )
+    portal_stack.call(ADMIN, "POST", f"/v1/admin/templates/{template_id}/publish")
+
+    # When she looks at what moving the deal would change, then applies it
+    page.goto(f"{portal_stack.portal}/deals/{deal['id']}")
+    press(
+        page,
+        page.get_by_role("button", name="Move to the newer template version"),
+        "Here is what would change.",
+    )
+    page.get_by_text("Task: Send the welcome pack").wait_for()
+    press(page, page.get_by_role("button", name="Apply: move to version 2"), "The deal moved to version 2.")
+
+    # Then the deal runs version 2 and has the new task
+    moved = portal_stack.call(ADMIN, "GET", f"/v1/deals/{deal['id']}")
+    assert moved["template_version"] == 2 and "Send the welcome pack" in [t["title"] for t in moved["tasks"]]
 
     # When she adds a webhook for the receiver (local mode delivers to loopback)
     receiver = Receiver().start()
