@@ -125,8 +125,11 @@ class Documents(Construct):
             server_access_logs_bucket=self.access_logs,
             server_access_logs_prefix="documents/",
             cors=[
+                # POST: the browser's presigned upload form. GET and HEAD: the review queue's in-page preview
+                # fetches the bytes from a presigned download link (docs/PORTAL.md, "In-page preview").
+                # Still only from the portal's own origins; the presigned URL remains the credential.
                 s3.CorsRule(
-                    allowed_methods=[s3.HttpMethods.POST],
+                    allowed_methods=[s3.HttpMethods.POST, s3.HttpMethods.GET, s3.HttpMethods.HEAD],
                     allowed_origins=list(config.portal_origins),
                     allowed_headers=["*"],
                     exposed_headers=["ETag", "Location"],

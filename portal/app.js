@@ -27,6 +27,11 @@ const ROUTES = [
   [/^\/staff\/properties\/([^/]+)$/, () => import("./views/record.js"), { view: "property" }],
   [/^\/staff\/accounts$/, () => import("./views/accounts.js")],
   [/^\/staff\/accounts\/([^/]+)$/, () => import("./views/account.js")],
+  [/^\/staff\/admin$/, () => import("./views/admin.js")],
+  [/^\/staff\/templates$/, () => import("./views/templates.js")],
+  [/^\/staff\/templates\/([^/]+)$/, () => import("./views/template.js")],
+  [/^\/staff\/integrations$/, () => import("./views/integrations.js")],
+  [/^\/staff\/integrations\/webhooks\/([^/]+)$/, () => import("./views/webhook.js")],
 ];
 
 let me = null;
@@ -67,7 +72,7 @@ async function drawNav() {
   }
   if (isStaff(user)) {
     items.push(link("/staff/review", "Review"), link("/staff/changes", "Changes"), link("/staff/pipeline", "Pipeline"),
-      link("/staff/reports", "Reports"), link("/staff/activity", "Activity"));
+      link("/staff/reports", "Reports"), link("/staff/activity", "Activity"), link("/staff/admin", "Admin"));
   }
   items.push(link("/preferences", "Settings"));
   const out = h("button", { type: "button", class: "link-button", onclick: async () => {
@@ -75,8 +80,10 @@ async function drawNav() {
     if (!(await signOutEverywhere())) navigate("/sign-in");
   } }, "Sign out");
   replace(nav, h("ul", {}, [...items, out].map((i) => h("li", {}, i))));
+  // the org's settings pages belong to the Admin link
+  const here = /^\/staff\/(templates|integrations)(\/|$)/.test(location.pathname) ? "/staff/admin" : location.pathname;
   for (const a of nav.querySelectorAll("a")) {
-    if (location.pathname.startsWith(a.getAttribute("href"))) a.setAttribute("aria-current", "page");
+    if (here.startsWith(a.getAttribute("href"))) a.setAttribute("aria-current", "page");
   }
 }
 

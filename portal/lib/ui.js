@@ -1,6 +1,6 @@
 // Shared pieces of the page: the error box, busy buttons, headings that take focus after navigation.
 import { explain } from "./api.js";
-import { h, announce } from "./dom.js";
+import { h, announce, uid } from "./dom.js";
 
 export function errorBox(error, extra) {
   const said = explain(error);
@@ -57,4 +57,35 @@ export function badge(status) {
 
 export function empty(text) {
   return h("p", { class: "empty" }, text);
+}
+
+// A secret the API shows once (a webhook's whsec_…, an API client's secret): in the page only, never in the
+// address or a log, with a copy button and a warning that it will not be shown again.
+export function secretOnce(label, secret) {
+  const id = uid("secret");
+  const value = h("input", { id, type: "text", readonly: true, value: secret, class: "secret", autocomplete: "off", spellcheck: "false" });
+  return h("div", { class: "card secret-once", role: "group", "aria-label": `${label} (shown once)` },
+    h("p", { class: "error-title" }, `${label}: shown this once`),
+    h("p", {}, "Copy it now and keep it somewhere safe. Threshold will not show it again; if you lose it, make a new one."),
+    h("label", { for: id }, label), value, " ", copyButton(value, label));
+}
+
+// Copies the value of an input (or a text) to the clipboard, and says whether it worked.
+export function copyButton(source, what) {
+  return h("button", { type: "button", onclick: async () => {
+    const text = typeof source === "string" ? source : source.value;
+    try {
+      await navigator.clipboard.writeText(text);
+      announce(`${what} copied.`);
+    } catch {
+      if (typeof source !== "string") source.select();
+      announce(`Copying is blocked in this browser: the ${what.toLowerCase()} is selected, copy it with your keyboard.`);
+    }
+  } }, `Copy the ${what.toLowerCase()}`);
+}
+
+// Who the signed-in person is in their org: admins change the org's settings, coordinators read them.
+export function orgRole(me) {
+  const roles = (me?.staff || []).map((s) => s.role);
+  return roles.includes("admin") ? "admin" : roles.includes("coordinator") ? "coordinator" : null;
 }

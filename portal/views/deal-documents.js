@@ -4,6 +4,7 @@ import { api } from "../lib/api.js";
 import { h, words, when, bytes, isPast } from "../lib/dom.js";
 import { badge, empty, errorBox } from "../lib/ui.js";
 import { uploadControl } from "./upload.js";
+import { signatureControl } from "./deal-esign.js";
 
 const OPEN = new Set(["requested", "rejected", "submitted"]);
 
@@ -30,6 +31,7 @@ function requestItem(ctx, request, canUpload) {
     request.due_at ? h("p", { class: overdue ? "due overdue" : "due" }, `${overdue ? "Overdue — was due" : "Due"} ${when(request.due_at, ctx.zone)}`) : null,
     explanation(request, latest),
     request.documents.length ? versions(ctx, request) : null,
+    ctx.staff && request.status !== "cancelled" ? signatureControl(ctx, request, downloadButton) : null,
     canUpload && OPEN.has(request.status) ? uploadControl(ctx, request) : null);
 }
 
@@ -50,17 +52,22 @@ function explanation(request, latest) {
 
 function versions(ctx, request) {
   return h("details", {}, h("summary", {}, `Files (${request.documents.length})`),
-    h("ul", {}, [...request.documents].reverse().map((d) => {
-      const slot = h("span");
-      const open = h("button", { type: "button", class: "link-button", onclick: async () => {
-        try {
-          const found = await api(`${ctx.path}/documents/${encodeURIComponent(d.id)}/download`);
-          window.open(found.url, "_blank", "noopener");
-        } catch (error) {
-          slot.replaceChildren(errorBox(error));
-        }
-      } }, `Download ${d.file_name || `version ${d.version}`}`);
-      return h("li", {}, `v${d.version} `, badge(d.status), ` ${bytes(d.size)} · ${when(d.uploaded_at, ctx.zone)} `,
-        d.review?.reason ? h("span", { class: "hint" }, `(${d.review.reason}) `) : null, open, slot);
-    })));
+    h("ul", {}, [...request.documents].reverse().map((d) => h("li", {}, `v${d.version} `, badge(d.status),
+      ` ${bytes(d.size)} · ${when(d.uploaded_at, ctx.zone)} `,
+      d.review?.reason ? h("span", { class: "hint" }, `(${d.review.reason}) `) : null,
+      downloadButton(ctx, d, `Download ${d.file_name || `version ${d.version}`}`)))));
+}
+
+// A download link is asked for when pressed (it is short-lived) and opened in a new tab, never kept.
+export function downloadButton(ctx, doc, text) {
+  const slot = h("span");
+  const open = h("button", { type: "button", class: "link-button", onclick: async () => {
+    try {
+      const found = await api(`${ctx.path}/documents/${encodeURIComponent(doc.id)}/download`);
+      window.open(found.url, "_blank", "noopener");
+    } catch (error) {
+      slot.replaceChildren(errorBox(error));
+    }
+  } }, text);
+  return h("span", {}, open, slot);
 }

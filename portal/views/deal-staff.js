@@ -3,11 +3,12 @@
 import { api } from "../lib/api.js";
 import { h, replace, words, when, field, link } from "../lib/dom.js";
 import { act, badge } from "../lib/ui.js";
+import { templateSection } from "./deal-template.js";
 
 const ACCESS_ROLES = ["client", "co_client", "vendor", "lender", "title", "attorney"];
 
 export function staffSections(ctx) {
-  return [transitionSection(ctx), ctx.deal.account_id ? accountSection(ctx) : null, activitySection(ctx)];
+  return [transitionSection(ctx), ctx.canOverride ? templateSection(ctx) : null, ctx.deal.account_id ? accountSection(ctx) : null, activitySection(ctx)];
 }
 
 // POST /v1/deals/{id}/account-access: every member of the deal's account not yet a party is invited with

@@ -39,10 +39,11 @@ def test_documents_are_encrypted_with_the_stages_customer_key_and_versioned(dev:
     assert bucket["Properties"]["VersioningConfiguration"] == {"Status": "Enabled"}
 
 
-def test_the_browser_may_only_post_uploads_and_only_from_the_portal(dev: dict[str, Any]) -> None:
+def test_the_browser_may_post_uploads_and_read_previews_only_from_the_portal(dev: dict[str, Any]) -> None:
     _, bucket = documents_bucket(dev)
     (cors,) = bucket["Properties"]["CorsConfiguration"]["CorsRules"]
-    assert cors["AllowedMethods"] == ["POST"]
+    # POST: the upload form; GET and HEAD: the review queue's in-page preview. Never PUT or DELETE.
+    assert sorted(cors["AllowedMethods"]) == ["GET", "HEAD", "POST"]
     assert cors["AllowedOrigins"] == ["https://dev.portal.threshold.example"]
 
 

@@ -48,10 +48,12 @@ class Stack:
     emulator: str
     tokens: dict[str, str]
 
-    def call(self, email: str, method: str, path: str, body: Any = None) -> Any:
+    def call(self, email: str, method: str, path: str, body: Any = None, if_match: int | None = None) -> Any:
         """The API as `email`, for a test's Given steps (what the brokerage did before the browser)."""
         data = json.dumps(body).encode() if body is not None else None
         headers = {"Authorization": f"Bearer {self.tokens[email]}", "Content-Type": "application/json"}
+        if if_match is not None:
+            headers["If-Match"] = f'"{if_match}"'
         request = urllib.request.Request(self.api + path, data=data, method=method, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=60) as reply:

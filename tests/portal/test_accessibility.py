@@ -163,3 +163,44 @@ def test_the_intake_lead_contact_and_account_screens_pass_axe_at_phone_width(
     section.scroll_into_view_if_needed()
     problems += check(page, "staff-deal-account-access")
     assert problems == []
+
+
+def test_the_org_settings_screens_pass_axe_at_phone_width(audited: Any, portal_stack: Stack) -> None:
+    page = audited
+    problems = []
+    sign_in(page, portal_stack, "Ada Park")
+    page.get_by_role("link", name="Admin").click()
+    page.get_by_role("heading", level=1, name="Settings for the org").wait_for()
+    problems += check(page, "staff-admin")
+    page.get_by_role("link", name="Templates").click()
+    page.get_by_role("heading", level=1, name="Templates").wait_for()
+    problems += check(page, "staff-templates")
+    page.get_by_role("link", name="New York purchase").click()
+    page.get_by_role("button", name="Show what changed").click()
+    page.get_by_role("heading", name="From version 1 to the draft").scroll_into_view_if_needed()
+    problems += check(page, "staff-template")
+    page.get_by_role("link", name="Admin").click()
+    page.get_by_role("link", name="Integrations").click()
+    page.get_by_text("message (1)").click()
+    problems += check(page, "staff-integrations")
+    page.get_by_role("link", name="Harbor Main CRM (demo: this host does not exist)").click()
+    page.locator("li.item", has_text="attempt").first.wait_for()
+    problems += check(page, "staff-webhook")
+    page.get_by_role("link", name="Settings", exact=True).click()
+    page.get_by_role("button", name="Show my calendar link").click()
+    assert ".ics" in page.get_by_label("Your calendar link").input_value() and ".ics" not in page.url
+    problems += check(page, "settings-calendar")
+    page.get_by_role("link", name="My deals").click()
+    page.get_by_role("link", name="Reyes purchase — 14 Elm St").click()
+    addendum = page.locator("li.item", has_text="Purchase agreement addendum 1")
+    addendum.get_by_text("E-signature").click()
+    addendum.get_by_text("Sent: waiting for the signers.").wait_for()
+    problems += check(page, "staff-deal-esign")
+    # a coordinator reads the template but may not publish it (the API's rule, shown before she tries)
+    sign_in(page, portal_stack, "Cora Diaz")
+    page.get_by_role("link", name="Admin").click()
+    page.get_by_role("link", name="Templates").click()
+    page.get_by_role("link", name="New York purchase").click()
+    assert page.get_by_role("button", name="Publish").is_disabled()
+    page.get_by_text("Only an admin of the org can publish.").wait_for()
+    assert problems == []
