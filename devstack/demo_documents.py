@@ -28,8 +28,8 @@ from chalicelib.domain.views import Workspace
 from chalicelib.services import document_requests, documents
 from chalicelib.services.principals import caller_for
 from devstack.environment import PORTAL_ORIGIN
+from devstack.queue_trigger import QueueTrigger, upload_queue_trigger
 from devstack.seed import Demo
-from devstack.upload_trigger import UploadQueueTrigger
 
 # A one-page PDF a viewer renders ("Home inspection report — demo"), and a small PNG photo.
 PDF = (
@@ -131,7 +131,7 @@ def accept_with_file(ws: Workspace, request: DocumentRequest, coordinator: Calle
 # The file sent for a document a stage needs: a PDF when the request takes one, else a photo.
 _SAMPLES = (("application/pdf", PDF, "pdf"), ("image/png", PNG, "png"))
 _HTTP = urllib3.PoolManager()
-_TRIGGER: UploadQueueTrigger | None = None
+_TRIGGER: QueueTrigger | None = None
 
 
 def _post(
@@ -155,7 +155,7 @@ def _ingest(expected: int) -> int:
     """The upload queue's Lambda, run until it has taken `expected` uploads (or the queue stays empty)."""
     global _TRIGGER
     if _TRIGGER is None:
-        _TRIGGER = UploadQueueTrigger()
+        _TRIGGER = upload_queue_trigger()
     trigger = _TRIGGER
     handled = 0
     deadline = time.monotonic() + 10  # storage's event reaches the queue a moment after the POST

@@ -59,7 +59,7 @@ def local_environment(jwks_url: str, *, endpoint: str | None = None) -> dict[str
         "WEBHOOKS_ALLOW_LOOPBACK": "1",
         # e-signature (docs/ESIGN.md): each org's provider configuration is an SSM parameter under this path
         "ESIGN_PARAMETER_PREFIX": "/threshold-local/esign",
-        # exports worker (issue 18): the queue of export slices (devstack/export_trigger.py polls it)
+        # exports worker (issue 18): the queue of export slices (devstack/queue_trigger.py polls it)
         "EXPORT_QUEUE_NAME": "threshold-local-exports",
     }
     if endpoint:

@@ -18,7 +18,7 @@ from chalicelib.services.principals import caller_for
 from chalicelib.store.esign import parameter_name
 from devstack.environment import PORTAL_ORIGIN
 from devstack.fake_docusign import FakeDocuSign
-from devstack.upload_trigger import UploadQueueTrigger
+from devstack.queue_trigger import upload_queue_trigger
 
 AGENT = "alex.agent@harbormain.example"
 DEMO_DEAL = "park_purchase"
@@ -64,7 +64,7 @@ def send_demo_envelope(deal_id: str) -> str | None:
     if reply.status >= 300:
         print(f"e-signature demo: the emulator refused the draft ({reply.status})", file=sys.stderr)
         return None
-    trigger = UploadQueueTrigger()
+    trigger = upload_queue_trigger()
     for _ in range(10):
         if trigger.poll():
             break

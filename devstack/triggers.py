@@ -42,22 +42,19 @@ TRIGGERS += [_outbox_stream, _reminder_schedule]  # the table stream → outbox;
 
 
 def _upload_trigger() -> Trigger:
-    from devstack.upload_trigger import UploadQueueTrigger
+    from devstack.queue_trigger import upload_queue_trigger
 
-    return UploadQueueTrigger()
-
-
-TRIGGERS.append(_upload_trigger)
+    return upload_queue_trigger()
 
 
 # -- exports worker (issue 18): the export queue → export_worker, one slice per message -----------------
 def _export_trigger() -> Trigger:
-    from devstack.export_trigger import ExportQueueTrigger
+    from devstack.queue_trigger import export_queue_trigger
 
-    return ExportQueueTrigger()
+    return export_queue_trigger()
 
 
-TRIGGERS.append(_export_trigger)
+TRIGGERS += [_upload_trigger, _export_trigger]
 
 
 class TriggerRunner:

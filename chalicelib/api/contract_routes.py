@@ -281,6 +281,11 @@ DESCRIPTIONS: dict[Route, str] = {
     "changes); `If-None-Match` with it answers 304. `If-Match` on the deal takes it or the bare `version`.",
     ("PATCH", DEAL): "Details and key dates. A key date moved re-dates the open tasks and requests derived "
     "from it in the same write. Needs `If-Match`.",
+    ("GET", DEAL + "/template"): "The template this deal runs — the built-in version it pinned, or its org "
+    "template's version (docs/TEMPLATES.md) — in the shape of "
+    "`GET /v1/workflows/{workflow}/versions/{version}`: the stage ladder with labels and each stage's "
+    "definition of done, leaving out documents and tasks the caller may not see. Any party of the deal; 404 "
+    "for anyone else.",
 }
 
 _NEW_DEAL_EXAMPLE = {

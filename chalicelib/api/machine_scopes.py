@@ -41,6 +41,7 @@ ROUTE_SCOPES: dict[tuple[str, str], Scope | None] = {
     ("GET", DEAL + "/document-requests/{request_id}"): READ,
     ("GET", "/v1/workflows"): READ,
     ("GET", "/v1/workflows/{workflow}/versions/{version}"): READ,
+    ("GET", DEAL + "/template"): READ,
     ("GET", "/v1/admin/pipeline"): READ,
     # documents
     ("POST", DEAL + "/document-requests/{request_id}/uploads"): DOCS_WRITE,

@@ -4,13 +4,17 @@ stage's definition of done, so a portal can draw a deal's timeline and show what
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection
 
 from chalice import Blueprint
 
 from chalicelib.api.http import route
 from chalicelib.domain import workflows as templates
+from chalicelib.domain.access import Caller, sees_template_item
 from chalicelib.domain.account_responses import WorkflowList, WorkflowTemplate
 from chalicelib.domain.errors import NotFound
+from chalicelib.domain.roles import Visibility
+from chalicelib.services import deal_templates
 
 workflows = Blueprint(__name__)
 _VERSION = re.compile(r"[0-9]{1,6}")  # ASCII digits: str.isdigit() also takes "²", which int() refuses
@@ -32,9 +36,33 @@ def get_workflow(workflow: str, version: str) -> WorkflowTemplate:
     """Any signed-in user: templates are product data, the same for every org (a deal pins its version)."""
     if not _VERSION.fullmatch(version) or (workflow, int(version)) not in templates.registry().templates:
         raise NotFound("no such workflow template", code="workflow_not_found")
-    template = templates.pinned(workflow, int(version))
-    documents = {d.type: d.label for d in template.documents}
-    tasks = {t.key: t.title for t in template.tasks}
+    return template_view(templates.pinned(workflow, int(version)))
+
+
+@route(
+    workflows,
+    "/v1/deals/{deal_id}/template",
+    "GET",
+    summary="The template the deal runs (built-in or the org's own): stages, labels, definition of done",
+)
+def get_deal_template(caller: Caller, deal_id: str) -> WorkflowTemplate:
+    """Any party of the deal: an org template is the org's data, so it is read through a deal the caller
+    reaches (404 otherwise); items the caller may not see are left out of the definition of done."""
+    template, access = deal_templates.of_deal_for(caller, deal_id)
+    return template_view(template, lambda visibility, roles: sees_template_item(access, visibility, roles))
+
+
+def template_view(
+    template: templates.WorkflowTemplate,
+    shown: Callable[[Visibility, Collection[str]], bool] = lambda *_: True,
+) -> WorkflowTemplate:
+    """The stage ladder, each stage with the documents and tasks leaving it takes (those `shown` allows)."""
+    documents = {
+        d.type: d.label
+        for d in template.documents
+        if shown(d.visibility, (*d.uploader_roles, *d.viewer_roles))
+    }
+    tasks = {t.key: t.title for t in template.tasks if shown(t.visibility, (t.owner_role,))}
     return {
         "workflow": template.workflow,
         "version": template.version,
@@ -48,9 +76,9 @@ def get_workflow(workflow: str, version: str) -> WorkflowTemplate:
                 "exit": s.exit,
                 "done_when": {
                     "documents_approved": [
-                        {"type": t, "label": documents.get(t, t)} for t in s.done_documents
+                        {"type": t, "label": documents[t]} for t in s.done_documents if t in documents
                     ],
-                    "tasks_done": [{"key": k, "title": tasks.get(k, k)} for k in s.done_tasks],
+                    "tasks_done": [{"key": k, "title": tasks[k]} for k in s.done_tasks if k in tasks],
                 },
             }
             for s in template.stages

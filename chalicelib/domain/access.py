@@ -169,6 +169,13 @@ def can_see(
     return visibility is Visibility.PARTIES or mine
 
 
+def sees_template_item(access: DealAccess, visibility: Visibility, audience_roles: Collection[str]) -> bool:
+    """Whether the caller sees a template's document or task as they would see the record it makes: a
+    restricted one's audience is the party roles that upload, view or own it."""
+    mine = access.party is not None and access.party.role in audience_roles
+    return can_see(access, visibility, (access.user_id,) if mine else ())
+
+
 def require_ops(caller: Caller, org_id: str) -> None:
     """Admin panel rights: admin or coordinator of the org. Agents of the org are refused (403);
     anyone outside it is told the org does not exist (404)."""

@@ -9,8 +9,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chalicelib.domain import workflows
+from chalicelib.domain.access import Caller, DealAccess
 from chalicelib.domain.entities import Org
 from chalicelib.domain.errors import Invalid, NotFound
+from chalicelib.services.access import deal_header_access
 from chalicelib.store import templates as template_store
 
 if TYPE_CHECKING:
@@ -28,6 +30,13 @@ def choose(
         return None, builtin
     template_id, version = default.rsplit("#", 1)
     return template_id, template_store.published(org.org_id, template_id, int(version))
+
+
+def of_deal_for(caller: Caller, deal_id: str) -> tuple[workflows.WorkflowTemplate, DealAccess]:
+    """The template a deal the caller reaches runs (404 for anyone else): the deal's header (one Query),
+    then its pinned version, read at most once per warm function."""
+    deal, _, access = deal_header_access(caller, deal_id)
+    return workflows.of_deal(deal), access
 
 
 def _named(

@@ -14,18 +14,19 @@ from chalicelib.store.unit_of_work import UnitOfWork
 
 
 def repoint_contact_keys(
-    uow: UnitOfWork, keys_of: Contact, from_contact: Contact, to_contact: Contact
+    uow: UnitOfWork, keys_of: Contact, from_contact_id: str, to_contact: Contact
 ) -> None:
-    """`keys_of`'s email and phone keys, pointing at `from_contact`, now point at `to_contact` (on the
+    """`keys_of`'s email and phone keys, pointing at `from_contact_id`, now point at `to_contact` (on the
     condition that nobody moved them meanwhile)."""
     for kind, value in ((EMAIL, keys_of.email), (PHONE, keys_of.phone)):
         if not value:
             continue
-        key = ContactKey(keys_of.org_id, kind, value, from_contact.contact_id, from_contact.name)
+        # the item only addresses the key: the update sets its contact and name
+        key = ContactKey(keys_of.org_id, kind, value, from_contact_id, to_contact.name)
         uow.update(
             ContactKeyItem.from_entity(key),
             {"contact_id": to_contact.contact_id, "name": to_contact.name},
-            condition=ContactKeyItem.contact_id == from_contact.contact_id,
+            condition=ContactKeyItem.contact_id == from_contact_id,
             on_fail=Conflict("the contact's keys moved meanwhile; reload", code="contact_changed"),
         )
 

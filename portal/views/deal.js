@@ -11,12 +11,14 @@ import { staffSections } from "./deal-staff.js";
 import { changesSection } from "./deal-changes.js";
 import { notificationsSection } from "./deal-notifications.js";
 
+// The template the deal runs — its built-in version or its org's own (docs/TEMPLATES.md) — as this caller
+// sees it: read through the deal, once per template version and role.
 const templates = new Map();
 
 async function template(deal) {
-  const key = `${deal.workflow}/${deal.template_version}`;
+  const key = `${deal.template_id || deal.workflow}/${deal.template_version}/${deal.your_role}`;
   if (!templates.has(key)) {
-    templates.set(key, api(`/v1/workflows/${deal.workflow}/versions/${deal.template_version}`).catch(() => null));
+    templates.set(key, api(`/v1/deals/${encodeURIComponent(deal.id)}/template`).catch(() => null));
   }
   return templates.get(key);
 }

@@ -11,6 +11,7 @@ from chalicelib.store.intake_models import ContactItem
 from tests.intake.conftest import ALEX, COORD, RIVAL_COORD, form, leads, send
 
 REASON = {"reason": "Same person, two addresses"}
+MERGE_EVENTS = {"merged", "unmerged"}
 
 
 def _two_contacts(api) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -83,3 +84,45 @@ def test_duplicate_property_records_merge_and_unmerge(api, seeded):
     assert api.post(f"/v1/admin/properties/{dup['id']}/unmerge", REASON, as_user=COORD).status == 200
     found = api.get("/v1/properties?address=3 Oak", as_user=COORD).json["items"]
     assert sorted(p["id"] for p in found) == sorted([keep["id"], dup["id"]])
+
+
+def test_merging_and_undoing_cost_the_same_few_requests_for_contacts_and_properties(api, seeded, ddb_calls):
+    dup, keep = _two_contacts(api)
+    home = {"address": {"line1": "3 Oak Road", "city": "Quincy", "state": "MA", "postal_code": "02169"}}
+    kept = api.post("/v1/properties", home, as_user=COORD).json
+    twin = api.post("/v1/properties", {**home, "unit": "1"}, as_user=COORD).json
+    costs = {}
+    for kind, source, target in (("contacts", dup, keep), ("properties", twin, kept)):
+        path = f"/v1/admin/{kind}/{source['id']}"
+        ddb_calls.reset()
+        assert api.post(path + "/merge", {"into": target["id"], **REASON}, as_user=COORD).status == 200
+        costs[f"{kind}/merge"] = dict(ddb_calls.by_operation())
+        ddb_calls.reset()
+        assert api.post(path + "/unmerge", REASON, as_user=COORD).status == 200
+        costs[f"{kind}/unmerge"] = dict(ddb_calls.by_operation())
+
+    # the caller (Query), the record and its survivor (GetItem), one transaction; undoing a property merge
+    # needs no read of its survivor
+    once = {"Query": 1, "TransactWriteItems": 1}
+    assert costs == {
+        "contacts/merge": {**once, "GetItem": 2},
+        "contacts/unmerge": {**once, "GetItem": 2},
+        "properties/merge": {**once, "GetItem": 2},
+        "properties/unmerge": {**once, "GetItem": 1},
+    }
+    # and each is audited with what it moved and why, newest first
+    log = api.get("/v1/admin/activity", as_user=COORD).json["items"]
+    audited = [e for e in log if e["type"].split(".")[1] in MERGE_EVENTS]
+    assert [(e["type"], e["summary"]) for e in audited] == [
+        ("property.unmerged", "Undid a property merge"),
+        ("property.merged", "Merged a duplicate property"),
+        ("contact.unmerged", "Undid a contact merge"),
+        ("contact.merged", "Merged a duplicate contact"),
+    ]
+    why = REASON["reason"]
+    assert [e["data"] for e in audited] == [
+        {"property_id": twin["id"], "from": kept["id"], "reason": why},
+        {"property_id": twin["id"], "into": kept["id"], "reason": why},
+        {"contact_id": dup["id"], "from": keep["id"], "reason": why},
+        {"contact_id": dup["id"], "into": keep["id"], "reason": why},
+    ]

@@ -66,6 +66,12 @@ def test_the_client_screens_pass_axe_at_phone_width(audited: Any, portal_stack: 
     refused.scroll_into_view_if_needed()
     assert refused.get_by_text("Upload a file…").count() == 1  # he can try again at once
     problems += check(page, "client-refused-upload")
+    # his Brooklyn deal runs the org's New York template: its timeline has the attorney review it is in
+    page.get_by_role("link", name="My deals").click()
+    page.get_by_role("link", name="Nguyen purchase — 18 Prospect Pl").click()
+    current = page.locator("ol.timeline li[aria-current=step]")
+    current.wait_for()
+    assert current.locator(".step-label").inner_text() == "Attorney review"
     assert problems == []
 
 

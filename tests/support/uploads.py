@@ -12,7 +12,7 @@ import boto3
 import requests
 
 from chalicelib.config import settings
-from devstack.upload_trigger import UploadQueueTrigger
+from devstack.queue_trigger import upload_queue_trigger
 from tests.support.api import Api
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -49,7 +49,7 @@ def post_to_s3(form: dict[str, Any], file_name: str, content: bytes, content_typ
 
 def ingest() -> int:
     """Run the ingest over everything waiting in the upload queue; returns how many messages it finished."""
-    trigger = UploadQueueTrigger()
+    trigger = upload_queue_trigger()
     handled = 0
     while True:
         done = trigger.poll()
