@@ -4,20 +4,27 @@ stage's definition of done, so a portal can draw a deal's timeline and show what
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from chalice import Blueprint
 
 from chalicelib.api.http import route
-from chalicelib.domain import workflows as templates
-from chalicelib.domain.account_responses import WorkflowList, WorkflowTemplate
 from chalicelib.domain.errors import NotFound
+from chalicelib.lazy import LazyModule
+
+if TYPE_CHECKING:
+    from chalicelib.domain import account_responses as acc
+    from chalicelib.domain import workflows as templates
+else:  # the feature's shapes and views load with its first request (chalicelib/lazy.py)
+    acc = LazyModule("chalicelib.domain.account_responses")
+    templates = LazyModule("chalicelib.domain.workflows")
 
 workflows = Blueprint(__name__)
 _VERSION = re.compile(r"[0-9]{1,6}")  # ASCII digits: str.isdigit() also takes "²", which int() refuses
 
 
 @route(workflows, "/v1/workflows", "GET", summary="The workflow templates, each at its latest version")
-def list_workflows() -> WorkflowList:
+def list_workflows() -> acc.WorkflowList:
     latest = [templates.latest(name) for name in templates.registry().workflows()]
     return {"items": [{"workflow": t.workflow, "version": t.version, "title": t.title} for t in latest]}
 
@@ -28,7 +35,7 @@ def list_workflows() -> WorkflowList:
     "GET",
     summary="A workflow template's stages, each with its plain-language labels and definition of done",
 )
-def get_workflow(workflow: str, version: str) -> WorkflowTemplate:
+def get_workflow(workflow: str, version: str) -> acc.WorkflowTemplate:
     """Any signed-in user: templates are product data, the same for every org (a deal pins its version)."""
     if not _VERSION.fullmatch(version) or (workflow, int(version)) not in templates.registry().templates:
         raise NotFound("no such workflow template", code="workflow_not_found")
