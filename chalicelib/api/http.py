@@ -128,7 +128,7 @@ def _handle(
     raw = _raw_body(request)
     kwargs: dict[str, Any] = dict(path_params)
     caller = authenticate(request) if spec.auth else None
-    if caller is not None:  # an API client (MachineCaller): only the routes its scopes open
+    if caller is not None:  # a person passes; an API client (MachineCaller) only where its scopes open
         caller.require_scope(scope_for(spec.method, spec.path))
     if "caller" in wants:
         kwargs["caller"] = caller

@@ -289,9 +289,7 @@ def connection() -> TableConnection:
 
 def declare_lazy_kinds(modules: Mapping[str, str]) -> None:
     """Item kinds whose classes load on first read: `{discriminator: dotted module}` (LazyDiscriminator)."""
-    kind = TableItem._get_discriminator_attribute()
-    assert isinstance(kind, LazyDiscriminator)
-    kind.declare(modules)
+    typing.cast(LazyDiscriminator, TableItem._get_discriminator_attribute()).declare(modules)
 
 
 def share_connection(*item_classes: type[TableItem]) -> None:
