@@ -9,14 +9,15 @@ from chalice import Blueprint
 from chalice.app import Request
 
 from chalicelib.api.http import Answer, etag, expected_version, page, page_params, query_param, route
-from chalicelib.domain import account_responses as acc
-from chalicelib.domain import accounts_responses as out
-from chalicelib.domain.accounts import Account
 from chalicelib.domain.responses import DealSummary, Page
-from chalicelib.domain.views import deal_summary_view
+from chalicelib.lazy import LazyModule
 
 if TYPE_CHECKING:
+    from chalicelib.domain import account_responses as acc
+    from chalicelib.domain import accounts_responses as out
+    from chalicelib.domain import views
     from chalicelib.domain.access import Caller
+    from chalicelib.domain.accounts import Account
     from chalicelib.domain.accounts_commands import (
         AccountAccessIn,
         AccountMemberIn,
@@ -26,6 +27,10 @@ if TYPE_CHECKING:
         InvitationCorrection,
         NewAccount,
     )
+else:  # the feature's shapes load with its first request (chalicelib/lazy.py)
+    acc = LazyModule("chalicelib.domain.account_responses")
+    out = LazyModule("chalicelib.domain.accounts_responses")
+    views = LazyModule("chalicelib.domain.views")
 
 accounts = Blueprint(__name__)
 
@@ -126,7 +131,7 @@ def account_deals(caller: Caller, request: Request, account_id: str) -> Page[Dea
 
     limit, cursor = page_params(request)
     found = service.deals(caller, account_id, limit=limit, cursor=cursor)
-    return page([deal_summary_view(summary_of(d)) for d in found.deals], found.next_cursor)
+    return page([views.deal_summary_view(summary_of(d)) for d in found.deals], found.next_cursor)
 
 
 @route(

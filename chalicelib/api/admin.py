@@ -11,15 +11,19 @@ from chalice.app import Request
 
 from chalicelib.api.http import page, page_params, parse_body, query_param, route
 from chalicelib.clock import now
-from chalicelib.domain import account_responses as acc
 from chalicelib.domain import responses as out
 from chalicelib.domain.access import Caller
-from chalicelib.domain.admin_views import managed_user_view, pipeline_item_view, staff_view
 from chalicelib.domain.roles import UserStatus
-from chalicelib.domain.views import activity_view
+from chalicelib.lazy import LazyModule
 
 if TYPE_CHECKING:
+    from chalicelib.domain import account_responses as acc
+    from chalicelib.domain import admin_views, views
     from chalicelib.domain.commands import ReasonIn, StaffRoleChange, TaskReassign
+else:  # the feature's shapes and views load with its first request (chalicelib/lazy.py)
+    acc = LazyModule("chalicelib.domain.account_responses")
+    admin_views = LazyModule("chalicelib.domain.admin_views")
+    views = LazyModule("chalicelib.domain.views")
 
 admin = Blueprint(__name__)
 
@@ -29,7 +33,7 @@ def deactivate_user(caller: Caller, user_id: str, body: ReasonIn) -> acc.Managed
     from chalicelib.services import admin_users
 
     target = admin_users.set_status(caller, user_id, UserStatus.DEACTIVATED, body.reason)
-    return managed_user_view(target.user, target.staff)
+    return admin_views.managed_user_view(target.user, target.staff)
 
 
 @route(admin, "/v1/admin/users/{user_id}/reactivate", "POST", summary="Reactivate a user", body="ReasonIn")
@@ -37,7 +41,7 @@ def reactivate_user(caller: Caller, user_id: str, body: ReasonIn) -> acc.Managed
     from chalicelib.services import admin_users
 
     target = admin_users.set_status(caller, user_id, UserStatus.ACTIVE, body.reason)
-    return managed_user_view(target.user, target.staff)
+    return admin_views.managed_user_view(target.user, target.staff)
 
 
 @route(
@@ -51,7 +55,7 @@ def change_staff_role(caller: Caller, user_id: str, body: StaffRoleChange) -> ac
     from chalicelib.services import admin_users
 
     membership = admin_users.change_staff_role(caller, user_id, body.org_id, body.role, body.reason)
-    return {"user_id": membership.user_id, **staff_view(membership)}
+    return {"user_id": membership.user_id, **admin_views.staff_view(membership)}
 
 
 @route(admin, "/v1/admin/pipeline", "GET", summary="Deals by workflow and stage, longest in stage first")
@@ -68,7 +72,7 @@ def get_pipeline(caller: Caller, request: Request) -> out.Page[out.PipelineItem]
         limit=limit,
         cursor=cursor,
     )
-    return page([pipeline_item_view(d, summary_of(d), now()) for d in found], next_cursor)
+    return page([admin_views.pipeline_item_view(d, summary_of(d), now()) for d in found], next_cursor)
 
 
 @route(admin, "/v1/admin/activity", "GET", summary="The org's own log (user management, exports, imports)")
@@ -79,7 +83,7 @@ def get_org_activity(caller: Caller, request: Request) -> out.Page[out.ActivityE
     events, next_cursor = pipeline_service.org_activity(
         caller, org_id=query_param(request, "org_id"), limit=limit, cursor=cursor
     )
-    return page([activity_view(e, None) for e in events], next_cursor)
+    return page([views.activity_view(e, None) for e in events], next_cursor)
 
 
 @route(

@@ -9,13 +9,17 @@ from chalice.app import Request
 
 from chalicelib.api.http import Answer, page, page_params, query_param, route
 from chalicelib.config import settings
-from chalicelib.domain.api_clients import api_client_view, token_scopes
-from chalicelib.domain.integration_responses import ApiClientOut, NewApiClientOut
 from chalicelib.domain.responses import Page
+from chalicelib.lazy import LazyModule
 
 if TYPE_CHECKING:
+    from chalicelib.domain import api_clients as client_domain
+    from chalicelib.domain import integration_responses as out
     from chalicelib.domain.access import Caller
     from chalicelib.domain.integration_commands import NewApiClient
+else:  # the feature's shapes and views load with its first request (chalicelib/lazy.py)
+    client_domain = LazyModule("chalicelib.domain.api_clients")
+    out = LazyModule("chalicelib.domain.integration_responses")
 
 api_clients = Blueprint(__name__)
 
@@ -31,45 +35,45 @@ CLIENT = CLIENTS + "/{client_id}"
     body="NewApiClient",
     status=201,
 )
-def create_client(caller: Caller, body: NewApiClient) -> Answer[NewApiClientOut]:
+def create_client(caller: Caller, body: NewApiClient) -> Answer[out.NewApiClientOut]:
     from chalicelib.services import api_clients as service
 
     created = service.create(caller, body)
-    view = api_client_view(created.client)
-    answer: NewApiClientOut = {
+    view = client_domain.api_client_view(created.client)
+    answer: out.NewApiClientOut = {
         **view,
         "client_secret": created.secret,
         "token_endpoint": settings().oauth_token_url or None,
-        "token_scopes": token_scopes(created.client.scopes),
+        "token_scopes": client_domain.token_scopes(created.client.scopes),
     }
     return Answer(answer, headers={"Location": f"{CLIENTS}/{created.client.client_id}"})
 
 
 @route(api_clients, CLIENTS, "GET", summary="The org's API clients, oldest first")
-def list_clients(caller: Caller, request: Request) -> Page[ApiClientOut]:
+def list_clients(caller: Caller, request: Request) -> Page[out.ApiClientOut]:
     from chalicelib.services import api_clients as service
 
     limit, cursor = page_params(request)
     clients, next_cursor = service.page(caller, query_param(request, "org_id"), limit=limit, cursor=cursor)
-    return page([api_client_view(c) for c in clients], next_cursor)
+    return page([client_domain.api_client_view(c) for c in clients], next_cursor)
 
 
 @route(api_clients, CLIENT, "GET", summary="One API client (never its secret)")
-def get_client(caller: Caller, client_id: str) -> ApiClientOut:
+def get_client(caller: Caller, client_id: str) -> out.ApiClientOut:
     from chalicelib.services import api_clients as service
 
-    return api_client_view(service.find(caller, client_id))
+    return client_domain.api_client_view(service.find(caller, client_id))
 
 
 @route(api_clients, CLIENT, "DELETE", summary="Revoke an API client: its next request is refused")
-def delete_client(caller: Caller, client_id: str) -> ApiClientOut:
+def delete_client(caller: Caller, client_id: str) -> out.ApiClientOut:
     from chalicelib.services import api_clients as service
 
-    return api_client_view(service.revoke(caller, client_id))
+    return client_domain.api_client_view(service.revoke(caller, client_id))
 
 
 @route(api_clients, CLIENT + "/revoke", "POST", summary="Revoke an API client (same as DELETE)")
-def revoke_client(caller: Caller, client_id: str) -> ApiClientOut:
+def revoke_client(caller: Caller, client_id: str) -> out.ApiClientOut:
     from chalicelib.services import api_clients as service
 
-    return api_client_view(service.revoke(caller, client_id))
+    return client_domain.api_client_view(service.revoke(caller, client_id))

@@ -15,13 +15,17 @@ from chalice.app import Request
 from chalicelib import clock
 from chalicelib.api.health import served_from
 from chalicelib.api.http import Answer, route
-from chalicelib.domain.calendar_feeds import feed_url
 from chalicelib.domain.errors import TooManyRequests
-from chalicelib.domain.integration_responses import CalendarFeedOut, CalendarFeedRevoked
+from chalicelib.lazy import LazyModule
 
 if TYPE_CHECKING:
+    from chalicelib.domain import calendar_feeds as feeds
+    from chalicelib.domain import integration_responses as out
     from chalicelib.domain.access import Caller
     from chalicelib.services import calendar as service
+else:  # the feature's shapes and views load with its first request (chalicelib/lazy.py)
+    feeds = LazyModule("chalicelib.domain.calendar_feeds")
+    out = LazyModule("chalicelib.domain.integration_responses")
 
 calendar = Blueprint(__name__)
 
@@ -29,26 +33,29 @@ MINE = "/v1/me/calendar"
 ICS = "text/calendar; charset=utf-8"
 
 
-def _view(issued: service.Issued, request: Request) -> CalendarFeedOut:
-    return {"url": feed_url(served_from(request), issued.token), "created_at": clock.iso(issued.created_at)}
+def _view(issued: service.Issued, request: Request) -> out.CalendarFeedOut:
+    return {
+        "url": feeds.feed_url(served_from(request), issued.token),
+        "created_at": clock.iso(issued.created_at),
+    }
 
 
 @route(calendar, MINE, "GET", summary="My private calendar feed URL (made on first call)")
-def get_feed_url(caller: Caller, request: Request) -> CalendarFeedOut:
+def get_feed_url(caller: Caller, request: Request) -> out.CalendarFeedOut:
     from chalicelib.services import calendar as service
 
     return _view(service.current(caller), request)
 
 
 @route(calendar, MINE + "/rotate", "POST", summary="Replace my calendar feed URL; the old one stops at once")
-def rotate_feed_url(caller: Caller, request: Request) -> CalendarFeedOut:
+def rotate_feed_url(caller: Caller, request: Request) -> out.CalendarFeedOut:
     from chalicelib.services import calendar as service
 
     return _view(service.rotate(caller), request)
 
 
 @route(calendar, MINE, "DELETE", summary="Revoke my calendar feed URL; it stops at once")
-def revoke_feed_url(caller: Caller) -> CalendarFeedRevoked:
+def revoke_feed_url(caller: Caller) -> out.CalendarFeedRevoked:
     from chalicelib.services import calendar as service
 
     return {"revoked": service.revoke(caller)}

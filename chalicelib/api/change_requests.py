@@ -10,19 +10,12 @@ from chalice import Blueprint
 from chalice.app import Request
 
 from chalicelib.api.http import page, page_params, query_param, route
-from chalicelib.domain.change_request_views import (
-    ChangeRequestDecisionReport,
-    ChangeRequestOut,
-    ChangeRequestSettingsOut,
-    ChangeRequestTypeOut,
-    change_request_view,
-    visible_items,
-)
 from chalicelib.domain.errors import Invalid
 from chalicelib.domain.responses import Page
-from chalicelib.services import change_requests as service
+from chalicelib.lazy import LazyModule
 
 if TYPE_CHECKING:
+    from chalicelib.domain import change_request_views as cr_views
     from chalicelib.domain.access import Caller
     from chalicelib.domain.commands import (
         ChangeRequestDecisionIn,
@@ -30,15 +23,18 @@ if TYPE_CHECKING:
         ChangeRequestSettingsIn,
         NewChangeRequest,
     )
+    from chalicelib.services import change_requests as service
+else:  # the feature's shapes and views load with its first request (chalicelib/lazy.py)
+    cr_views = LazyModule("chalicelib.domain.change_request_views")
 
 change_requests = Blueprint(__name__)
 
 ONE = "/v1/deals/{deal_id}/change-requests/{change_request_id}"
 
 
-def _view(found: service.Found) -> ChangeRequestOut:
-    return change_request_view(
-        found.cr, found.ws.parties, found.access, visible_items(found.ws, found.access)
+def _view(found: service.Found) -> cr_views.ChangeRequestOut:
+    return cr_views.change_request_view(
+        found.cr, found.ws.parties, found.access, cr_views.visible_items(found.ws, found.access)
     )
 
 
@@ -48,8 +44,10 @@ def _view(found: service.Found) -> ChangeRequestOut:
     "GET",
     summary="The change request types the caller may submit on this deal, each with its fields' JSON Schema",
 )
-def list_types(caller: Caller, deal_id: str) -> Page[ChangeRequestTypeOut]:
-    types = cast("list[ChangeRequestTypeOut]", service.submittable_types(caller, deal_id))
+def list_types(caller: Caller, deal_id: str) -> Page[cr_views.ChangeRequestTypeOut]:
+    from chalicelib.services import change_requests as service
+
+    types = cast("list[cr_views.ChangeRequestTypeOut]", service.submittable_types(caller, deal_id))
     return {"items": types, "next_cursor": None}
 
 
@@ -61,7 +59,9 @@ def list_types(caller: Caller, deal_id: str) -> Page[ChangeRequestTypeOut]:
     body="NewChangeRequest",
     status=201,
 )
-def submit(caller: Caller, deal_id: str, body: NewChangeRequest) -> ChangeRequestOut:
+def submit(caller: Caller, deal_id: str, body: NewChangeRequest) -> cr_views.ChangeRequestOut:
+    from chalicelib.services import change_requests as service
+
     return _view(service.submit(caller, deal_id, body))
 
 
@@ -71,14 +71,18 @@ def submit(caller: Caller, deal_id: str, body: NewChangeRequest) -> ChangeReques
     "GET",
     summary="The deal's change requests, newest first",
 )
-def list_requests(caller: Caller, request: Request, deal_id: str) -> Page[ChangeRequestOut]:
+def list_requests(caller: Caller, request: Request, deal_id: str) -> Page[cr_views.ChangeRequestOut]:
+    from chalicelib.services import change_requests as service
+
     limit, cursor = page_params(request)
     found = service.list_requests(
         caller, deal_id, status=query_param(request, "status"), limit=limit, cursor=cursor
     )
     return page(
         [
-            change_request_view(c, found.ws.parties, found.access, visible_items(found.ws, found.access))
+            cr_views.change_request_view(
+                c, found.ws.parties, found.access, cr_views.visible_items(found.ws, found.access)
+            )
             for c in found.items
         ],
         found.next_cursor,
@@ -86,7 +90,9 @@ def list_requests(caller: Caller, request: Request, deal_id: str) -> Page[Change
 
 
 @route(change_requests, ONE, "GET", summary="One change request: status, decisions, whom it waits on")
-def get_request(caller: Caller, deal_id: str, change_request_id: str) -> ChangeRequestOut:
+def get_request(caller: Caller, deal_id: str, change_request_id: str) -> cr_views.ChangeRequestOut:
+    from chalicelib.services import change_requests as service
+
     return _view(service.get(caller, deal_id, change_request_id))
 
 
@@ -99,12 +105,16 @@ def get_request(caller: Caller, deal_id: str, change_request_id: str) -> ChangeR
 )
 def decide(
     caller: Caller, deal_id: str, change_request_id: str, body: ChangeRequestDecisionIn
-) -> ChangeRequestOut:
+) -> cr_views.ChangeRequestOut:
+    from chalicelib.services import change_requests as service
+
     return _view(service.decide(caller, deal_id, change_request_id, body))
 
 
 @route(change_requests, ONE + "/withdraw", "POST", summary="Withdraw an open change request")
-def withdraw(caller: Caller, deal_id: str, change_request_id: str) -> ChangeRequestOut:
+def withdraw(caller: Caller, deal_id: str, change_request_id: str) -> cr_views.ChangeRequestOut:
+    from chalicelib.services import change_requests as service
+
     return _view(service.withdraw(caller, deal_id, change_request_id))
 
 
@@ -117,7 +127,9 @@ def withdraw(caller: Caller, deal_id: str, change_request_id: str) -> ChangeRequ
 )
 def resubmit(
     caller: Caller, deal_id: str, change_request_id: str, body: ChangeRequestResubmission
-) -> ChangeRequestOut:
+) -> cr_views.ChangeRequestOut:
+    from chalicelib.services import change_requests as service
+
     return _view(service.resubmit(caller, deal_id, change_request_id, body))
 
 
@@ -141,13 +153,13 @@ def open_requests(caller: Caller, request: Request) -> Page[dict[str, Any]]:
     "GET",
     summary="How long change requests take to decide, per workflow and type",
 )
-def time_to_decision(caller: Caller, request: Request) -> ChangeRequestDecisionReport:
+def time_to_decision(caller: Caller, request: Request) -> cr_views.ChangeRequestDecisionReport:
     from chalicelib.services import change_request_reports as reports
 
     found = reports.decision_report(
         caller, query_param(request, "org_id"), _day(request, "from"), _day(request, "to")
     )
-    return cast("ChangeRequestDecisionReport", found)
+    return cast("cr_views.ChangeRequestDecisionReport", found)
 
 
 @route(
@@ -157,7 +169,11 @@ def time_to_decision(caller: Caller, request: Request) -> ChangeRequestDecisionR
     summary="Set the org's cost-approval threshold (admins)",
     body="ChangeRequestSettingsIn",
 )
-def put_settings(caller: Caller, org_id: str, body: ChangeRequestSettingsIn) -> ChangeRequestSettingsOut:
+def put_settings(
+    caller: Caller, org_id: str, body: ChangeRequestSettingsIn
+) -> cr_views.ChangeRequestSettingsOut:
+    from chalicelib.services import change_requests as service
+
     threshold = service.set_cost_approval_threshold(caller, org_id, body.cost_approval_threshold)
     return {"org_id": org_id, "cost_approval_threshold": threshold}
 

@@ -8,13 +8,17 @@ from chalice import Blueprint
 from chalice.app import Request
 
 from chalicelib.api.http import Answer, page, page_params, query_param, route
-from chalicelib.domain import intake_responses as out
-from chalicelib.domain.intake_views import contact_view, property_view
 from chalicelib.domain.responses import Page
+from chalicelib.lazy import LazyModule
 
 if TYPE_CHECKING:
+    from chalicelib.domain import intake_responses as out
+    from chalicelib.domain import intake_views as views
     from chalicelib.domain.access import Caller
     from chalicelib.domain.intake_commands import MergeIn, NewContact, NewPropertyRecord, UnmergeIn
+else:  # the feature's shapes and views load with its first request (chalicelib/lazy.py)
+    out = LazyModule("chalicelib.domain.intake_responses")
+    views = LazyModule("chalicelib.domain.intake_views")
 
 contacts = Blueprint(__name__)
 
@@ -41,7 +45,7 @@ def create_contact(caller: Caller, body: NewContact) -> Answer[out.ContactOut]:
     from chalicelib.services import contacts as service
 
     contact = service.create_contact(caller, body)
-    return Answer(contact_view(contact), {"Location": f"/v1/contacts/{contact.contact_id}"})
+    return Answer(views.contact_view(contact), {"Location": f"/v1/contacts/{contact.contact_id}"})
 
 
 @route(
@@ -64,14 +68,14 @@ def list_contacts(caller: Caller, request: Request) -> Page[out.ContactOut]:
         limit=limit,
         cursor=cursor,
     )
-    return page([contact_view(c, brief=bool(email or phone)) for c in items], next_cursor)
+    return page([views.contact_view(c, brief=bool(email or phone)) for c in items], next_cursor)
 
 
 @route(contacts, "/v1/contacts/{contact_id}", "GET", summary="One contact")
 def get_contact(caller: Caller, contact_id: str) -> out.ContactOut:
     from chalicelib.services import contacts as service
 
-    return contact_view(service.get_contact(caller, contact_id))
+    return views.contact_view(service.get_contact(caller, contact_id))
 
 
 @route(
@@ -86,7 +90,7 @@ def create_property(caller: Caller, body: NewPropertyRecord) -> Answer[out.Prope
     from chalicelib.services import contacts as service
 
     prop = service.create_property(caller, body)
-    return Answer(property_view(prop), {"Location": f"/v1/properties/{prop.property_id}"})
+    return Answer(views.property_view(prop), {"Location": f"/v1/properties/{prop.property_id}"})
 
 
 @route(contacts, "/v1/properties", "GET", summary="Property records whose address starts with `address`")
@@ -101,14 +105,14 @@ def list_properties(caller: Caller, request: Request) -> Page[out.PropertyRecord
         limit=limit,
         cursor=cursor,
     )
-    return page([property_view(p) for p in items], next_cursor)
+    return page([views.property_view(p) for p in items], next_cursor)
 
 
 @route(contacts, "/v1/properties/{property_id}", "GET", summary="One property record")
 def get_property(caller: Caller, property_id: str) -> out.PropertyRecord:
     from chalicelib.services import contacts as service
 
-    return property_view(service.get_property(caller, property_id))
+    return views.property_view(service.get_property(caller, property_id))
 
 
 # -- merging duplicates (admins and coordinators; docs/INTAKE.md, "Merging") ------------------------------
@@ -124,7 +128,7 @@ def get_property(caller: Caller, property_id: str) -> out.PropertyRecord:
 def merge_contact(caller: Caller, contact_id: str, body: MergeIn) -> out.ContactOut:
     from chalicelib.services import merges
 
-    return contact_view(merges.merge_contact(caller, contact_id, body))
+    return views.contact_view(merges.merge_contact(caller, contact_id, body))
 
 
 @route(
@@ -137,7 +141,7 @@ def merge_contact(caller: Caller, contact_id: str, body: MergeIn) -> out.Contact
 def unmerge_contact(caller: Caller, contact_id: str, body: UnmergeIn) -> out.ContactOut:
     from chalicelib.services import merges
 
-    return contact_view(merges.unmerge_contact(caller, contact_id, body))
+    return views.contact_view(merges.unmerge_contact(caller, contact_id, body))
 
 
 @route(
@@ -150,7 +154,7 @@ def unmerge_contact(caller: Caller, contact_id: str, body: UnmergeIn) -> out.Con
 def merge_property(caller: Caller, property_id: str, body: MergeIn) -> out.PropertyRecord:
     from chalicelib.services import merges
 
-    return property_view(merges.merge_property(caller, property_id, body))
+    return views.property_view(merges.merge_property(caller, property_id, body))
 
 
 @route(
@@ -163,4 +167,4 @@ def merge_property(caller: Caller, property_id: str, body: MergeIn) -> out.Prope
 def unmerge_property(caller: Caller, property_id: str, body: UnmergeIn) -> out.PropertyRecord:
     from chalicelib.services import merges
 
-    return property_view(merges.unmerge_property(caller, property_id, body))
+    return views.property_view(merges.unmerge_property(caller, property_id, body))

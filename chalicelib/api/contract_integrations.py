@@ -36,7 +36,7 @@ def security(spec: RouteSpec) -> list[dict[str, list[str]]]:
     scope = scope_for(spec.method, spec.path)
     if scope is None:
         return [{"bearer": []}]
-    return [{"bearer": []}, {"apiClient": token_scopes([scope.value])}]
+    return [{"bearer": []}, {"apiClient": token_scopes([scope])}]
 
 
 def machine_security_schemes() -> dict[str, Any]:

@@ -10,10 +10,13 @@ from chalice.app import Request
 
 from chalicelib.api.http import Answer, etag, route
 from chalicelib.domain.access import Caller
-from chalicelib.domain.esign_responses import ConnectReceipt, SignatureOut, signature_view
+from chalicelib.lazy import LazyModule
 
 if TYPE_CHECKING:
+    from chalicelib.domain import esign_responses as out
     from chalicelib.domain.commands import ReasonIn
+else:  # the feature's shapes and views load with its first request (chalicelib/lazy.py)
+    out = LazyModule("chalicelib.domain.esign_responses")
 
 esign = Blueprint(__name__)
 
@@ -30,19 +33,19 @@ SIGNATURE_HEADERS = tuple(f"x-docusign-signature-{n}" for n in range(1, 6))
     summary="Send the request's current version for e-signature (deal team)",
     status=201,
 )
-def send_for_signature(caller: Caller, deal_id: str, request_id: str) -> Answer[SignatureOut]:
+def send_for_signature(caller: Caller, deal_id: str, request_id: str) -> Answer[out.SignatureOut]:
     from chalicelib.services import esign as service
 
     signature = service.send_for_signature(caller, deal_id, request_id)
-    return Answer(signature_view(signature, staff=True), {"ETag": etag(signature.version)})
+    return Answer(out.signature_view(signature, staff=True), {"ETag": etag(signature.version)})
 
 
 @route(esign, SIGNATURE, "GET", summary="Where the request's e-signature stands")
-def get_signature(caller: Caller, deal_id: str, request_id: str) -> Answer[SignatureOut]:
+def get_signature(caller: Caller, deal_id: str, request_id: str) -> Answer[out.SignatureOut]:
     from chalicelib.services import esign as service
 
     signature, access = service.get_signature(caller, deal_id, request_id)
-    return Answer(signature_view(signature, staff=access.is_staff), {"ETag": etag(signature.version)})
+    return Answer(out.signature_view(signature, staff=access.is_staff), {"ETag": etag(signature.version)})
 
 
 @route(
@@ -52,10 +55,10 @@ def get_signature(caller: Caller, deal_id: str, request_id: str) -> Answer[Signa
     summary="Void the envelope that is out for signature, with a reason (deal team)",
     body="ReasonIn",
 )
-def void_signature(caller: Caller, deal_id: str, request_id: str, body: ReasonIn) -> SignatureOut:
+def void_signature(caller: Caller, deal_id: str, request_id: str, body: ReasonIn) -> out.SignatureOut:
     from chalicelib.services import esign as service
 
-    return signature_view(service.void_signature(caller, deal_id, request_id, body.reason), staff=True)
+    return out.signature_view(service.void_signature(caller, deal_id, request_id, body.reason), staff=True)
 
 
 @route(
@@ -65,7 +68,7 @@ def void_signature(caller: Caller, deal_id: str, request_id: str, body: ReasonIn
     summary="DocuSign Connect notifications (no login: HMAC-signed; an invalid signature is a 401)",
     auth=False,
 )
-def docusign_connect(request: Request, org_id: str) -> ConnectReceipt:
+def docusign_connect(request: Request, org_id: str) -> out.ConnectReceipt:
     from chalicelib.services import esign_connect
 
     raw = request.raw_body or b""

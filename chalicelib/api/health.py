@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 from chalice.app import Request
@@ -10,13 +10,18 @@ from chalice.app import Request
 from chalicelib import clock
 from chalicelib.api.http import route
 from chalicelib.config import settings
-from chalicelib.domain.account_responses import Health
+from chalicelib.lazy import LazyModule
+
+if TYPE_CHECKING:
+    from chalicelib.domain import account_responses as acc
+else:  # the response shapes of the admin panel load with their first use (chalicelib/lazy.py)
+    acc = LazyModule("chalicelib.domain.account_responses")
 
 health = Blueprint(__name__)
 
 
 @route(health, "/v1/health", "GET", summary="Liveness", auth=False)
-def get_health() -> Health:
+def get_health() -> acc.Health:
     return {"status": "ok", "stage": settings().stage, "time": clock.iso(clock.now())}
 
 

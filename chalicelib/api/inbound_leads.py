@@ -11,14 +11,18 @@ from chalice.app import Request
 from chalicelib import clock
 from chalicelib.api.http import parse_body, query_param, route
 from chalicelib.clock import iso
-from chalicelib.domain import inbound_lead_responses as out
 from chalicelib.domain.errors import Invalid
-from chalicelib.domain.inbound_leads import InboundLeads, receiver_path
+from chalicelib.lazy import LazyModule
 
 if TYPE_CHECKING:
+    from chalicelib.domain import inbound_lead_responses as out
+    from chalicelib.domain import inbound_leads as inbound
     from chalicelib.domain.access import Caller
     from chalicelib.domain.entities import Org
     from chalicelib.domain.inbound_lead_commands import InboundLead
+else:  # the feature's shapes and views load with its first request (chalicelib/lazy.py)
+    out = LazyModule("chalicelib.domain.inbound_lead_responses")
+    inbound = LazyModule("chalicelib.domain.inbound_leads")
 
 inbound_leads = Blueprint(__name__)
 
@@ -104,8 +108,10 @@ def _parsed(org_slug: str, data: bytes) -> InboundLead:
     return lead
 
 
-def _view(org: Org, settings: InboundLeads | None, request: Request, route_path: str) -> out.InboundLeadsOut:
-    path = receiver_path(org.slug or "")
+def _view(
+    org: Org, settings: inbound.InboundLeads | None, request: Request, route_path: str
+) -> out.InboundLeadsOut:
+    path = inbound.receiver_path(org.slug or "")
     return {
         "org_id": org.org_id,
         "enabled": bool(settings and settings.enabled),

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint
 from chalice.app import Request
 
 from chalicelib.api.http import route
-from chalicelib.domain import intake_responses as out
 from chalicelib.domain.errors import Invalid, PayloadTooLarge
+from chalicelib.lazy import LazyModule
+
+if TYPE_CHECKING:
+    from chalicelib.domain import intake_responses as out
+else:  # the feature's shapes load with its first request (chalicelib/lazy.py)
+    out = LazyModule("chalicelib.domain.intake_responses")
 
 intake = Blueprint(__name__)
 

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint
 from chalice.app import Request
 
 from chalicelib.api.http import query_param, route
 from chalicelib.clock import iso
-from chalicelib.domain import account_responses as acc
 from chalicelib.domain.access import Caller
-from chalicelib.domain.admin_views import invitation_view
 from chalicelib.domain.errors import Invalid
+from chalicelib.lazy import LazyModule
 from chalicelib.observability import mask
+
+if TYPE_CHECKING:
+    from chalicelib.domain import account_responses as acc
+    from chalicelib.domain import admin_views
+else:  # the feature's shapes and views load with its first request (chalicelib/lazy.py)
+    acc = LazyModule("chalicelib.domain.account_responses")
+    admin_views = LazyModule("chalicelib.domain.admin_views")
 
 invitations = Blueprint(__name__)
 
@@ -58,7 +66,7 @@ def accept_invitation(caller: Caller, token: str) -> acc.InvitationAccepted:
 def resend_invitation(caller: Caller, invitation_id: str) -> acc.Invitation:
     from chalicelib.services import invitations as invitation_service
 
-    return invitation_view(invitation_service.resend(caller, invitation_id))
+    return admin_views.invitation_view(invitation_service.resend(caller, invitation_id))
 
 
 @route(
@@ -73,4 +81,4 @@ def revoke_invitation(caller: Caller, request: Request, invitation_id: str) -> a
     reason = query_param(request, "reason")
     if reason is not None and not 3 <= len(reason.strip()) <= 1000:
         raise Invalid("reason must be 3 to 1000 characters", code="invalid_reason")
-    return invitation_view(invitation_service.revoke(caller, invitation_id, reason))
+    return admin_views.invitation_view(invitation_service.revoke(caller, invitation_id, reason))

@@ -9,13 +9,17 @@ from chalice import Blueprint
 from chalice.app import Request
 
 from chalicelib.api.http import Answer, etag, page, page_params, query_param, route
-from chalicelib.domain import intake_responses as out
-from chalicelib.domain.intake_views import lead_view
 from chalicelib.domain.responses import Page
+from chalicelib.lazy import LazyModule
 
 if TYPE_CHECKING:
+    from chalicelib.domain import intake_responses as out
+    from chalicelib.domain import intake_views
     from chalicelib.domain.access import Caller
     from chalicelib.domain.intake_commands import LeadConversion, LeadStatusChange
+else:  # the feature's shapes and views load with its first request (chalicelib/lazy.py)
+    out = LazyModule("chalicelib.domain.intake_responses")
+    intake_views = LazyModule("chalicelib.domain.intake_views")
 
 leads = Blueprint(__name__)
 
@@ -40,7 +44,7 @@ def list_leads(caller: Caller, request: Request) -> Page[out.LeadOut]:
         limit=limit,
         cursor=cursor,
     )
-    return page([lead_view(lead) for lead in items], next_cursor)
+    return page([intake_views.lead_view(lead) for lead in items], next_cursor)
 
 
 @route(leads, ONE, "GET", summary="One lead")
@@ -48,7 +52,7 @@ def get_lead(caller: Caller, lead_id: str) -> Answer[out.LeadOut]:
     from chalicelib.services import leads as service
 
     lead = service.get_lead(caller, lead_id)
-    return Answer(lead_view(lead), {"ETag": etag(lead.version)})
+    return Answer(intake_views.lead_view(lead), {"ETag": etag(lead.version)})
 
 
 @route(
@@ -64,7 +68,7 @@ def move_lead(caller: Caller, request: Request, lead_id: str, body: LeadStatusCh
 
     expected = expected_version(request) if request.headers.get("if-match") else None
     lead = service.move(caller, lead_id, body, expected)
-    return Answer(lead_view(lead), {"ETag": etag(lead.version)})
+    return Answer(intake_views.lead_view(lead), {"ETag": etag(lead.version)})
 
 
 @route(
@@ -78,4 +82,4 @@ def convert_lead(caller: Caller, lead_id: str, body: LeadConversion) -> Answer[o
     from chalicelib.services import leads as service
 
     converted = service.convert(caller, lead_id, body)
-    return Answer(lead_view(converted.lead), {"Location": f"/v1/deals/{converted.deal.deal_id}"})
+    return Answer(intake_views.lead_view(converted.lead), {"Location": f"/v1/deals/{converted.deal.deal_id}"})

@@ -3,13 +3,20 @@ resend screen; docs/NOTIFICATIONS.md)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint
 from chalice.app import Request
 
 from chalicelib.api.http import page, page_params, query_param, route
-from chalicelib.domain import account_responses as acc
 from chalicelib.domain import responses as out
 from chalicelib.domain.access import Caller
+from chalicelib.lazy import LazyModule
+
+if TYPE_CHECKING:
+    from chalicelib.domain import account_responses as acc
+else:  # the feature's shapes and views load with its first request (chalicelib/lazy.py)
+    acc = LazyModule("chalicelib.domain.account_responses")
 
 staff_notifications = Blueprint(__name__)
 

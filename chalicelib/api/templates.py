@@ -11,10 +11,11 @@ from chalice.app import Request
 
 from chalicelib.api.http import expected_version, query_param, route
 from chalicelib.clock import iso
-from chalicelib.domain import template_responses as out
 from chalicelib.domain.errors import Invalid
+from chalicelib.lazy import LazyModule
 
 if TYPE_CHECKING:
+    from chalicelib.domain import template_responses as out
     from chalicelib.domain.access import Caller
     from chalicelib.domain.org_templates import OrgTemplate, TemplateVersion
     from chalicelib.domain.template_commands import (
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     )
     from chalicelib.services.template_migration import Moved
     from chalicelib.services.templates import Found
+else:  # the feature's shapes and views load with its first request (chalicelib/lazy.py)
+    out = LazyModule("chalicelib.domain.template_responses")
 
 templates = Blueprint(__name__)
 

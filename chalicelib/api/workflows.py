@@ -5,23 +5,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection
+from typing import TYPE_CHECKING
 
 from chalice import Blueprint
 
 from chalicelib.api.http import route
-from chalicelib.domain import workflows as templates
 from chalicelib.domain.access import Caller, sees_template_item
-from chalicelib.domain.account_responses import WorkflowList, WorkflowTemplate
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.roles import Visibility
-from chalicelib.services import deal_templates
+from chalicelib.lazy import LazyModule
+
+if TYPE_CHECKING:
+    from chalicelib.domain import account_responses as acc
+    from chalicelib.domain import workflows as templates
+else:  # the feature's shapes and views load with its first request (chalicelib/lazy.py)
+    acc = LazyModule("chalicelib.domain.account_responses")
+    templates = LazyModule("chalicelib.domain.workflows")
 
 workflows = Blueprint(__name__)
 _VERSION = re.compile(r"[0-9]{1,6}")  # ASCII digits: str.isdigit() also takes "²", which int() refuses
 
 
 @route(workflows, "/v1/workflows", "GET", summary="The workflow templates, each at its latest version")
-def list_workflows() -> WorkflowList:
+def list_workflows() -> acc.WorkflowList:
     latest = [templates.latest(name) for name in templates.registry().workflows()]
     return {"items": [{"workflow": t.workflow, "version": t.version, "title": t.title} for t in latest]}
 
@@ -32,7 +38,7 @@ def list_workflows() -> WorkflowList:
     "GET",
     summary="A workflow template's stages, each with its plain-language labels and definition of done",
 )
-def get_workflow(workflow: str, version: str) -> WorkflowTemplate:
+def get_workflow(workflow: str, version: str) -> acc.WorkflowTemplate:
     """Any signed-in user: templates are product data, the same for every org (a deal pins its version)."""
     if not _VERSION.fullmatch(version) or (workflow, int(version)) not in templates.registry().templates:
         raise NotFound("no such workflow template", code="workflow_not_found")
@@ -45,9 +51,11 @@ def get_workflow(workflow: str, version: str) -> WorkflowTemplate:
     "GET",
     summary="The template the deal runs (built-in or the org's own): stages, labels, definition of done",
 )
-def get_deal_template(caller: Caller, deal_id: str) -> WorkflowTemplate:
+def get_deal_template(caller: Caller, deal_id: str) -> acc.WorkflowTemplate:
     """Any party of the deal: an org template is the org's data, so it is read through a deal the caller
     reaches (404 otherwise); items the caller may not see are left out of the definition of done."""
+    from chalicelib.services import deal_templates
+
     template, access = deal_templates.of_deal_for(caller, deal_id)
     return template_view(template, lambda visibility, roles: sees_template_item(access, visibility, roles))
 
@@ -55,7 +63,7 @@ def get_deal_template(caller: Caller, deal_id: str) -> WorkflowTemplate:
 def template_view(
     template: templates.WorkflowTemplate,
     shown: Callable[[Visibility, Collection[str]], bool] = lambda *_: True,
-) -> WorkflowTemplate:
+) -> acc.WorkflowTemplate:
     """The stage ladder, each stage with the documents and tasks leaving it takes (those `shown` allows)."""
     documents = {
         d.type: d.label

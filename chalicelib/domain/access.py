@@ -51,6 +51,10 @@ class Caller:
         """Orgs where the caller runs the admin panel (admin or coordinator)."""
         return [m.org_id for m in self.staff if m.role in (StaffRole.ADMIN, StaffRole.COORDINATOR)]
 
+    def require_scope(self, needed: str | None) -> None:
+        """A person may call any route the rules let them; an API client only those its scopes open
+        (domain/api_clients.py: MachineCaller, api/machine_scopes.py)."""
+
 
 class Action(StrEnum):
     VIEW_DEAL = "view_deal"

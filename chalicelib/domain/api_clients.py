@@ -75,14 +75,15 @@ class MachineCaller(Caller):
     client_id: str = ""
     scopes: frozenset[str] = field(default_factory=frozenset)
 
-    def require_scope(self, needed: Scope | None) -> None:
+    def require_scope(self, needed: str | None) -> None:
         if needed is None:
             raise Forbidden("this route is for people, not API clients", code="not_for_api_clients")
-        if needed.value not in self.scopes:
+        needed = str(needed)  # a Scope or its value (api/machine_scopes.py names them as text)
+        if needed not in self.scopes:
             raise Forbidden(
-                f"this API client lacks the {needed.value} scope",
+                f"this API client lacks the {needed} scope",
                 code="insufficient_scope",
-                details={"required_scope": needed.value},
+                details={"required_scope": needed},
             )
 
 

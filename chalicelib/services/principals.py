@@ -9,7 +9,6 @@ from chalicelib.domain.errors import Conflict, Forbidden
 from chalicelib.domain.events import EventType
 from chalicelib.domain.roles import UserStatus
 from chalicelib.observability import logger
-from chalicelib.services.activity import user_event
 from chalicelib.store import users as user_store
 from chalicelib.store.unit_of_work import UnitOfWork
 
@@ -28,6 +27,8 @@ def caller_for(email: str, name: str | None) -> Caller:
 
 
 def _register(email: str, name: str | None) -> User:
+    from chalicelib.services.activity import user_event  # with the deal services: not every request's
+
     user = User(
         user_id=ids.new_id("u"),
         email=user_store.normalize_email(email),

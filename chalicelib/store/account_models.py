@@ -18,7 +18,7 @@ from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute
 
 from chalicelib.domain.accounts import Account, AccountMember, AccountMerge, AccountStatus, name_key
 from chalicelib.store import schema
-from chalicelib.store.table import KeyFormat, TableItem, _to_entity_value, to_item_value
+from chalicelib.store.table import KeyFormat, TableItem, _to_entity_value, share_connection, to_item_value
 
 ACCOUNT_PREFIX = "A#"
 BY_NAME = KeyFormat("ORG#{org_id}#ACCOUNTS", "{name_key}#{account_id}")
@@ -128,3 +128,4 @@ class AccountMergeItem(TableItem, discriminator="AccountMerge"):
 
 
 ACCOUNT_ITEM_CLASSES: tuple[type[TableItem], ...] = (AccountItem, AccountMemberItem, AccountMergeItem)
+share_connection(*ACCOUNT_ITEM_CLASSES)  # store/models.py: LAZY_ITEM_MODULES

@@ -16,7 +16,7 @@ from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, Un
 from chalicelib.domain.change_requests import OPEN, ChangeRequest, Status
 from chalicelib.store import schema
 from chalicelib.store.notification_models import DUE_INDEX, DUE_INDEX_DEPENDS, due_key_values
-from chalicelib.store.table import KeyFormat, TableItem
+from chalicelib.store.table import KeyFormat, TableItem, share_connection
 
 CHANGE_REQUEST_PREFIX = "W#CR#"
 
@@ -76,3 +76,6 @@ class ChangeRequestItem(TableItem, discriminator="ChangeRequest"):
         values = super().key_values()
         waiting = self.status == Status.SUBMITTED.value
         return due_key_values(values, kind="change_request", item_id=self.change_request_id, is_open=waiting)
+
+
+share_connection(ChangeRequestItem)  # store/models.py: LAZY_ITEM_MODULES

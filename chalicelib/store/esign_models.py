@@ -12,7 +12,7 @@ from typing import Any
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 
 from chalicelib.domain.esign import EnvelopeRef, Signature
-from chalicelib.store.table import KeyFormat, TableItem
+from chalicelib.store.table import KeyFormat, TableItem, share_connection
 
 
 def _text(null: bool = True) -> UnicodeAttribute:
@@ -53,3 +53,4 @@ class EnvelopeItem(TableItem, discriminator="Envelope"):
 
 
 ESIGN_ITEM_CLASSES: tuple[type[TableItem], ...] = (SignatureItem, EnvelopeItem)
+share_connection(*ESIGN_ITEM_CLASSES)  # store/models.py: LAZY_ITEM_MODULES

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
 from chalicelib.domain.inbound_leads import InboundLeads
-from chalicelib.store.table import KeyFormat, TableItem
+from chalicelib.store.table import KeyFormat, TableItem, share_connection
 
 
 class InboundLeadsItem(TableItem, discriminator="InboundLeads"):
@@ -22,3 +22,6 @@ class InboundLeadsItem(TableItem, discriminator="InboundLeads"):
     previous_secret = UnicodeAttribute(null=True)
     previous_expires_at = UnicodeAttribute(null=True)
     version = NumberAttribute()
+
+
+share_connection(InboundLeadsItem)  # store/models.py: LAZY_ITEM_MODULES

@@ -25,7 +25,7 @@ from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, Un
 from chalicelib.domain.contacts import Contact, Lead
 from chalicelib.domain.intake import LeadStatus
 from chalicelib.store import schema
-from chalicelib.store.table import KeyFormat, TableItem
+from chalicelib.store.table import KeyFormat, TableItem, share_connection
 
 LEAD_DUE_PARTITION = "LEADDUE"
 
@@ -210,3 +210,4 @@ INTAKE_ITEM_CLASSES: tuple[type[TableItem], ...] = (
     LeadItem,
     RateLimitItem,
 )
+share_connection(*INTAKE_ITEM_CLASSES)  # store/models.py: LAZY_ITEM_MODULES

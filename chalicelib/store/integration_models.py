@@ -14,7 +14,7 @@ from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 from chalicelib.domain.api_clients import ApiClient
 from chalicelib.domain.calendar_feeds import CalendarFeed, FeedToken
 from chalicelib.store import schema
-from chalicelib.store.table import KeyFormat, TableItem
+from chalicelib.store.table import KeyFormat, TableItem, share_connection
 
 
 def _text(null: bool = True) -> UnicodeAttribute:
@@ -69,3 +69,4 @@ class FeedTokenItem(TableItem, discriminator="CalendarFeedToken"):
 
 
 INTEGRATION_ITEM_CLASSES: tuple[type[TableItem], ...] = (ApiClientItem, CalendarFeedItem, FeedTokenItem)
+share_connection(*INTEGRATION_ITEM_CLASSES)  # store/models.py: LAZY_ITEM_MODULES

@@ -7,6 +7,7 @@ Each entity declares its keys once (`KEY`, `INDEXES`) as format strings over its
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import string
 import types
 import typing
@@ -107,6 +108,25 @@ class Gsi3(GlobalSecondaryIndex[Any]):
     sk = UnicodeAttribute(range_key=True, attr_name=schema.GLOBAL_INDEXES[schema.GSI3][1])
 
 
+class LazyDiscriminator(DiscriminatorAttribute):
+    """A discriminator that knows, besides the item classes loaded, the module declaring each other kind: the
+    first item read of such a kind imports its module (whose classes register themselves), so a feature's
+    item classes and domain load with the first request that meets one, not with the API module."""
+
+    def __init__(self, attr_name: str | None = None) -> None:
+        super().__init__(attr_name=attr_name)
+        self.modules: dict[str, str] = {}
+
+    def declare(self, modules: Mapping[str, str]) -> None:
+        """`{discriminator: dotted module}` for item classes not imported yet."""
+        self.modules.update(modules)
+
+    def deserialize(self, value: Any) -> type:
+        if value not in self._discriminator_map and value in self.modules:
+            importlib.import_module(self.modules[value])
+        return super().deserialize(value)
+
+
 class TableItem(Model):
     """Every item of the single table. `kind` tells PynamoDB which subclass an item is."""
 
@@ -115,7 +135,7 @@ class TableItem(Model):
 
     pk = UnicodeAttribute(hash_key=True, attr_name=schema.PARTITION_KEY)
     sk = UnicodeAttribute(range_key=True, attr_name=schema.SORT_KEY)
-    kind = DiscriminatorAttribute(attr_name="kind")
+    kind = LazyDiscriminator(attr_name="kind")
     gsi1pk = UnicodeAttribute(null=True, attr_name="GSI1PK")
     gsi1sk = UnicodeAttribute(null=True, attr_name="GSI1SK")
     gsi2pk = UnicodeAttribute(null=True, attr_name="GSI2PK")
@@ -265,6 +285,11 @@ def _strip_optional(hint: Any) -> Any:
 def connection() -> TableConnection:
     """One TableConnection (one botocore client) for every entity item class."""
     return TableItem._get_connection()
+
+
+def declare_lazy_kinds(modules: Mapping[str, str]) -> None:
+    """Item kinds whose classes load on first read: `{discriminator: dotted module}` (LazyDiscriminator)."""
+    typing.cast(LazyDiscriminator, TableItem._get_discriminator_attribute()).declare(modules)
 
 
 def share_connection(*item_classes: type[TableItem]) -> None:

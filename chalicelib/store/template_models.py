@@ -9,7 +9,7 @@ from __future__ import annotations
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 
 from chalicelib.domain.org_templates import OrgTemplate, TemplateVersion
-from chalicelib.store.table import KeyFormat, TableItem
+from chalicelib.store.table import KeyFormat, TableItem, share_connection
 
 DRAFT_PREFIX = "DRAFT#"
 VERSION_PREFIX = "VER#"
@@ -64,3 +64,4 @@ class TemplateVersionItem(TableItem, discriminator="TemplateVersion"):
 
 
 TEMPLATE_ITEM_CLASSES: tuple[type[TableItem], ...] = (OrgTemplateItem, TemplateVersionItem)
+share_connection(*TEMPLATE_ITEM_CLASSES)  # store/models.py: LAZY_ITEM_MODULES

@@ -17,7 +17,7 @@ from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute
 
 from chalicelib.domain.webhooks import DeliveryStatus, Webhook, WebhookDelivery
 from chalicelib.store import schema
-from chalicelib.store.table import KeyFormat, TableItem
+from chalicelib.store.table import KeyFormat, TableItem, share_connection
 
 DUE_SHARDS = 4  # spreads the due index's writes; the sweep reads each shard (one Query each)
 DELIVERY_PREFIX = "DLV#"
@@ -92,3 +92,4 @@ def due_shard(delivery_id: str) -> int:
 
 
 WEBHOOK_ITEM_CLASSES: tuple[type[TableItem], ...] = (WebhookItem, WebhookDeliveryItem)
+share_connection(*WEBHOOK_ITEM_CLASSES)  # store/models.py: LAZY_ITEM_MODULES

@@ -12,6 +12,7 @@ import pytest
 from app import app  # noqa: F401 - registers every route
 from chalicelib.api.http import ROUTES
 from chalicelib.api.machine_scopes import ROUTE_SCOPES
+from chalicelib.domain.api_clients import Scope
 from tests.support.demo import ADMIN, RIVAL_ADMIN, deal_id
 
 COORDINATOR = "cora.coord@harbormain.example"
@@ -39,6 +40,8 @@ def test_every_authenticated_route_says_whether_machines_may_call_it():
     routes = {(r.method, r.path) for r in ROUTES if r.auth}
     assert sorted(routes - set(ROUTE_SCOPES)) == [], "add these routes to api/machine_scopes.py"
     assert sorted(set(ROUTE_SCOPES) - routes) == [], "these entries name no route"
+    named = {scope for scope in ROUTE_SCOPES.values() if scope is not None}
+    assert named == {s.value for s in Scope}, "machine_scopes.py names a scope API clients do not have"
 
 
 def test_an_admin_creates_a_client_whose_secret_is_shown_once(seeded, api):
