@@ -29,7 +29,8 @@ each member of each structure up through half a dozen alias rules; for a DynamoD
 per attribute, most of the time of a Query. `_attribute_values_picked_directly` gives DynamoDB's
 AttributeValue (a plain dict such as `{"S": "x"}` in moto's results) the outcome those rules have for a
 plain dict — the member under its own name — and leaves every other shape, and the serialization of each
-member, to moto. `tests/integration/test_emulator.py` checks both give the same bytes.
+member, to moto. `tests/integration/test_emulator.py` checks both give the same bytes. Another: a Query
+reads only its own partition instead of sorting the whole table (`devstack/moto_query.py`).
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from devstack import moto_query
 
 _applied = False
 
@@ -72,6 +75,7 @@ def apply() -> None:
     _expire_shard_iterators(stream_models.DynamoDBStreamsBackend)
     _stop_tracking_dynamodb_models()
     _attribute_values_picked_directly()
+    moto_query.apply()
     _applied = True
 
 

@@ -1,6 +1,7 @@
 """The emulator keeps its promises after devstack/moto_patches.py's speed-ups: a cancelled TransactWriteItems
 leaves every item it named, and the table stream, as they were; items are serialized to the same bytes as
-moto's generic serializer gives."""
+moto's generic serializer gives; a Query that reads only its partition (devstack/moto_query.py) answers
+exactly what moto's walk of the whole table answers."""
 
 from __future__ import annotations
 
@@ -122,3 +123,53 @@ def test_items_are_serialized_as_moto_serializes_them(seeded, monkeypatch):
     got = client.get_item(TableName=settings().table_name, Key=key)
     assert got["Item"] == EVERY_TYPE
     assert deal_id(seeded, "park_purchase") in fast
+
+
+def test_a_query_of_one_partition_answers_as_moto_walking_the_whole_table(seeded, monkeypatch):
+    from moto.dynamodb.models.table import Table
+
+    from chalicelib.store import schema
+
+    # Given the demo data: every table partition and every index partition it holds
+    client = boto3.client("dynamodb", region_name=settings().region)
+    name = settings().table_name
+    items = client.scan(TableName=name)["Items"]
+    keys = {(None, "PK", "SK", i["PK"]["S"], i["SK"]["S"]) for i in items}
+    for index, (pk, sk) in schema.GLOBAL_INDEXES.items():
+        keys |= {(index, pk, sk, i[pk]["S"], i[sk]["S"]) for i in items if pk in i and sk in i}
+    partitions = sorted({(index, pk, sk, value, first[:3]) for index, pk, sk, value, first in keys}, key=str)
+    partitions = partitions[::4]  # a quarter of them, of every kind: moto's whole-table walk is slow
+
+    def pages(index: str | None, pk: str, sk: str, value: str, prefix: str = "", **asked: Any) -> list[Any]:
+        """Every page of a Query (by a sort-key prefix when there is one), three items at a time."""
+        query: dict[str, Any] = {
+            "TableName": name,
+            "KeyConditionExpression": "#pk = :pk",
+            "ExpressionAttributeNames": {"#pk": pk},
+            "ExpressionAttributeValues": {":pk": {"S": value}},
+            "Limit": 3,
+            **({"IndexName": index} if index else {}),
+            **asked,
+        }
+        if prefix:
+            query["KeyConditionExpression"] += " AND begins_with(#sk, :prefix)"
+            query["ExpressionAttributeNames"]["#sk"] = sk
+            query["ExpressionAttributeValues"][":prefix"] = {"S": prefix}
+        answers = [client.query(**query)]
+        while "LastEvaluatedKey" in answers[-1]:
+            answers.append(client.query(**query, ExclusiveStartKey=answers[-1]["LastEvaluatedKey"]))
+        return [{k: v for k, v in a.items() if k != "ResponseMetadata"} for a in answers]
+
+    def every_query() -> list[Any]:
+        return [[pages(*p), pages(*p, ScanIndexForward=False), pages(*p[:4])] for p in partitions]
+
+    # When each is queried forward, backward, by a sort-key prefix and paged, with the partition read alone
+    fast = every_query()
+    # and with moto walking the whole table
+    monkeypatch.setattr(Table, "query", Table.query.__wrapped__)  # type: ignore[attr-defined]
+    whole = every_query()
+
+    # Then the answers are the same, page by page
+    assert fast == whole
+    assert len(partitions) > 50 and {p[0] for p in partitions} >= {None, *schema.GLOBAL_INDEXES}
+    assert sum(len(page["Items"]) for by_partition in fast for page in by_partition[2]) > len(items) / 4
