@@ -134,7 +134,9 @@ def test_a_query_of_one_partition_answers_as_moto_walking_the_whole_table(seeded
     client = boto3.client("dynamodb", region_name=settings().region)
     name = settings().table_name
     items = client.scan(TableName=name)["Items"]
-    keys = {(None, "PK", "SK", i["PK"]["S"], i["SK"]["S"]) for i in items}
+    keys: set[tuple[str | None, str, str, str, str]] = {
+        (None, "PK", "SK", i["PK"]["S"], i["SK"]["S"]) for i in items
+    }
     for index, (pk, sk) in schema.GLOBAL_INDEXES.items():
         keys |= {(index, pk, sk, i[pk]["S"], i[sk]["S"]) for i in items if pk in i and sk in i}
     partitions = sorted({(index, pk, sk, value, first[:3]) for index, pk, sk, value, first in keys}, key=str)
