@@ -30,7 +30,8 @@ per attribute, most of the time of a Query. `_attribute_values_picked_directly` 
 AttributeValue (a plain dict such as `{"S": "x"}` in moto's results) the outcome those rules have for a
 plain dict — the member under its own name — and leaves every other shape, and the serialization of each
 member, to moto. `tests/integration/test_emulator.py` checks both give the same bytes. Another: a Query
-reads only its own partition instead of sorting the whole table (`devstack/moto_query.py`).
+reads only its own partition instead of sorting the whole table, and an item's size is summed once
+(`devstack/moto_speed.py`).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from devstack import moto_query
+from devstack import moto_speed
 
 _applied = False
 
@@ -75,7 +76,7 @@ def apply() -> None:
     _expire_shard_iterators(stream_models.DynamoDBStreamsBackend)
     _stop_tracking_dynamodb_models()
     _attribute_values_picked_directly()
-    moto_query.apply()
+    moto_speed.apply()
     _applied = True
 
 

@@ -1,7 +1,8 @@
 """The emulator keeps its promises after devstack/moto_patches.py's speed-ups: a cancelled TransactWriteItems
 leaves every item it named, and the table stream, as they were; items are serialized to the same bytes as
-moto's generic serializer gives; a Query that reads only its partition (devstack/moto_query.py) answers
-exactly what moto's walk of the whole table answers."""
+moto's generic serializer gives; a Query that reads only its partition (devstack/moto_speed.py) answers
+exactly what moto's walk of the whole table answers; an item's size, summed once, is refused where moto's
+attribute-by-attribute check refuses it."""
 
 from __future__ import annotations
 
@@ -175,3 +176,37 @@ def test_a_query_of_one_partition_answers_as_moto_walking_the_whole_table(seeded
     assert fast == whole
     assert len(partitions) > 50 and {p[0] for p in partitions} >= {None, *schema.GLOBAL_INDEXES}
     assert sum(len(page["Items"]) for by_partition in fast for page in by_partition[2]) > len(items) / 4
+
+
+def test_an_item_is_refused_over_the_size_limit_as_moto_refuses_it(table, monkeypatch):
+    from moto.dynamodb.models.dynamo_type import Item
+
+    from devstack.moto_speed import ITEM_SIZE_LIMIT
+
+    client = boto3.client("dynamodb", region_name=settings().region)
+    name = settings().table_name
+
+    def item(total: int) -> dict[str, Any]:
+        """An item of about `total` bytes, in 40 attributes (moto checked the size after each one)."""
+        key = {"PK": {"S": "SIZE#1"}, "SK": {"S": str(total)}}
+        rest = total - sum(len(k) + len(v["S"]) for k, v in key.items())
+        return {**key, **{f"a{n:02}": {"S": "x" * (rest // 40 - 3)} for n in range(40)}}
+
+    def outcomes() -> list[str]:
+        answers = []
+        for total in (ITEM_SIZE_LIMIT - 200, ITEM_SIZE_LIMIT + 200):
+            try:
+                client.put_item(TableName=name, Item=item(total))
+                answers.append("stored")
+            except client.exceptions.ClientError as refused:
+                answers.append(refused.response["Error"]["Message"])
+        return answers
+
+    # When an item just under moto's limit and one just over it are written, summed once
+    fast = outcomes()
+    # and attribute by attribute, as moto does
+    monkeypatch.setattr(Item, "__init__", Item.__init__.__wrapped__)  # type: ignore[attr-defined]
+    assert outcomes() == fast
+
+    # Then the first is stored and the second refused, both ways
+    assert fast[0] == "stored" and "maximum allowed size" in fast[1]
