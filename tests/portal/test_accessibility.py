@@ -43,6 +43,16 @@ def check(page: Any, screen: str) -> list[str]:
     return found
 
 
+def visit(
+    page: Any, link: str | re.Pattern[str], heading: str, screen: str, level: int | None = None
+) -> list[str]:
+    """Follow a link, wait for the page's heading, then check the screen."""
+    page.get_by_role("link", name=link).click()
+    named = {"level": level} if level else {}
+    page.get_by_role("heading", name=heading, **named).wait_for()
+    return check(page, screen)
+
+
 def test_the_client_screens_pass_axe_at_phone_width(audited: Any, portal_stack: Stack) -> None:
     page = audited
     problems = []
@@ -50,15 +60,9 @@ def test_the_client_screens_pass_axe_at_phone_width(audited: Any, portal_stack: 
     problems += check(page, "sign-in")
     sign_in(page, portal_stack, "Bianca Reyes")
     problems += check(page, "client-deals")
-    page.get_by_role("link", name="Reyes purchase — 14 Elm St").click()
-    page.get_by_role("heading", name="What happens next").wait_for()
-    problems += check(page, "client-deal")
-    page.get_by_role("link", name="Updates").click()
-    page.get_by_role("heading", level=1, name="Updates").wait_for()
-    problems += check(page, "client-updates")
-    page.get_by_role("link", name="Settings").click()
-    page.get_by_role("heading", level=1, name="Settings").wait_for()
-    problems += check(page, "client-settings")
+    problems += visit(page, "Reyes purchase — 14 Elm St", "What happens next", "client-deal")
+    problems += visit(page, "Updates", "Updates", "client-updates", level=1)
+    problems += visit(page, "Settings", "Settings", "client-settings", level=1)
     page.goto(portal_stack.portal + "/sign-in")
     sign_in(page, portal_stack, "Carl Quick")
     page.get_by_role("link", name="Quick purchase — 9 Birch Ln").click()
@@ -79,22 +83,14 @@ def test_the_staff_screens_pass_axe_at_phone_width(audited: Any, portal_stack: S
     page = audited
     problems = []
     sign_in(page, portal_stack, "Cora Diaz")
-    page.get_by_role("link", name="Review").click()
-    page.get_by_role("heading", level=1, name="Review queue").wait_for()
-    problems += check(page, "staff-review-queue")
-    page.get_by_role("link", name="Pipeline").click()
-    page.get_by_role("heading", name="Pipeline").wait_for()
-    problems += check(page, "staff-pipeline")
+    problems += visit(page, "Review", "Review queue", "staff-review-queue", level=1)
+    problems += visit(page, "Pipeline", "Pipeline", "staff-pipeline")
     page.get_by_role("link", name="Reports").click()
     page.get_by_role("caption").first.wait_for()
     problems += check(page, "staff-reports")
-    page.get_by_role("link", name="Activity").click()
-    page.get_by_role("heading", level=1, name="Organisation activity").wait_for()
-    problems += check(page, "staff-activity")
+    problems += visit(page, "Activity", "Organisation activity", "staff-activity", level=1)
     page.get_by_role("link", name="My deals").click()
-    page.get_by_role("link", name="Nguyen lease — 500 Main St #3B").click()
-    page.get_by_role("heading", name="Move the deal").wait_for()
-    problems += check(page, "staff-deal")
+    problems += visit(page, "Nguyen lease — 500 Main St #3B", "Move the deal", "staff-deal")
     assert problems == []
 
 
@@ -110,9 +106,7 @@ def test_the_change_request_and_notification_screens_pass_axe_at_phone_width(
     page.get_by_label("Credit asked instead (dollars) (optional)").wait_for()
     problems += check(page, "client-ask-for-a-change")
     sign_in(page, portal_stack, "Cora Diaz")
-    page.get_by_role("link", name="Changes").click()
-    page.get_by_role("heading", level=1, name="Change requests").wait_for()
-    problems += check(page, "staff-change-requests")
+    problems += visit(page, "Changes", "Change requests", "staff-change-requests", level=1)
     page.get_by_role("link", name="My deals").click()
     page.get_by_role("link", name="Reyes purchase — 14 Elm St").click()
     section = page.locator("section", has=page.get_by_role("heading", name="Notifications sent"))
@@ -147,9 +141,7 @@ def test_the_intake_lead_contact_and_account_screens_pass_axe_at_phone_width(
     page.get_by_role("link", name="Contacts").click()
     page.get_by_label("Street address starts with").fill("200 Harbor")
     page.get_by_role("button", name="Search").last.click()
-    page.get_by_role("link", name=re.compile("^200 Harbor St")).click()
-    page.get_by_role("heading", name="Details").wait_for()
-    problems += check(page, "staff-property")
+    problems += visit(page, re.compile("^200 Harbor St"), "Details", "staff-property")
     page.get_by_role("link", name="Contacts").click()
     page.locator("li.item").first.wait_for()
     problems += check(page, "staff-contacts")
@@ -175,12 +167,8 @@ def test_the_org_settings_screens_pass_axe_at_phone_width(audited: Any, portal_s
     page = audited
     problems = []
     sign_in(page, portal_stack, "Ada Park")
-    page.get_by_role("link", name="Admin").click()
-    page.get_by_role("heading", level=1, name="Settings for the org").wait_for()
-    problems += check(page, "staff-admin")
-    page.get_by_role("link", name="Templates").click()
-    page.get_by_role("heading", level=1, name="Templates").wait_for()
-    problems += check(page, "staff-templates")
+    problems += visit(page, "Admin", "Settings for the org", "staff-admin", level=1)
+    problems += visit(page, "Templates", "Templates", "staff-templates", level=1)
     page.get_by_role("link", name="New York purchase").click()
     page.get_by_role("button", name="Show what changed").click()
     page.get_by_role("heading", name="From version 1 to the draft").scroll_into_view_if_needed()
