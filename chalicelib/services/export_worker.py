@@ -55,7 +55,7 @@ def advance(work: Work, receives: int = 1) -> str:
     except export_service.ExportTooLarge:
         export_service.give_up(job, export_service.too_large())
         return "failed"
-    except Exception as error:  # any failure of the slice: retried, then the job fails with its reason
+    except export_service.SLICE_ERRORS as error:  # storage or the table failed: retried, then the job fails
         return _failed_slice(job, lease, work, error)
     logger.info(
         "an export slice ran",
@@ -89,7 +89,7 @@ def _failed_slice(job: export_store.ExportJobItem, lease: str, work: Work, error
         "an export slice failed",
         extra={"export_id": job.export_id, "failures": failures, "error": type(error).__name__},
     )
-    with suppress(Exception):  # its lease lapses anyway
+    with suppress(*export_service.SLICE_ERRORS):  # its lease lapses anyway
         export_store.release(job, lease)
     if failures >= rules.WORKER_MAX_FAILURES:
         what = "storage failed" if isinstance(error, DomainError) else f"an error ({type(error).__name__})"

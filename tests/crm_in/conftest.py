@@ -9,7 +9,7 @@ import pytest
 from standardwebhooks import Webhook
 
 from chalicelib.store.table import TableItem
-from tests.intake.conftest import outbox, sent  # noqa: F401 - the intake's fixtures, shared
+from tests.notifications.conftest import outbox, providers, sent  # noqa: F401 - the outbox, shared
 from tests.support.api import Api, Reply
 
 HARBOR = "harbor-main"

@@ -13,8 +13,8 @@ from chalicelib.integrations.esign import docusign as docusign_client
 from chalicelib.integrations.esign import settings as esign_settings
 from devstack import resources
 from devstack.fake_docusign import FakeDocuSign
+from tests.notifications.conftest import outbox, providers, sent  # noqa: F401 - the outbox, shared
 from tests.support.demo import deal_id
-from tests.support.notify import Outbox
 
 # The documents bucket, the upload queue, SES's sender and the event bus are created once per process by
 # whichever test folder gets there first (tests/documents, tests/notifications): these fixtures reuse what
@@ -44,24 +44,6 @@ def storage(_upload_queue: str) -> None:
 def park(seeded) -> str:
     """The Reyes purchase: clients Bianca and Ben, agent Alex; lender, title and attorney."""
     return deal_id(seeded, "park_purchase")
-
-
-@pytest.fixture(scope="session")
-def _notification_providers() -> None:
-    ses = boto3.client("sesv2", region_name=settings().region)
-    if settings().sender_email not in {
-        i["IdentityName"] for i in ses.list_email_identities()["EmailIdentities"]
-    }:
-        ses.create_email_identity(EmailIdentity=settings().sender_email)
-    events = boto3.client("events", region_name=settings().region)
-    if settings().event_bus_name not in {b["Name"] for b in events.list_event_buses()["EventBuses"]}:
-        events.create_event_bus(Name=settings().event_bus_name)
-
-
-@pytest.fixture
-def outbox(seeded, _notification_providers) -> Outbox:
-    """The table stream from now on, fed to the `outbox` handler (as tests/notifications does)."""
-    return Outbox()
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ import pytest
 
 from chalicelib.store.intake_models import ContactItem, LeadItem
 from chalicelib.store.table import TableItem
+from tests.notifications.conftest import outbox, providers, sent  # noqa: F401 - the outbox, shared
 from tests.support.api import Api, Reply
 
 HARBOR = "harbor-main"
@@ -66,28 +67,3 @@ def lead_of(api: Api):
 def demo(demo_snapshot):
     """The demo data, restored once for a module of read-only tests."""
     return demo_snapshot.restore()
-
-
-@pytest.fixture
-def outbox(seeded):
-    """The table stream from now on, fed to the outbox handler (as in tests/notifications)."""
-    import boto3
-
-    from chalicelib.config import settings
-    from tests.support.notify import Outbox
-
-    boto3.client("sesv2", region_name=settings().region).create_email_identity(
-        EmailIdentity=settings().sender_email
-    )
-    events = boto3.client("events", region_name=settings().region)
-    if settings().event_bus_name not in {b["Name"] for b in events.list_event_buses()["EventBuses"]}:
-        events.create_event_bus(Name=settings().event_bus_name)
-    return Outbox()
-
-
-@pytest.fixture
-def sent():
-    from tests.support.notify import Sent
-
-    with Sent() as recorder:
-        yield recorder

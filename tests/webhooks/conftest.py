@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
 from chalicelib.domain import webhook_urls
+from tests.notifications.conftest import providers, sent  # noqa: F401 - shared with the notification tests
+from tests.support.notify import Outbox
 from tests.webhooks.support import Receiver
 
 
@@ -38,25 +41,6 @@ def loopback_off(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
 
 
 @pytest.fixture
-def stream(seeded):
+def stream(seeded: Any, providers: None) -> Outbox:  # noqa: F811 - the imported fixture, by name
     """The table stream from now on, fed to the `outbox` handler (which fans events out to webhooks)."""
-    import boto3
-
-    from chalicelib.config import settings
-    from tests.support.notify import Outbox
-
-    boto3.client("sesv2", region_name=settings().region).create_email_identity(
-        EmailIdentity=settings().sender_email
-    )
-    events = boto3.client("events", region_name=settings().region)
-    if settings().event_bus_name not in {b["Name"] for b in events.list_event_buses()["EventBuses"]}:
-        events.create_event_bus(Name=settings().event_bus_name)
     return Outbox()
-
-
-@pytest.fixture
-def sent():
-    from tests.support.notify import Sent
-
-    with Sent() as recorder:
-        yield recorder
