@@ -18,6 +18,16 @@ size of every attribute already there: quadratic in the attributes, a third of t
 header. Here the attributes are converted, their sizes summed once, and the same limit applied to the
 total (sizes only grow as attributes are added, so the total is the largest sum moto's steps could see):
 an item over the limit is refused with moto's ItemSizeTooLarge as before (tested in test_emulator.py).
+
+**A value's size is counted without copying it.** moto sizes a map by wrapping each of its values in a new
+`DynamoType`, which copies that value's whole subtree, at every level: sizing a nested item costs a copy of
+it per level, on every Query (its 1 MB page) and on every attribute an update sets. `_value_size` counts
+the same bytes by the same rules (`DynamoType.size`) walking the value once; test_emulator.py compares
+both on every item of the demo data and on every kind of value.
+
+**An update expression's walkers build their dispatch table once.** moto's update-expression validators
+ask each walker for its node-type table at every node of the expression tree (a new dict and tuple each
+time); here each walker keeps the table it first built — the same bound methods, in the same order.
 """
 
 from __future__ import annotations
@@ -34,12 +44,16 @@ ITEM_SIZE_LIMIT = 405_000  # moto's own limit (dynamo_type.LimitedSizeDict): bet
 
 
 def apply() -> None:
-    from moto.dynamodb.models.dynamo_type import Item
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item
     from moto.dynamodb.models.table import Table
+    from moto.dynamodb.parsing.ast_nodes import DepthFirstTraverser  # type: ignore[attr-defined]
 
     Table.query = _reading_one_partition(Table.query)  # type: ignore[method-assign]
     _sized_once.__wrapped__ = Item.__init__  # type: ignore[attr-defined]  # moto's own, for the test
     Item.__init__ = _sized_once  # type: ignore[method-assign]
+    _value_size.__wrapped__ = DynamoType.size  # type: ignore[attr-defined]
+    DynamoType.size = _value_size  # type: ignore[method-assign,assignment]
+    _dispatch_built_once(DepthFirstTraverser)
 
 
 def _sized_once(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> None:
@@ -54,6 +68,53 @@ def _sized_once(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any])
         raise ItemSizeTooLarge
     self.attrs = LimitedSizeDict()  # later updates of single attributes keep moto's own check
     dict.update(self.attrs, typed)
+
+
+def _value_size(value: Any) -> int:
+    """moto's `DynamoType.size`, without wrapping (and so copying) every nested value again."""
+    from moto.dynamodb.models.dynamo_type import DynamoType
+    from moto.dynamodb.models.utilities import bytesize
+
+    kind, raw = value.type, value.value
+    if kind == "N":
+        return len(str(raw))
+    if kind in SET_TYPES:  # moto: each member as a scalar of the set's own type
+        return sum(len(str(v)) if kind == "NS" else bytesize(v) for v in raw)
+    if kind == "L":
+        return sum(_value_size(v) for v in raw)
+    if kind == "M":
+        return sum(
+            bytesize(k) + _value_size(v if type(v) is DynamoType else DynamoType(v)) for k, v in raw.items()
+        )
+    if isinstance(raw, bool):
+        return 1
+    return bytesize(raw)
+
+
+SET_TYPES = ("SS", "NS", "BS")
+
+
+def _dispatch_built_once(traverser: type) -> None:
+    def table(self: Any) -> dict[type, Callable[[Any], Any]]:
+        built: dict[type, Callable[[Any], Any]] | None = self.__dict__.get("_dispatch")
+        if built is None:
+            built = self._dispatch = self._processing_map()
+        return built
+
+    def nodes_to_be_processed(self: Any) -> tuple[type, ...]:
+        kinds: tuple[type, ...] | None = self.__dict__.get("_kinds")
+        if kinds is None:
+            kinds = self._kinds = tuple(table(self))
+        return kinds
+
+    def process(self: Any, node: Any) -> Any:
+        for kind, processor in table(self).items():
+            if isinstance(node, kind):
+                return processor(node)
+        return None
+
+    traverser.nodes_to_be_processed = nodes_to_be_processed  # type: ignore[attr-defined]
+    traverser.process = process  # type: ignore[attr-defined]
 
 
 def _reading_one_partition(query: Callable[..., Any]) -> Callable[..., Any]:

@@ -41,8 +41,6 @@ os.environ["USER_POOL_ID"] = USER_POOL.pool_id
 import pytest  # noqa: E402
 
 from chalicelib import clock  # noqa: E402
-from chalicelib.config import settings  # noqa: E402
-from devstack import resources  # noqa: E402
 from devstack.metering import DynamoCalls  # noqa: E402
 from tests.support.api import Api  # noqa: E402
 from tests.support.iam.plugin import (  # noqa: E402, F401
@@ -52,7 +50,7 @@ from tests.support.iam.plugin import (  # noqa: E402, F401
     records_dir,
 )
 from tests.support.local_stack import LocalStack, start_local_stack  # noqa: E402
-from tests.support.snapshots import DemoSnapshot  # noqa: E402
+from tests.support.snapshots import DemoSnapshot, fresh_table  # noqa: E402
 
 # Under pytest-xdist (`make test`), the tests that share a session fixture too costly to build twice run in
 # one worker: every test using the fixture joins its group (`--dist loadgroup`), whatever its folder.
@@ -90,8 +88,7 @@ def _name_the_group(item: pytest.Item) -> None:
 @pytest.fixture
 def table() -> Iterator[None]:
     """A fresh, empty table for one test."""
-    resources.drop_table(settings())
-    resources.create_table(settings())
+    fresh_table()
     yield
     clock.freeze(None)
 

@@ -57,6 +57,7 @@ def _summary(t: OrgTemplate) -> out.TemplateSummary:
         "name": t.name,
         "states": list(t.states),
         "latest_version": t.published_version,
+        "org_id": t.org_id,
         "derived_from": t.derived_from,
         "derived_from_version": t.derived_from_version,
         "draft_version": t.version,

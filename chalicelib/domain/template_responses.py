@@ -14,6 +14,7 @@ class TemplateSummary(TypedDict):
     name: str
     states: list[str]
     latest_version: int  # 0: an org template never published
+    org_id: NotRequired[str]  # the org that owns it (a built-in has none)
     derived_from: NotRequired[str]
     derived_from_version: NotRequired[int]
     draft_version: NotRequired[int]  # the draft's version, for If-Match

@@ -11,14 +11,20 @@ ACCOUNT_MERGE#{merge_id}  MERGE               what a merge changed, to undo it
 from __future__ import annotations
 
 import dataclasses
-import typing
 from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
 
 from chalicelib.domain.accounts import Account, AccountMember, AccountMerge, AccountStatus, name_key
 from chalicelib.store import schema
-from chalicelib.store.table import KeyFormat, TableItem, _to_entity_value, share_connection, to_item_value
+from chalicelib.store.table import (
+    KeyFormat,
+    TableItem,
+    _to_entity_value,
+    share_connection,
+    to_item_value,
+    type_hints,
+)
 
 ACCOUNT_PREFIX = "A#"
 BY_NAME = KeyFormat("ORG#{org_id}#ACCOUNTS", "{name_key}#{account_id}")
@@ -64,7 +70,7 @@ class AccountItem(TableItem, discriminator="Account"):
         return item
 
     def to_account(self) -> Account:
-        hints = typing.get_type_hints(Account)
+        hints = type_hints(Account)
         values = {
             f.name: _to_entity_value(getattr(self, item_name(f.name), None), hints[f.name])
             for f in dataclasses.fields(Account)

@@ -7,6 +7,7 @@ Each entity declares its keys once (`KEY`, `INDEXES`) as format strings over its
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 import string
 import types
@@ -206,7 +207,7 @@ class TableItem(Model):
         return item
 
     def to_entity(self) -> Any:
-        hints = _hints(self.ENTITY)
+        hints = type_hints(self.ENTITY)
         values = {}
         for f in dataclasses.fields(self.ENTITY):
             raw = getattr(self, f.name, None)
@@ -216,8 +217,9 @@ class TableItem(Model):
         return self.ENTITY(**values)
 
 
+@functools.cache  # an entity's annotations never change; resolving them costs more than the whole mapping
 @typing.no_type_check
-def _hints(cls: type) -> dict[str, Any]:
+def type_hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 

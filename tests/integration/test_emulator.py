@@ -2,7 +2,7 @@
 leaves every item it named, and the table stream, as they were; items are serialized to the same bytes as
 moto's generic serializer gives; a Query that reads only its partition (devstack/moto_speed.py) answers
 exactly what moto's walk of the whole table answers; an item's size, summed once, is refused where moto's
-attribute-by-attribute check refuses it."""
+attribute-by-attribute check refuses it; a value is sized to the byte as moto sizes it."""
 
 from __future__ import annotations
 
@@ -210,3 +210,34 @@ def test_an_item_is_refused_over_the_size_limit_as_moto_refuses_it(table, monkey
 
     # Then the first is stored and the second refused, both ways
     assert fast[0] == "stored" and "maximum allowed size" in fast[1]
+
+
+def test_a_value_is_sized_as_moto_sizes_it(seeded):
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    from tests.support.snapshots import emulated_table
+
+    moto_size = DynamoType.size.__wrapped__  # type: ignore[attr-defined]
+    # Given every attribute of every demo item, and a value of each kind DynamoDB has
+    values = [
+        value
+        for partition in emulated_table().items.values()
+        for item in partition.values()
+        for value in item.attrs.values()
+    ]
+    kinds: list[dict[str, Any]] = [
+        {"S": "Ünïcode ✓"},
+        {"N": "-12.50"},
+        {"B": b"\x00\x01binary"},
+        {"BOOL": False},
+        {"NULL": True},
+        {"SS": ["a", "ßb"]},
+        {"NS": ["1", "22.5"]},
+        {"BS": [b"x", b"yz"]},
+        {"L": [{"S": "a"}, {"N": "3"}, {"M": {"k": {"L": [{"BOOL": True}]}}}]},
+        {"M": {"outer": {"M": {"inner": {"SS": ["s"]}, "n": {"N": "7"}}}, "é": {"NULL": True}}},
+    ]
+    values += [DynamoType(kind) for kind in kinds]
+    # Then both count the same bytes for each
+    assert len(values) > 1000 and {v.type for v in values} >= {"S", "N", "M", "L", "BOOL"}
+    assert [v.size() for v in values] == [moto_size(v) for v in values]

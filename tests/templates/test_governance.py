@@ -76,6 +76,10 @@ def test_a_template_derived_from_an_org_template_keeps_its_locked_items(seeded, 
     child = clone(api, name="NY purchase, co-op", states=[], from_template=parent["template"]["id"])
     assert child["template"]["derived_from"] == parent["template"]["id"]
     assert child["template"]["derived_from_version"] == 1
+    assert child["template"]["org_id"] == parent["template"]["org_id"]  # the org that owns both
+    listed = api.get("/v1/admin/templates", as_user=ADMIN).json["items"]
+    owners = {t["id"]: t.get("org_id") for t in listed}
+    assert owners[child["template"]["id"]] == child["template"]["org_id"] and owners["purchase"] is None
     doc = child["definition"]
     doc["documents"] = [d for d in doc["documents"] if d["key"] != "attorney_review_letter"]
     for stage in doc["stages"]:
