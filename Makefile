@@ -18,8 +18,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 venv: $(STAMP)
 
 ## make run — local mode: emulated AWS on :4566, the API on :8000, demo data, triggers.
+## make run DEMO=0 — the same on an empty table (no demo data).
 run: venv
-	$(BIN)/python -m devstack.run
+	$(if $(filter 0,$(DEMO)),THRESHOLD_DEMO=0 )$(BIN)/python -m devstack.run
 
 ## make test — lint, types, every test (unit, API, integration, events, the API contract).
 test: lint typecheck ts-client unit

@@ -15,6 +15,8 @@ EMULATOR_PORT = int(os.environ.get("THRESHOLD_EMULATOR_PORT", "4566"))
 API_HOST = "127.0.0.1"
 API_PORT = int(os.environ.get("THRESHOLD_API_PORT", "8000"))
 PORTAL_HOST = "127.0.0.1"
+# `make run DEMO=0`: local mode on an empty table (no demo orgs, people, deals or e-signature envelope).
+DEMO = os.environ.get("THRESHOLD_DEMO", "1") != "0"
 PORTAL_PORT = int(os.environ.get("THRESHOLD_PORTAL_PORT", "3000"))
 PORTAL_ORIGIN = f"http://localhost:{PORTAL_PORT}"
 # The reference portal is served on 127.0.0.1; a browser may name it either way (its local sign-in answers

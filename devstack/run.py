@@ -25,6 +25,7 @@ from devstack.emulator import Emulator, PortBusy, ensure_free
 from devstack.environment import (
     API_HOST,
     API_PORT,
+    DEMO,
     EMULATOR_HOST,
     EMULATOR_PORT,
     LOCAL_DIR,
@@ -67,8 +68,8 @@ def main() -> int:
     portal: PortalServer | None = None
     try:
         created = _create_resources()
-        demo = _seed(signer)
-        esign_demo = _start_esign(demo)  # e-signature (docs/ESIGN.md)
+        demo = _seed(signer) if DEMO else _no_demo()
+        esign_demo = _start_esign(demo) if DEMO else []  # e-signature (docs/ESIGN.md)
         api = _start_api()
         runner = _start_triggers()
         portal = _start_portal(signer, demo, emulator.endpoint)
@@ -167,6 +168,14 @@ def _seed(signer: LocalSigner) -> dict[str, object]:
     return summary
 
 
+def _no_demo() -> dict[str, object]:
+    """`make run DEMO=0`: the same files, empty — no demo people to sign in as, no deals."""
+    _write(LOCAL_DIR / "demo-tokens.json", {})
+    summary: dict[str, object] = {"orgs": {}, "staff": {}, "deals": {}, "api_clients": {}, "accounts": {}}
+    _write(LOCAL_DIR / "demo.json", summary)
+    return summary
+
+
 # -- e-signature (docs/ESIGN.md) --------------------------------------------------------------------
 
 
@@ -241,6 +250,7 @@ def _banner(created: list[str], demo: dict[str, object], triggers: list[str], es
     users = len(json.loads((LOCAL_DIR / "demo-tokens.json").read_text()))
     tokens = _shown(LOCAL_DIR / "demo-tokens.json")
     client = "bianca.buyer@mail.example"
+    roles = _shown(LOCAL_DIR / "demo.json")
     read_token = f'python3 -c \'import json;print(json.load(open("{tokens}"))["{client}"])\''
     lines = [
         "",
@@ -250,9 +260,15 @@ def _banner(created: list[str], demo: dict[str, object], triggers: list[str], es
         f"  Emulator   {emulator}  (moto: DynamoDB, S3, SQS, SES, SNS, EventBridge)",
         *[f"             {line}" for line in created],
         f"  Triggers   {', '.join(triggers) or 'none'} (emulated: the same handlers Lambda runs)",
-        f"  Tokens     {tokens}  ({users} demo users; deals and roles in {_shown(LOCAL_DIR / 'demo.json')})",
-        "  Try        TOKEN=$(" + read_token + ")",
-        f'             curl -s -H "Authorization: Bearer $TOKEN" {base}/v1/deals',
+        *(
+            [
+                f"  Tokens     {tokens}  ({users} demo users; deals and roles in {roles})",
+                "  Try        TOKEN=$(" + read_token + ")",
+                f'             curl -s -H "Authorization: Bearer $TOKEN" {base}/v1/deals',
+            ]
+            if DEMO
+            else ["  Demo data  none (DEMO=0): the table is empty"]
+        ),
         "  New user   make token EMAIL=someone@example.com",
         "  API client make token CLIENT=<id>  (the demo CRM: api_clients in demo.json; docs/API_CLIENTS.md)",
         *esign,

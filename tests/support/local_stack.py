@@ -59,6 +59,7 @@ class LocalStack:
     emulator_port: int = field(default_factory=free_port)
     api_port: int = field(default_factory=free_port)
     portal_port: int = field(default_factory=free_port)
+    seeded: bool = True  # False: `make run DEMO=0`, an empty table, up in a few seconds instead of seeding
     process: subprocess.Popen[str] | None = None
     # the last lines, enough to hold what a stopping stack prints after the line that says why (its triggers,
     # the portal and the emulator all report as they stop)
@@ -92,7 +93,7 @@ class LocalStack:
 
     def environment(self) -> dict[str, str]:
         """The environment a `make` tool (runbook, import, sweep, token) needs to reach this stack."""
-        return _environment(
+        env = _environment(
             self.directory,
             {
                 "THRESHOLD_EMULATOR_PORT": self.emulator_port,
@@ -100,6 +101,9 @@ class LocalStack:
                 "THRESHOLD_PORTAL_PORT": self.portal_port,
             },
         )
+        if not self.seeded:
+            env["THRESHOLD_DEMO"] = "0"
+        return env
 
     def tool(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
         """Run `python -m <args>` against this stack, as the Makefile's tool targets do."""
@@ -208,10 +212,10 @@ def _interruptible_children() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def start_local_stack(directory: Path) -> LocalStack:
+def start_local_stack(directory: Path, *, demo: bool = True) -> LocalStack:
     """A running stack on spare ports; new ports if one was taken meanwhile."""
     for attempt in range(1, PORT_ATTEMPTS + 1):
-        stack = LocalStack(directory)
+        stack = LocalStack(directory, seeded=demo)
         try:
             stack.start()
             return stack
