@@ -25,6 +25,17 @@ it per level, on every Query (its 1 MB page) and on every attribute an update se
 the same bytes by the same rules (`DynamoType.size`) walking the value once; test_emulator.py compares
 both on every item of the demo data and on every kind of value.
 
+**An update expression is parsed once.** moto parses an UpdateExpression's text into a tree on every request;
+the tree names placeholders (`:v`, `#n`), not values, and every user of it only reads it or deep-copies it
+before resolving them, so one tree per distinct text serves every request that sends it.
+
+**An item operation's answer is written as plain JSON.** moto writes every answer through a generic,
+model-driven serializer that walks the operation's output shape member by member; for the item operations
+(GetItem, Query, Scan, the batches, the transactions, Put/Update/DeleteItem) DynamoDB's JSON is the result
+itself, so it is dumped directly (binary values base64-encoded, as the serializer does). Anything json cannot
+write as is (a timestamp) goes to moto's serializer. test_emulator.py parses both with botocore, over a whole
+API journey, and finds them equal.
+
 **An update expression's walkers build their dispatch table once.** moto's update-expression validators
 ask each walker for its node-type table at every node of the expression tree (a new dict and tuple each
 time); here each walker keeps the table it first built — the same bound methods, in the same order.
@@ -32,8 +43,10 @@ time); here each walker keeps the table it first built — the same bound method
 
 from __future__ import annotations
 
+import base64
 import functools
 import inspect
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -47,6 +60,8 @@ def apply() -> None:
     from moto.dynamodb.models.dynamo_type import DynamoType, Item
     from moto.dynamodb.models.table import Table
     from moto.dynamodb.parsing.ast_nodes import DepthFirstTraverser  # type: ignore[attr-defined]
+    from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
+    from moto.dynamodb.responses import DynamoResult
 
     Table.query = _reading_one_partition(Table.query)  # type: ignore[method-assign]
     _sized_once.__wrapped__ = Item.__init__  # type: ignore[attr-defined]  # moto's own, for the test
@@ -54,6 +69,8 @@ def apply() -> None:
     _value_size.__wrapped__ = DynamoType.size  # type: ignore[attr-defined]
     DynamoType.size = _value_size  # type: ignore[method-assign,assignment]
     _dispatch_built_once(DepthFirstTraverser)
+    _parsed_once(UpdateExpressionParser)
+    _plain_json_answers(DynamoResult)
 
 
 def _sized_once(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> None:
@@ -115,6 +132,51 @@ def _dispatch_built_once(traverser: type) -> None:
 
     traverser.nodes_to_be_processed = nodes_to_be_processed  # type: ignore[attr-defined]
     traverser.process = process  # type: ignore[attr-defined]
+
+
+def _parsed_once(parser: Any) -> None:
+    make = parser.make.__func__
+    parser.make = classmethod(functools.lru_cache(maxsize=2048)(make))  # type: ignore[arg-type]
+    parser.make.__func__.__wrapped__ = make
+
+
+PLAIN_JSON_OPERATIONS = frozenset(
+    {
+        "GetItem",
+        "Query",
+        "Scan",
+        "BatchGetItem",
+        "BatchWriteItem",
+        "PutItem",
+        "UpdateItem",
+        "DeleteItem",
+        "TransactGetItems",
+        "TransactWriteItems",
+    }
+)
+
+
+def _plain_json_answers(result_class: type) -> None:
+    serialized = result_class.execute_result  # type: ignore[attr-defined]
+
+    @functools.wraps(serialized)
+    def execute_result(self: Any, context: Any) -> Any:
+        operation = context.operation_model
+        if operation.name not in PLAIN_JSON_OPERATIONS:
+            return serialized(self, context)
+        try:
+            body = json.dumps(self.result, default=_blob, separators=(",", ":"))
+        except TypeError:  # a value JSON has no form for: the serializer knows its shape
+            return serialized(self, context)
+        return 200, {"Content-Type": "application/x-amz-json-1.0"}, body
+
+    result_class.execute_result = execute_result  # type: ignore[attr-defined]
+
+
+def _blob(value: Any) -> str:
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    raise TypeError(type(value).__name__)
 
 
 def _reading_one_partition(query: Callable[..., Any]) -> Callable[..., Any]:

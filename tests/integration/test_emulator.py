@@ -2,10 +2,13 @@
 leaves every item it named, and the table stream, as they were; items are serialized to the same bytes as
 moto's generic serializer gives; a Query that reads only its partition (devstack/moto_speed.py) answers
 exactly what moto's walk of the whole table answers; an item's size, summed once, is refused where moto's
-attribute-by-attribute check refuses it; a value is sized to the byte as moto sizes it."""
+attribute-by-attribute check refuses it; a value is sized to the byte as moto sizes it; an item operation's
+answer, written as plain JSON, reads back as moto's serializer writes it; an update expression parsed once
+applies each request's own values."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import boto3
@@ -14,6 +17,8 @@ from botocore.config import Config
 
 from chalicelib.config import settings
 from tests.support.demo import deal_id
+
+COORDINATOR = "cora.coord@harbormain.example"
 
 
 def _records(client, table: str) -> int:
@@ -241,3 +246,119 @@ def test_a_value_is_sized_as_moto_sizes_it(seeded):
     # Then both count the same bytes for each
     assert len(values) > 1000 and {v.type for v in values} >= {"S", "N", "M", "L", "BOOL"}
     assert [v.size() for v in values] == [moto_size(v) for v in values]
+
+
+def test_item_answers_written_as_plain_json_read_back_as_moto_serializer_writes_them(
+    seeded, api, monkeypatch
+):
+    from botocore.parsers import create_parser
+    from moto.dynamodb.responses import DynamoResult
+
+    from devstack.moto_speed import PLAIN_JSON_OPERATIONS
+    from tests.support.plans import open_deal
+
+    plain = DynamoResult.execute_result
+    serialized = plain.__wrapped__  # type: ignore[attr-defined]  # moto's own
+    compared: Counter[str] = Counter()
+
+    def both(self: Any, context: Any) -> Any:
+        operation = context.operation_model
+        fast = plain(self, context)
+        if operation.name in PLAIN_JSON_OPERATIONS:
+            slow = serialized(self, context)
+            read = [
+                create_parser("json").parse(
+                    {"status_code": status, "headers": headers, "body": str(body).encode()},
+                    operation.output_shape,
+                )
+                for status, headers, body in (fast, slow)
+            ]
+            assert read[0] == read[1], operation.name
+            assert fast[:2] == slow[:2]
+            compared[operation.name] += 1
+        return fast
+
+    monkeypatch.setattr(DynamoResult, "execute_result", both)
+
+    # When a deal is opened, changed and read through the API, and every attribute type is written and read
+    deal = open_deal(api, "purchase", [{"email": "new.client@mail.example", "role": "client"}])
+    version = deal["version"]
+    assert (
+        api.patch(
+            f"/v1/deals/{deal['id']}",
+            {"title": "Renamed"},
+            as_user=COORDINATOR,
+            headers={"If-Match": f'"{version}"'},
+        ).status
+        == 200
+    )
+    assert api.get(f"/v1/deals/{deal['id']}/tasks", as_user=COORDINATOR).status == 200
+    assert api.get("/v1/deals?limit=50", as_user=COORDINATOR).status == 200
+    client = boto3.client("dynamodb", region_name=settings().region)
+    name = settings().table_name
+    key = {"PK": EVERY_TYPE["PK"], "SK": EVERY_TYPE["SK"]}
+    client.put_item(TableName=name, Item=EVERY_TYPE)
+    assert client.get_item(TableName=name, Key=key)["Item"] == EVERY_TYPE
+    client.batch_get_item(RequestItems={name: {"Keys": [key]}})
+    client.update_item(
+        TableName=name,
+        Key=key,
+        UpdateExpression="SET n = :n",
+        ExpressionAttributeValues={":n": {"N": "3"}},
+        ReturnValues="ALL_NEW",
+    )
+    client.scan(TableName=name, Limit=25)
+    client.delete_item(TableName=name, Key=key, ReturnValues="ALL_OLD")
+
+    # Then botocore reads the same answer from the plain JSON as from moto's serializer, for each operation
+    assert set(compared) >= {
+        "Query",
+        "GetItem",
+        "BatchGetItem",
+        "PutItem",
+        "UpdateItem",
+    }
+    assert {"Scan", "DeleteItem"} <= set(compared) and sum(compared.values()) > 12
+
+
+EXPRESSION = "SET #c = if_not_exists(#c, :zero) + :one, tags = list_append(if_not_exists(tags, :e), :t)"
+
+
+def test_an_update_expression_parsed_once_updates_as_moto_parsing_it_each_time(table, monkeypatch):
+    from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
+
+    client = boto3.client("dynamodb", region_name=settings().region)
+    name = settings().table_name
+
+    def updates() -> list[dict[str, Any]]:
+        seen = []
+        for n in range(3):  # one expression text, three sets of values
+            key = {"PK": {"S": "T#parse"}, "SK": {"S": str(n % 2)}}
+            reply = client.update_item(
+                TableName=name,
+                Key=key,
+                UpdateExpression=EXPRESSION,
+                ExpressionAttributeNames={"#c": "count"},
+                ExpressionAttributeValues={
+                    ":zero": {"N": "0"},
+                    ":one": {"N": str(n + 1)},
+                    ":e": {"L": []},
+                    ":t": {"L": [{"S": f"t{n}"}]},
+                },
+                ReturnValues="ALL_NEW",
+            )
+            seen.append(reply["Attributes"])
+        return seen
+
+    # When the same expression updates items with other values, parsed once, then parsed every time
+    once = updates()
+    client.delete_item(TableName=name, Key={"PK": {"S": "T#parse"}, "SK": {"S": "0"}})
+    client.delete_item(TableName=name, Key={"PK": {"S": "T#parse"}, "SK": {"S": "1"}})
+    monkeypatch.setattr(
+        UpdateExpressionParser, "make", classmethod(UpdateExpressionParser.make.__func__.__wrapped__)
+    )
+    every_time = updates()
+
+    # Then each update applied its own values, the same both ways
+    assert once == every_time
+    assert once[2]["count"] == {"N": "4"} and once[2]["tags"] == {"L": [{"S": "t0"}, {"S": "t2"}]}
