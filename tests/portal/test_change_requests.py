@@ -45,7 +45,10 @@ def test_a_client_asks_to_move_the_closing_and_sees_the_coordinators_decisions(
     page.get_by_role("link", name="Changes").click()
     page.get_by_role("heading", level=1, name="Change requests").wait_for()
     snap(page, "staff-change-queue")
-    page.get_by_role("link", name="Open the deal to decide on this closing extension").first.click()
+    # (the queue is the org's, oldest first: another test's request may come before this deal's)
+    page.locator(
+        f'a[href="/deals/{deal_id}"]', has_text="Open the deal to decide on this closing extension"
+    ).first.click()
     theirs = page.locator("li.change-request", has_text="Waiting for a decision").first
     theirs.get_by_role("button", name="Ask for changes").click()
     theirs.get_by_text("Say why in the comment").wait_for()  # a reason is required, and she is told so
