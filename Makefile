@@ -43,9 +43,14 @@ typecheck: venv
 
 # One pytest worker per core; tests sharing a costly session fixture (the `make run` stack, the CDK synth)
 # run in one worker (`xdist_group`, tests/conftest.py). `make unit WORKERS=0` runs in this process.
+# Bytecode is cached for the run and every process it starts (workers, `make run`, tools), even where the
+# environment sets PYTHONDONTWRITEBYTECODE: without it each process compiled the project's modules and
+# rewrote the test modules from source again. The cache sits in the virtual environment, never in the
+# source tree, whose chalicelib/ chalice packages as it finds it.
 WORKERS ?= auto
 unit: venv
-	$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadgroup --durations=15
+	PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/$(VENV)/pycache \
+		$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadgroup --durations=15
 
 ## make token EMAIL=someone@example.com — a local-mode bearer token for any email.
 ## make token CLIENT=<client id> — an API client's access token (docs/API_CLIENTS.md).
