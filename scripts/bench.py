@@ -71,12 +71,11 @@ def budgets() -> list[tuple[str, str, str, float]]:
         from chalice.test import Client
 
         from app import app
-        from chalicelib.config import settings
-        from devstack import resources
         from devstack.metering import DynamoCalls
         from devstack.seed import seed_demo
+        from scripts.bench_emulator import create_account
 
-        resources.create_all(settings())
+        create_account()
         demo = seed_demo()
         signer = _signer()
         deal = demo.deals["park_purchase"].deal_id
@@ -207,7 +206,9 @@ def _signer() -> Any:
     return LocalSigner(Path(os.environ["THRESHOLD_BENCH_AUTH"]))
 
 
-def main() -> int:
+def bench_environment() -> dict[str, str]:
+    """This process's environment made the bench's: local mode's settings against the in-process emulator,
+    and a signer of its own. Returned for the fresh interpreters the cold-import section starts."""
     auth_dir = Path(tempfile.mkdtemp(prefix="threshold-bench-"))
     sys.path.insert(0, str(ROOT))
     from devstack.environment import local_environment
@@ -223,7 +224,11 @@ def main() -> int:
     env.pop("AWS_ENDPOINT_URL", None)
     os.environ.clear()
     os.environ.update(env)
+    return env
 
+
+def main() -> int:
+    env = bench_environment()
     floor, api, ratio = cold_imports(env)
     print(f"Cold import (median of {RUNS} fresh interpreters each, run alternately, from bytecode)")
     print("| measure | seconds |")
