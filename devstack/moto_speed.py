@@ -1,4 +1,4 @@
-"""Two speed-ups of moto's DynamoDB that change no answer (local mode and tests; never deployed).
+"""Speed-ups of moto's DynamoDB that change no answer (local mode and tests; never deployed).
 
 **A Query reads its own partition**, as in DynamoDB. moto answers every Query — on the table or on an index
 — by sorting the whole table with its own value comparisons and then walking all of it for the items of the
@@ -31,7 +31,7 @@ before resolving them, so one tree per distinct text serves every request that s
 
 **An item operation's answer is written as plain JSON.** moto writes every answer through a generic,
 model-driven serializer that walks the operation's output shape member by member; for the item operations
-(GetItem, Query, Scan, the batches, the transactions, Put/Update/DeleteItem) DynamoDB's JSON is the result
+(GetItem, Query, Scan, the batches, Put/Update/DeleteItem) DynamoDB's JSON is the result
 itself, so it is dumped directly (binary values base64-encoded, as the serializer does). Anything json cannot
 write as is (a timestamp) goes to moto's serializer. test_emulator.py parses both with botocore, over a whole
 API journey, and finds them equal.
@@ -51,6 +51,7 @@ from collections.abc import Callable
 from typing import Any
 
 EXACT_TYPES = ("S", "B")  # equal exactly when their stored values are equal
+SET_TYPES = ("SS", "NS", "BS")
 
 
 ITEM_SIZE_LIMIT = 405_000  # moto's own limit (dynamo_type.LimitedSizeDict): between DynamoDB's 409 and 410 KB
@@ -108,9 +109,6 @@ def _value_size(value: Any) -> int:
     return bytesize(raw)
 
 
-SET_TYPES = ("SS", "NS", "BS")
-
-
 def _dispatch_built_once(traverser: type) -> None:
     def table(self: Any) -> dict[type, Callable[[Any], Any]]:
         built: dict[type, Callable[[Any], Any]] | None = self.__dict__.get("_dispatch")
@@ -150,8 +148,6 @@ PLAIN_JSON_OPERATIONS = frozenset(
         "PutItem",
         "UpdateItem",
         "DeleteItem",
-        "TransactGetItems",
-        "TransactWriteItems",
     }
 )
 

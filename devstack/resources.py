@@ -235,6 +235,18 @@ def create_resource_server(cognito: Any, pool_id: str) -> None:
     )
 
 
+def create_account(region: str) -> list[str]:
+    """Everything local mode has, in an empty emulator: the user pool first, since its id and its client's are
+    settings (USER_POOL_ID, USER_POOL_CLIENT_ID) — the settings are read again once it exists — then
+    `create_all`. Returns the banner's lines."""
+    from chalicelib.config import settings
+
+    pool = create_user_pool(region)
+    os.environ.update({"USER_POOL_ID": pool.pool_id, "USER_POOL_CLIENT_ID": pool.client_id})
+    settings.cache_clear()
+    return create_all(settings())
+
+
 def create_all(config: Settings) -> list[str]:
     """Create everything; returns a line per resource for the local-mode banner."""
     create_table(config)

@@ -126,12 +126,9 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
 
 def _create_resources() -> list[str]:
     # imported here: chalicelib reads its settings from the environment set above
-    from chalicelib.config import settings
     from devstack import resources
 
-    pool = resources.create_user_pool(os.environ["AWS_REGION"])  # its id is a setting: before settings()
-    os.environ.update({"USER_POOL_ID": pool.pool_id, "USER_POOL_CLIENT_ID": pool.client_id})
-    return resources.create_all(settings())
+    return resources.create_account(os.environ["AWS_REGION"])
 
 
 def _seed(signer: LocalSigner) -> dict[str, object]:

@@ -71,11 +71,11 @@ def budgets() -> list[tuple[str, str, str, float]]:
         from chalice.test import Client
 
         from app import app
+        from devstack import resources
         from devstack.metering import DynamoCalls
         from devstack.seed import seed_demo
-        from scripts.bench_emulator import create_account
 
-        create_account()
+        resources.create_account(os.environ["AWS_REGION"])
         demo = seed_demo()
         signer = _signer()
         deal = demo.deals["park_purchase"].deal_id

@@ -25,20 +25,6 @@ from typing import Any
 ACCOUNT = "123456789012"  # moto's default account
 
 
-def create_account() -> None:
-    """Inside `mock_aws`: every resource local mode has, the Cognito user pool first — the demo's API
-    client and its invitees are created in it, and its id is a setting (USER_POOL_ID), so the settings are
-    read again after it exists (each `mock_aws` starts an empty emulator)."""
-    import os
-
-    from chalicelib.config import settings
-    from devstack import resources
-
-    os.environ["USER_POOL_ID"] = resources.create_user_pool(os.environ["AWS_REGION"]).pool_id
-    settings.cache_clear()
-    resources.create_all(settings())
-
-
 def put_items(region: str, table_name: str, items: Iterable[dict[str, Any]]) -> int:
     """Put items (attribute maps as DynamoDB JSON, keys included) into the emulated table; how many."""
     from moto.dynamodb.models import dynamodb_backends

@@ -54,12 +54,12 @@ def reads_at_scale(signer: Any) -> list[tuple[str, ...]]:
         from app import app
         from chalicelib import clock
         from chalicelib.config import settings
-        from devstack import volume
+        from devstack import resources, volume
         from devstack.metering import DynamoCalls
         from devstack.seed import seed_demo
-        from scripts.bench_emulator import create_account, direct_batch_writes
+        from scripts.bench_emulator import direct_batch_writes
 
-        create_account()
+        resources.create_account(os.environ["AWS_REGION"])
         demo = seed_demo()
         org = demo.orgs["Harbor & Main Realty"]
         template = demo.deals["park_purchase"].deal_id

@@ -128,7 +128,10 @@ def test_schemathesis_finds_no_failure(documents_bucket, name):
         logging.getLogger("threshold").setLevel(logging.INFO)
     with (records_dir() / FIGURES_FILE).open("a") as shared:  # for the controller, under xdist
         shared.write(f"{figures.line()} ({name.replace('_', ' ')})\n")
-    # Then every operation was exercised, and nothing failed
+    # Then nothing failed, and the pass did its work: every operation, or chains of linked calls
     assert not figures.errors, "\n".join(figures.errors[:20])
     assert not figures.failures, f"{figures.line()}\n" + "\n".join(sorted(set(figures.failures))[:30])
-    assert len(figures.operations) >= 40 if name == "examples_and_coverage" else figures.cases >= 100
+    if name == "examples_and_coverage":
+        assert len(figures.operations) >= 40, figures.line()
+    else:
+        assert figures.cases >= 100, figures.line()

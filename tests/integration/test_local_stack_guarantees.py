@@ -185,7 +185,7 @@ def wait_until(condition: Any, seconds: float) -> bool:
 
 
 def test_when_the_api_dies_the_whole_stack_stops_and_says_why(tmp_path):
-    own = start_local_stack(tmp_path, demo=False)  # its own stack, with no demo data: this test kills it
+    own = start_local_stack(tmp_path, seeded=False)  # its own stack, with no demo data: this test kills it
     assert own.process is not None and own.tokens() == {}  # `make run DEMO=0`: nobody seeded
     process = own.process
     try:
@@ -200,7 +200,7 @@ def test_when_the_api_dies_the_whole_stack_stops_and_says_why(tmp_path):
 
 
 def test_when_make_run_is_killed_the_api_does_not_stay_behind_on_its_port(tmp_path):
-    own = start_local_stack(tmp_path, demo=False)  # its own stack, with no demo data: this test kills it
+    own = start_local_stack(tmp_path, seeded=False)  # its own stack, with no demo data: this test kills it
     assert own.process is not None
     try:
         own.process.kill()  # SIGKILL, as the kernel's out-of-memory killer would: no clean-up runs

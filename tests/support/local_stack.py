@@ -212,10 +212,10 @@ def _interruptible_children() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def start_local_stack(directory: Path, *, demo: bool = True) -> LocalStack:
+def start_local_stack(directory: Path, *, seeded: bool = True) -> LocalStack:
     """A running stack on spare ports; new ports if one was taken meanwhile."""
     for attempt in range(1, PORT_ATTEMPTS + 1):
-        stack = LocalStack(directory, seeded=demo)
+        stack = LocalStack(directory, seeded=seeded)
         try:
             stack.start()
             return stack

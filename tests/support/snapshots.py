@@ -9,7 +9,7 @@ Restoring copies on write. The restored table holds the snapshot's own item obje
 operation that changes an item in place — UpdateItem, which a transaction's Update also runs — is made
 to replace a snapshot item with a copy of it first. PutItem and DeleteItem replace or drop the table's
 entry and never touch the object. A deep copy of every item for every test cost a tenth of the in-process
-suite's time. `tests/integration/test_snapshots.py` shows a test's writes never reach the next test.)"""
+suite's time. `tests/integration/test_snapshots.py` shows a test's writes never reach the next test."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def emulated_table() -> Any:
     raise LookupError(f"no emulated table {config.table_name}")
 
 
-def fresh_table() -> None:
+def fresh_table() -> Any:
     """An empty table, as a newly created one is: no items, and a new stream with no records (consumers
     find it by the table's LatestStreamArn, which changes as a new table's would). Emptying the emulator's
     table costs nothing, where DeleteTable, CreateTable, its waiter and UpdateTimeToLive cost 30 ms a test;
@@ -47,12 +47,22 @@ def fresh_table() -> None:
         table = emulated_table()
     except LookupError:
         resources.create_table(settings())
-        return
+        return emulated_table()
     table.items = defaultdict(dict)
     table.set_stream_specification(table.stream_specification)
+    return table
 
 
 _SHARED: set[int] = set()  # ids of the snapshot's item objects, which a restored table holds until written
+
+
+def _copy_on_write() -> None:
+    """Make UpdateItem copy a snapshot item before changing it (once per process)."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    if getattr(DynamoDBBackend.update_item, "copies_on_write", False):
+        return
+    DynamoDBBackend.update_item = _copied_before_update(DynamoDBBackend.update_item)  # type: ignore[method-assign]
 
 
 def _copied_before_update(update_item: Callable[..., Any]) -> Callable[..., Any]:
@@ -62,6 +72,7 @@ def _copied_before_update(update_item: Callable[..., Any]) -> Callable[..., Any]
             _own_copy(self.get_table(table_name), key)
         return update_item(self, table_name, key, *args, **kwargs)
 
+    copy_on_write.copies_on_write = True  # type: ignore[attr-defined]
     return copy_on_write
 
 
@@ -80,14 +91,11 @@ def _own_copy(table: Any, key: dict[str, Any]) -> None:
 
 class DemoSnapshot:
     def __init__(self) -> None:
-        from moto.dynamodb.models import DynamoDBBackend
-
         resources.drop_table(settings())
         resources.create_table(settings())
         self.demo = seed_demo()
         self._items: dict[Any, Any] = copy.deepcopy(emulated_table().items)
-        if not hasattr(DynamoDBBackend.update_item, "__wrapped__"):
-            DynamoDBBackend.update_item = _copied_before_update(DynamoDBBackend.update_item)  # type: ignore[method-assign]
+        _copy_on_write()
         _SHARED.update(id(item) for partition in self._items.values() for item in partition.values())
 
     @property
@@ -95,6 +103,5 @@ class DemoSnapshot:
         return sum(len(by_range) for by_range in self._items.values())
 
     def restore(self) -> Demo:
-        fresh_table()
-        emulated_table().items = defaultdict(dict, {key: dict(part) for key, part in self._items.items()})
+        fresh_table().items = defaultdict(dict, {key: dict(part) for key, part in self._items.items()})
         return copy.deepcopy(self.demo)  # a test that adds to its Demo (a deal, a client) changes no other
